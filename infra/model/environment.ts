@@ -1,0 +1,98 @@
+import { z } from "zod";
+import { ENVIRONMENTS, environmentNameSchema, guidSchema, identifierText, type EnvironmentName } from "./schema";
+
+const ipRangeSchema = z.union([z.ipv4(), z.cidrv4()], { error: "must be an IPv4 address or CIDR range" });
+
+const availabilityZoneSchema = z.preprocess(
+  (value) => (typeof value === "number" ? String(value) : value),
+  z.enum(["1", "2", "3"]),
+);
+
+/** Cluster settings: complete in an environment layer, any subset as an owner's override. */
+export const clusterSettingsSchema = z
+  .object({
+    kubernetesVersion: identifierText(z.string().regex(/^1\.\d+(\.\d+)?$/, "must look like 1.33 or 1.33.2")),
+    systemPoolVmSize: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, "must be an Azure VM size like Standard_D4s_v5"),
+    userPoolVmSize: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, "must be an Azure VM size like Standard_D4s_v5"),
+    minNodes: z.int().min(1).max(100),
+    maxNodes: z.int().min(1).max(100),
+    availabilityZones: z.array(availabilityZoneSchema).max(3),
+    skuTier: z.enum(["Free", "Standard", "Premium"]),
+  })
+  .strict();
+export type ClusterSettings = z.output<typeof clusterSettingsSchema>;
+export const clusterOverridesSchema = clusterSettingsSchema.partial();
+export type ClusterOverrides = z.output<typeof clusterOverridesSchema>;
+
+const CONFIG_NAMESPACE = "altinn-apps";
+
+/** The settings every owner stack of one environment inherits, as the program and the policies use them. */
+const environmentSettingsShape = {
+  environment: environmentNameSchema,
+  locations: z
+    .object({
+      allowed: z.array(z.string().regex(/^[a-z0-9]+$/, "must be an Azure region name")).min(1),
+      default: z.string(),
+    })
+    .strict()
+    .refine((locations) => locations.allowed.includes(locations.default), {
+      message: "default must be one of the allowed regions",
+      path: ["default"],
+    }),
+  tenantId: guidSchema,
+  loginDomains: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "must be a domain name")).min(1),
+  appDnsBase: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "must be a DNS name"),
+  termsOfUseVersion: identifierText(z.string().min(1)).optional(),
+  cluster: clusterSettingsSchema,
+  platformAdminGroupObjectId: guidSchema,
+  groupOwnerObjectIds: z.array(guidSchema).min(1),
+  logRetentionDays: z.int().min(30).max(730),
+  keyVaultAllowedIpRanges: z.array(ipRangeSchema),
+  apiServerAuthorizedIpRanges: z.array(ipRangeSchema).min(1),
+};
+
+type SettingsShape = typeof environmentSettingsShape;
+type NamespacedShape = { [K in keyof SettingsShape as `${typeof CONFIG_NAMESPACE}:${K & string}`]: SettingsShape[K] };
+
+function namespaced(shape: SettingsShape): NamespacedShape {
+  return Object.fromEntries(
+    Object.entries(shape).map(([key, schema]) => [`${CONFIG_NAMESPACE}:${key}`, schema]),
+  ) as NamespacedShape;
+}
+
+function stripNamespace(config: z.output<z.ZodObject<NamespacedShape>>): EnvironmentLayer {
+  return Object.fromEntries(
+    Object.entries(config).map(([key, value]) => [key.slice(CONFIG_NAMESPACE.length + 1), value]),
+  ) as EnvironmentLayer;
+}
+
+export type EnvironmentLayer = z.output<z.ZodObject<SettingsShape>>;
+
+/** `Pulumi.<env>.yaml`: Pulumi's stack-config format, `config:` with `altinn-apps:` keys. */
+export const environmentLayerFileSchema = z
+  .object({ config: z.object(namespaced(environmentSettingsShape)).strict() })
+  .strict()
+  .superRefine(({ config }, context) => {
+    const cluster = config[`${CONFIG_NAMESPACE}:cluster`];
+    if (cluster.minNodes > cluster.maxNodes) {
+      context.addIssue({
+        code: "custom",
+        path: ["config", `${CONFIG_NAMESPACE}:cluster`, "minNodes"],
+        message: `minNodes (${cluster.minNodes}) must not exceed maxNodes (${cluster.maxNodes})`,
+      });
+    }
+    if (config[`${CONFIG_NAMESPACE}:environment`] === "prod" && !config[`${CONFIG_NAMESPACE}:termsOfUseVersion`]) {
+      context.addIssue({
+        code: "custom",
+        path: ["config"],
+        message: `prod requires ${CONFIG_NAMESPACE}:termsOfUseVersion: the terms every prod owner must have accepted`,
+      });
+    }
+  })
+  .transform(({ config }) => stripNamespace(config));
+
+export function environmentLayerFileName(environment: EnvironmentName): string {
+  return `Pulumi.${environment}.yaml`;
+}
+
+export { ENVIRONMENTS };

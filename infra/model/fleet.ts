@@ -1,0 +1,126 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import type { IsoDate } from "./dates";
+import { environmentLayerFileName, environmentLayerFileSchema, type EnvironmentLayer } from "./environment";
+import type { Owner } from "./owner";
+import { ownerSchema } from "./owner";
+import { sortProblems, type Problem } from "./problem";
+import { checkFleetRules, type ParsedOwner } from "./rules";
+import { checkSchema, ENVIRONMENTS, type EnvironmentName } from "./schema";
+import { parseYamlSource } from "./source";
+
+/** A file's repository-relative path (forward slashes) and its text; `text` undefined when the file is missing. */
+export interface SourceFile {
+  readonly file: string;
+  readonly text: string | undefined;
+}
+
+export interface FleetSources {
+  readonly layers: Readonly<Record<EnvironmentName, SourceFile>>;
+  readonly owners: readonly SourceFile[];
+}
+
+export interface LoadedOwner {
+  readonly file: string;
+  readonly owner: Owner;
+}
+
+/** The valid part of the fleet; everything that was not valid is in the accompanying problems. */
+export interface Fleet {
+  readonly layers: Partial<Record<EnvironmentName, EnvironmentLayer>>;
+  readonly owners: readonly LoadedOwner[];
+}
+
+export interface FleetResult {
+  readonly fleet: Fleet;
+  readonly problems: Problem[];
+}
+
+export const STACKS_DIR = "stacks";
+
+/** Pulumi keeps its own `Pulumi.<stack>.yaml` files next to the owner files (stackConfigDir): those are not owners. */
+export function isOwnerFileName(name: string): boolean {
+  return name.endsWith(".yaml") && !name.startsWith("Pulumi.");
+}
+
+export function ownerFilePath(org: string): string {
+  return `${STACKS_DIR}/${org}.yaml`;
+}
+
+export function orgOfOwnerFile(file: string): string {
+  return path.posix.basename(file, ".yaml");
+}
+
+export function readFleetSources(root: string): FleetSources {
+  const read = (file: string): SourceFile => {
+    const absolute = path.join(root, file);
+    return { file, text: existsSync(absolute) ? readFileSync(absolute, "utf8") : undefined };
+  };
+  const stacksDir = path.join(root, STACKS_DIR);
+  const ownerNames = existsSync(stacksDir) ? readdirSync(stacksDir).filter(isOwnerFileName).sort() : [];
+  return {
+    layers: { tt02: read(environmentLayerFileName("tt02")), prod: read(environmentLayerFileName("prod")) },
+    owners: ownerNames.map((name) => read(`${STACKS_DIR}/${name}`)),
+  };
+}
+
+function missingFile(file: string): Problem {
+  return { file, line: 0, column: 0, path: "", message: "file not found" };
+}
+
+function parseLayer(
+  environment: EnvironmentName,
+  source: SourceFile,
+): { layer?: EnvironmentLayer; problems: Problem[] } {
+  if (source.text === undefined) return { problems: [missingFile(source.file)] };
+  const yaml = parseYamlSource(source.file, source.text);
+  if (yaml.syntaxProblems.length > 0) return { problems: yaml.syntaxProblems };
+  const checked = checkSchema(yaml, environmentLayerFileSchema);
+  if (!checked.value) return { problems: checked.problems };
+  if (checked.value.environment !== environment) {
+    const key = ["config", "altinn-apps:environment"];
+    return { problems: [yaml.problemAt(key, `must be "${environment}" in ${source.file}`)] };
+  }
+  return { layer: checked.value, problems: [] };
+}
+
+function parseOwner(source: SourceFile): { parsed?: ParsedOwner; problems: Problem[] } {
+  if (source.text === undefined) return { problems: [missingFile(source.file)] };
+  const yaml = parseYamlSource(source.file, source.text);
+  if (yaml.syntaxProblems.length > 0) return { problems: yaml.syntaxProblems };
+  const checked = checkSchema(yaml, ownerSchema);
+  if (!checked.value) return { problems: checked.problems };
+  return { parsed: { fileOrg: orgOfOwnerFile(source.file), source: yaml, owner: checked.value }, problems: [] };
+}
+
+/** Parse, check every file against its schema, then the rules across files. Never throws on bad input. */
+export function validateFleet(sources: FleetSources, today: IsoDate): FleetResult {
+  const problems: Problem[] = [];
+  const layers: Partial<Record<EnvironmentName, EnvironmentLayer>> = {};
+  for (const environment of ENVIRONMENTS) {
+    const result = parseLayer(environment, sources.layers[environment]);
+    problems.push(...result.problems);
+    if (result.layer) layers[environment] = result.layer;
+  }
+  const parsedOwners: ParsedOwner[] = [];
+  for (const source of sources.owners) {
+    const result = parseOwner(source);
+    problems.push(...result.problems);
+    if (result.parsed) parsedOwners.push(result.parsed);
+  }
+  const ruleProblems = checkFleetRules(parsedOwners, layers, today);
+  const invalidFiles = new Set(ruleProblems.map((problem) => problem.file));
+  return {
+    fleet: {
+      layers,
+      owners: parsedOwners
+        .filter((parsed) => !invalidFiles.has(parsed.source.file))
+        .map((parsed) => ({ file: parsed.source.file, owner: parsed.owner })),
+    },
+    problems: sortProblems([...problems, ...ruleProblems]),
+  };
+}
+
+export function loadFleet(root: string, today: IsoDate): FleetResult {
+  return validateFleet(readFleetSources(root), today);
+}

@@ -1,0 +1,89 @@
+import { z } from "zod";
+import { isoDateSchema } from "./dates";
+import { clusterOverridesSchema } from "./environment";
+import { isValidOrgNumber } from "./orgNumber";
+import { environmentNameSchema, guidSchema, identifierText } from "./schema";
+
+/** Max 8 so that the longest derived name, the Key Vault `<org>-tt02-apps-kv`, stays within Azure's 24 characters. */
+export const ORG_CODE = /^[a-z0-9]{2,8}$/;
+
+export const ROLES = ["developer", "operations"] as const;
+export type RoleName = (typeof ROLES)[number];
+
+const upnSchema = z
+  .string()
+  .regex(/^[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}$/, "must be a lower-case user principal name like kari@ai-dev.no");
+
+const ownerEnvironmentSchema = z
+  .object({
+    subscriptionId: guidSchema,
+    /** One of the environment layer's allowed regions; the layer's default when absent. */
+    location: z.string().optional(),
+    cluster: clusterOverridesSchema.optional(),
+  })
+  .strict();
+
+const termsOfUseSchema = z
+  .object({
+    version: identifierText(z.string().min(1)),
+    acceptedAt: isoDateSchema,
+    acceptedBy: z.string().trim().min(1, "must name the person who accepted"),
+    reference: z.string().trim().min(1, "must point to the acceptance in Altinn's terms app"),
+    riskAssessment: z.boolean(),
+    privacyAssessment: z.boolean(),
+    dataProcessingAgreement: z.boolean(),
+    serviceLevelAgreement: z.boolean(),
+  })
+  .strict();
+export type TermsOfUse = z.output<typeof termsOfUseSchema>;
+export const TERMS_CONFIRMATIONS = [
+  "riskAssessment",
+  "privacyAssessment",
+  "dataProcessingAgreement",
+  "serviceLevelAgreement",
+] as const satisfies readonly (keyof TermsOfUse)[];
+
+const userSchema = z.object({ upn: upnSchema, name: z.string().trim().min(1) }).strict();
+export type RegisteredUser = z.output<typeof userSchema>;
+
+const grantSchema = z
+  .object({
+    user: upnSchema,
+    role: z.enum(ROLES),
+    environment: environmentNameSchema,
+    ticket: identifierText(z.string().min(1)).optional(),
+    expires: isoDateSchema.optional(),
+    reason: z.string().min(1).optional(),
+  })
+  .strict();
+export type Grant = z.output<typeof grantSchema>;
+
+/** `stacks/<org>.yaml`: one Altinn service owner. The single definition of what an owner file may contain. */
+export const ownerSchema = z
+  .object({
+    org: z.string().regex(ORG_CODE, "must be 2-8 lower-case letters or digits"),
+    name: z.object({ nb: z.string().min(1), en: z.string().min(1), nn: z.string().min(1).optional() }).strict(),
+    orgNumber: identifierText(
+      z.string().refine(isValidOrgNumber, "must be 9 digits with a valid modulus-11 check digit"),
+    ).optional(),
+    testOwner: z.boolean().optional(),
+    contact: z.email("must be an e-mail address"),
+    environments: z
+      .object({ tt02: ownerEnvironmentSchema.optional(), prod: ownerEnvironmentSchema.optional() })
+      .strict()
+      .refine((environments) => environments.tt02 ?? environments.prod, "must list tt02, prod or both"),
+    termsOfUse: termsOfUseSchema.optional(),
+    users: z.array(userSchema).default([]),
+    access: z.array(grantSchema).default([]),
+  })
+  .strict()
+  .superRefine((owner, context) => {
+    if (owner.orgNumber === undefined && owner.testOwner !== true) {
+      context.addIssue({
+        code: "custom",
+        path: ["orgNumber"],
+        message: "required (only a test owner marked testOwner: true may omit it)",
+      });
+    }
+  });
+export type Owner = z.output<typeof ownerSchema>;

@@ -1,0 +1,141 @@
+import { hasExpired, type IsoDate } from "./dates";
+import type { EnvironmentLayer } from "./environment";
+import type { Owner } from "./owner";
+import type { Problem } from "./problem";
+import type { EnvironmentName } from "./schema";
+import type { YamlSource } from "./source";
+
+export interface ParsedOwner {
+  /** The org code the file name claims: `stacks/digdir.yaml` → `digdir`. */
+  readonly fileOrg: string;
+  readonly source: YamlSource;
+  readonly owner: Owner;
+}
+
+type Layers = Partial<Record<EnvironmentName, EnvironmentLayer>>;
+
+/** Rules no single-file schema can express: file names, references between sections, and uniqueness across owners. */
+export function checkFleetRules(owners: readonly ParsedOwner[], layers: Layers, today: IsoDate): Problem[] {
+  return [
+    ...owners.flatMap((parsed) => [
+      ...checkOrgMatchesFile(parsed),
+      ...checkUsers(parsed, layers),
+      ...checkGrants(parsed, layers, today),
+      ...checkEnvironments(parsed, layers),
+    ]),
+    ...checkUsersBelongToOneOwner(owners),
+  ];
+}
+
+function checkOrgMatchesFile({ fileOrg, source, owner }: ParsedOwner): Problem[] {
+  return owner.org === fileOrg
+    ? []
+    : [source.problemAt(["org"], `"${owner.org}" must equal the file name (${fileOrg}.yaml)`)];
+}
+
+function domainOf(upn: string): string {
+  return upn.slice(upn.lastIndexOf("@") + 1);
+}
+
+function checkUsers({ source, owner }: ParsedOwner, layers: Layers): Problem[] {
+  const allowedDomains = new Set(Object.values(layers).flatMap((layer) => layer.loginDomains));
+  const firstIndex = new Map<string, number>();
+  return owner.users.flatMap((user, index): Problem[] => {
+    const problems: Problem[] = [];
+    const earlier = firstIndex.get(user.upn);
+    if (earlier === undefined) firstIndex.set(user.upn, index);
+    else
+      problems.push(
+        source.problemAt(["users", index, "upn"], `${user.upn} is already registered at users[${earlier}]`),
+      );
+    if (allowedDomains.size > 0 && !allowedDomains.has(domainOf(user.upn))) {
+      problems.push(
+        source.problemAt(
+          ["users", index, "upn"],
+          `login domain "${domainOf(user.upn)}" is not allowed (allowed: ${[...allowedDomains].join(", ")})`,
+        ),
+      );
+    }
+    return problems;
+  });
+}
+
+function grantKey(grant: Owner["access"][number]): string {
+  return `${grant.user} ${grant.role} ${grant.environment}`;
+}
+
+function checkGrants({ source, owner }: ParsedOwner, layers: Layers, today: IsoDate): Problem[] {
+  const registered = new Set(owner.users.map((user) => user.upn));
+  const firstIndex = new Map<string, number>();
+  return owner.access.flatMap((grant, index): Problem[] => {
+    const problems: Problem[] = [];
+    const at = (field: string, message: string) => problems.push(source.problemAt(["access", index, field], message));
+    if (!registered.has(grant.user)) at("user", `${grant.user} is not registered in this owner's users`);
+    const earlier = firstIndex.get(grantKey(grant));
+    if (earlier === undefined) firstIndex.set(grantKey(grant), index);
+    else
+      at(
+        "user",
+        `duplicate grant: access[${earlier}] already gives ${grant.user} ${grant.role} in ${grant.environment}`,
+      );
+    if (!owner.environments[grant.environment]) {
+      at("environment", `this owner has no ${grant.environment} environment (see environments)`);
+    }
+    const domains = layers[grant.environment]?.loginDomains;
+    if (domains && !domains.includes(domainOf(grant.user)) && registered.has(grant.user)) {
+      at("user", `login domain "${domainOf(grant.user)}" is not allowed in ${grant.environment}`);
+    }
+    if (hasExpired(grant.expires, today)) {
+      at("expires", `grant expired on ${grant.expires}: remove it from access`);
+    }
+    return problems;
+  });
+}
+
+function checkEnvironments({ source, owner }: ParsedOwner, layers: Layers): Problem[] {
+  return Object.entries(owner.environments).flatMap(([name, settings]): Problem[] => {
+    const layer = layers[name as EnvironmentName];
+    if (!settings || !layer) return [];
+    const problems: Problem[] = [];
+    if (settings.location !== undefined && !layer.locations.allowed.includes(settings.location)) {
+      problems.push(
+        source.problemAt(
+          ["environments", name, "location"],
+          `"${settings.location}" is not an allowed region in ${name} (allowed: ${layer.locations.allowed.join(", ")})`,
+        ),
+      );
+    }
+    const { minNodes, maxNodes } = { ...layer.cluster, ...settings.cluster };
+    if (minNodes > maxNodes) {
+      problems.push(
+        source.problemAt(
+          ["environments", name, "cluster"],
+          `minNodes (${minNodes}) must not exceed maxNodes (${maxNodes}) once merged with the ${name} defaults`,
+        ),
+      );
+    }
+    return problems;
+  });
+}
+
+/** A person logs in with one account that belongs to one service owner. */
+function checkUsersBelongToOneOwner(owners: readonly ParsedOwner[]): Problem[] {
+  const ownersByUpn = new Map<string, ParsedOwner[]>();
+  for (const parsed of owners) {
+    for (const upn of new Set(parsed.owner.users.map((user) => user.upn))) {
+      ownersByUpn.set(upn, [...(ownersByUpn.get(upn) ?? []), parsed]);
+    }
+  }
+  return [...ownersByUpn.entries()]
+    .filter(([, registeredWith]) => registeredWith.length > 1)
+    .flatMap(([upn, registeredWith]) =>
+      registeredWith.map((parsed) => {
+        const index = parsed.owner.users.findIndex((user) => user.upn === upn);
+        const others = registeredWith.filter((other) => other !== parsed).map((other) => other.source.file);
+        return parsed.source.problemAt(
+          ["users", index, "upn"],
+          `${upn} is also registered with ${others.join(", ")}: a user belongs to one service owner`,
+        );
+      }),
+    );
+}

@@ -1,0 +1,67 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import type { FieldPath, Problem } from "./problem";
+import { formatPath } from "./problem";
+
+/** A YAML document that can turn a field path back into a line and column. */
+export interface YamlSource {
+  readonly file: string;
+  readonly data: unknown;
+  /** Problems from the YAML layer itself (syntax, duplicate keys); when any exist, `data` is not trustworthy. */
+  readonly syntaxProblems: Problem[];
+  problemAt(path: FieldPath, message: string, options?: { atKey?: boolean }): Problem;
+}
+
+export function parseYamlSource(file: string, text: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  const syntaxProblems = document.errors.map((error): Problem => {
+    const position = error.linePos?.[0] ?? { line: 1, col: 1 };
+    return { file, line: position.line, column: position.col, path: "", message: firstLine(error.message) };
+  });
+  const positionOf = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  return {
+    file,
+    data: syntaxProblems.length > 0 ? undefined : document.toJS({ maxAliasCount: 100 }),
+    syntaxProblems,
+    problemAt(path, message, options = {}) {
+      const offset = offsetOf(document, path, options.atKey ?? false);
+      return { file, ...positionOf(offset), path: formatPath(path), message };
+    },
+  };
+}
+
+/** The start of the deepest node on `path` that exists: a missing field is reported where its parent is. */
+function offsetOf(document: Document, path: FieldPath, atKey: boolean): number {
+  let node: unknown = document.contents;
+  let offset = rangeStart(node) ?? 0;
+  for (const [index, segment] of path.entries()) {
+    const isLast = index === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      if (!pair) break;
+      const keyStart = rangeStart(pair.key);
+      const valueStart = rangeStart(pair.value);
+      offset = (isLast && atKey ? keyStart : (valueStart ?? keyStart)) ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === "number") {
+      const item = node.items[segment];
+      if (item === undefined) break;
+      offset = rangeStart(item) ?? offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  return (node as Node | null | undefined)?.range?.[0];
+}
+
+function firstLine(message: string): string {
+  return (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
+}

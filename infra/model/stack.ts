@@ -1,0 +1,72 @@
+import { hasExpired, type IsoDate } from "./dates";
+import { environmentLayerFileName, type ClusterSettings, type EnvironmentLayer } from "./environment";
+import { ownerFilePath, type FleetResult } from "./fleet";
+import type { Grant, Owner } from "./owner";
+import { ValidationError } from "./problem";
+import type { EnvironmentName } from "./schema";
+
+/** Everything the program needs for one `<org>-<env>` stack, already validated and merged. */
+export interface OwnerEnvironment {
+  readonly org: string;
+  readonly environment: EnvironmentName;
+  readonly owner: Owner;
+  readonly layer: EnvironmentLayer;
+  readonly subscriptionId: string;
+  readonly location: string;
+  readonly cluster: ClusterSettings;
+  /** Grants for this environment that have not expired: exactly the group members to provision. */
+  readonly activeGrants: readonly Grant[];
+}
+
+/**
+ * Pick one owner's environment out of a validated fleet. Refuses (with every relevant problem) when the owner
+ * file or the environment layer is invalid, or the owner does not have the environment.
+ */
+export function resolveOwnerEnvironment(
+  { fleet, problems }: FleetResult,
+  org: string,
+  environment: EnvironmentName,
+  today: IsoDate,
+): OwnerEnvironment {
+  const ownerFile = ownerFilePath(org);
+  const relevant = problems.filter(
+    (problem) => problem.file === ownerFile || problem.file === environmentLayerFileName(environment),
+  );
+  const stack = `${org}-${environment}`;
+  if (relevant.length > 0) throw new ValidationError(relevant, `stack ${stack} has invalid configuration`);
+  const loaded = fleet.owners.find((candidate) => candidate.file === ownerFile);
+  const layer = fleet.layers[environment];
+  if (!loaded || !layer) {
+    throw new ValidationError(
+      [{ file: ownerFile, line: 0, column: 0, path: "", message: `no service owner "${org}": ${ownerFile} not found` }],
+      `stack ${stack} has no owner file`,
+    );
+  }
+  const settings = loaded.owner.environments[environment];
+  if (!settings) {
+    throw new ValidationError(
+      [
+        {
+          file: ownerFile,
+          line: 0,
+          column: 0,
+          path: "environments",
+          message: `${org} has no ${environment} environment`,
+        },
+      ],
+      `stack ${stack} does not exist for this owner`,
+    );
+  }
+  return {
+    org,
+    environment,
+    owner: loaded.owner,
+    layer,
+    subscriptionId: settings.subscriptionId,
+    location: settings.location ?? layer.locations.default,
+    cluster: { ...layer.cluster, ...settings.cluster },
+    activeGrants: loaded.owner.access.filter(
+      (grant) => grant.environment === environment && !hasExpired(grant.expires, today),
+    ),
+  };
+}
