@@ -1,0 +1,94 @@
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { stringify } from "yaml";
+import { environmentLayerFileName, ENVIRONMENTS, isValidOrgNumber, ownerFilePath, type Owner } from "../infra/model";
+import { REPO_ROOT } from "../lib/repo";
+
+export interface FleetSpec {
+  /** Org codes with whether each has production; synthetic codes when only a count is wanted. */
+  readonly owners: readonly { readonly org: string; readonly production: boolean }[];
+  readonly grantsPerOwner: number;
+}
+
+export function syntheticOwners(count: number, productionShare = 0.5): FleetSpec["owners"] {
+  return Array.from({ length: count }, (_, index) => ({
+    org: `o${String(index).padStart(4, "0")}`,
+    production: index < Math.round(count * productionShare),
+  }));
+}
+
+/** Valid organisation numbers, deterministically: the n-th 8-digit base whose check digit exists. */
+function orgNumber(index: number): string {
+  for (let base = 91_000_000 + index * 13; ; base++) {
+    for (let check = 0; check <= 9; check++) {
+      const candidate = `${base}${check}`;
+      if (isValidOrgNumber(candidate)) return candidate;
+    }
+  }
+}
+
+function guid(seed: number, kind: number): string {
+  const hex = (seed * 7919 + kind).toString(16).padStart(12, "0").slice(-12);
+  return `${kind.toString(16).padStart(8, "0")}-0000-4000-8000-${hex}`;
+}
+
+const GRANT_SHAPES = ENVIRONMENTS.flatMap((environment) =>
+  (["developer", "operations"] as const).map((role) => ({ role, environment })),
+);
+
+/** One owner, valid by construction: every grant's user is registered, unique, in an environment the owner has. */
+export function generateOwner(org: string, production: boolean, grants: number, index: number): Owner {
+  const environments = production ? GRANT_SHAPES : GRANT_SHAPES.filter((shape) => shape.environment === "tt02");
+  const userCount = Math.ceil(grants / environments.length);
+  const users = Array.from({ length: userCount }, (_, user) => ({
+    upn: `user${user}.${org}@${user % 5 === 4 ? "ai-dev.brreg.no" : "ai-dev.no"}`,
+    name: `User ${user} of ${org}`,
+  }));
+  const access = Array.from({ length: grants }, (_, grant) => ({
+    user: users[Math.floor(grant / environments.length)]?.upn ?? "",
+    ...(environments[grant % environments.length] as (typeof GRANT_SHAPES)[number]),
+    ticket: `ALTINN-${index * 1000 + grant}`,
+    ...(grant % 3 === 0 ? { expires: "2099-12-31" as Owner["access"][number]["expires"] } : {}),
+  }));
+  return {
+    org,
+    name: { nb: `Etat ${org}`, en: `Agency ${org}` },
+    orgNumber: orgNumber(index),
+    contact: `altinn@${org}.example.no`,
+    environments: {
+      tt02: { subscriptionId: guid(index, 1) },
+      ...(production ? { prod: { subscriptionId: guid(index, 2) } } : {}),
+    },
+    ...(production
+      ? {
+          termsOfUse: {
+            version: "2025-1",
+            acceptedAt: "2025-01-15" as NonNullable<Owner["termsOfUse"]>["acceptedAt"],
+            acceptedBy: `Signer of ${org}`,
+            reference: `terms-${org}`,
+            riskAssessment: true,
+            privacyAssessment: true,
+            dataProcessingAgreement: true,
+            serviceLevelAgreement: true,
+          },
+        }
+      : {}),
+    users,
+    access,
+  };
+}
+
+/** Write a whole repository-shaped fleet (the real environment layers plus generated owners) under `root`. */
+export function writeFleet(root: string, spec: FleetSpec): void {
+  mkdirSync(path.join(root, "stacks"), { recursive: true });
+  for (const environment of ENVIRONMENTS) {
+    const layer = environmentLayerFileName(environment);
+    copyFileSync(path.join(REPO_ROOT, layer), path.join(root, layer));
+  }
+  spec.owners.forEach(({ org, production }, index) => {
+    writeFileSync(
+      path.join(root, ownerFilePath(org)),
+      stringify(generateOwner(org, production, spec.grantsPerOwner, index)),
+    );
+  });
+}

@@ -1,0 +1,77 @@
+import { mkdtempSync, cpSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { REPO_ROOT } from "../lib/repo";
+import { main } from "./validate";
+
+function copyOfRepository(): string {
+  const root = mkdtempSync(path.join(tmpdir(), "validate-"));
+  for (const entry of ["stacks", "Pulumi.tt02.yaml", "Pulumi.prod.yaml"]) {
+    cpSync(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
+  }
+  return root;
+}
+
+describe("npm run validate", () => {
+  let output: string;
+  beforeEach(() => {
+    output = "";
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      output += String(chunk);
+      return true;
+    });
+    vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it("prints ok and exits 0 for the sample fleet", () => {
+    expect(main(["--today", "2026-11-23"])).toBe(0);
+    expect(output).toBe("ok: 6 owner file(s) and 2 environment layers are valid\n");
+  });
+
+  it("exits 1 with every problem, sorted, as text and as JSON", () => {
+    const root = copyOfRepository();
+    const digdir = path.join(root, "stacks/digdir.yaml");
+    writeFileSync(digdir, "org: digdir\ncontact: nope\nsurprise: true\n");
+    expect(main(["--root", root, "--today", "2026-11-23"])).toBe(1);
+    expect(output).toMatch(/^stacks\/digdir.yaml:1:1: environments: required\n/);
+    expect(output).toMatch(/\nstacks\/digdir.yaml:3:1: surprise: unknown key "surprise"/);
+    expect(output).toMatch(/problem\(s\) in 1 file\(s\); nothing was applied\n$/);
+
+    output = "";
+    expect(main(["--root", root, "--format", "json", "--today", "2026-11-23"])).toBe(1);
+    const report = JSON.parse(output) as { valid: boolean; errors: Record<string, unknown>[] };
+    expect(report.valid).toBe(false);
+    expect(report.errors[0]).toEqual({
+      file: "stacks/digdir.yaml",
+      line: 1,
+      column: 1,
+      path: "environments",
+      message: "required",
+    });
+    for (const error of report.errors)
+      expect(Object.keys(error).sort()).toEqual(["column", "file", "line", "message", "path"]);
+  });
+
+  it("reports only the named files, but still checks them against the whole fleet", () => {
+    const root = copyOfRepository();
+    writeFileSync(path.join(root, "stacks/brg.yaml"), "broken: [\n");
+    expect(main(["--root", root, "--today", "2026-11-23", path.join(root, "stacks/digdir.yaml")])).toBe(0);
+    expect(main(["--root", root, "--today", "2026-11-23", path.join(root, "stacks/brg.yaml")])).toBe(1);
+  });
+
+  it("evaluates expiry at --today", () => {
+    expect(main(["--today", "2027-07-01", "--format", "json"])).toBe(1);
+    const report = JSON.parse(output) as { errors: { path: string; message: string }[] };
+    expect(report.errors.every((error) => /^access\[\d+\]\.expires$/.test(error.path))).toBe(true);
+    expect(report.errors.map((error) => error.message)).toContain("grant expired on 2027-06-30: remove it from access");
+  });
+
+  it.each([[["--format", "xml"]], [["--today", "yesterday"]], [["--no-such-flag"]]])(
+    "exits 2 on a usage error: %j",
+    (argv) => {
+      expect(main(argv)).toBe(2);
+    },
+  );
+});

@@ -1,0 +1,19 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { syntheticOwners, writeFleet } from "../bench/fleet";
+import { loadFleet } from "../infra/model";
+import { TODAY } from "./support/fleet";
+
+describe("the benchmark fleet generator", () => {
+  it("writes fleets that are valid by construction", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "fleet-"));
+    writeFleet(root, { owners: syntheticOwners(12), grantsPerOwner: 30 });
+    const { fleet, problems } = loadFleet(root, TODAY);
+    expect(problems).toEqual([]);
+    expect(fleet.owners).toHaveLength(12);
+    expect(fleet.owners.every((owner) => owner.owner.access.length === 30)).toBe(true);
+    expect(fleet.owners.filter((owner) => owner.owner.environments.prod)).toHaveLength(6);
+  });
+});
