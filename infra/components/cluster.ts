@@ -1,0 +1,100 @@
+import type * as inputs from "@pulumi/azure-native/types/input";
+import { ManagedCluster } from "@pulumi/azure-native/containerservice";
+import * as pulumi from "@pulumi/pulumi";
+import type { EnvironmentContext } from "./context";
+
+type AgentPoolProfile = inputs.containerservice.ManagedClusterAgentPoolProfileArgs;
+
+export interface ClusterArgs {
+  readonly context: EnvironmentContext;
+  readonly resourceGroupName: pulumi.Input<string>;
+  /** The monitoring add-on writes container logs and metrics here. */
+  readonly workspaceId: pulumi.Input<string>;
+}
+
+/** The owner's AKS cluster: Entra ID and Azure RBAC only, workload identity, Azure CNI overlay, restricted API server. */
+export class Cluster extends pulumi.ComponentResource {
+  readonly cluster: ManagedCluster;
+  readonly oidcIssuerUrl: pulumi.Output<string | undefined>;
+  /** The identity of the Key Vault secrets provider (CSI driver) add-on, which reads the owner's secrets. */
+  readonly keyVaultSecretsProviderObjectId: pulumi.Output<string>;
+
+  constructor(
+    name: string,
+    { context, resourceGroupName, workspaceId }: ClusterArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("altinn:apps:Cluster", name, {}, opts);
+    const { names, tags, target } = context;
+    const { cluster: settings, layer } = target;
+
+    const pool = (poolName: string, mode: "System" | "User", vmSize: string): AgentPoolProfile => ({
+      name: poolName,
+      mode,
+      type: "VirtualMachineScaleSets",
+      osType: "Linux",
+      osSKU: "AzureLinux",
+      vmSize,
+      enableAutoScaling: true,
+      minCount: settings.minNodes,
+      maxCount: settings.maxNodes,
+      count: settings.minNodes,
+      availabilityZones: settings.availabilityZones.length > 0 ? settings.availabilityZones : undefined,
+      // Apps never land on the system pool.
+      nodeTaints: mode === "System" ? ["CriticalAddonsOnly=true:NoSchedule"] : undefined,
+    });
+
+    this.cluster = new ManagedCluster(
+      names.managedCluster,
+      {
+        resourceName: names.managedCluster,
+        resourceGroupName,
+        location: target.location,
+        tags,
+        dnsPrefix: names.dnsPrefix,
+        nodeResourceGroup: names.clusterNodeResourceGroup,
+        kubernetesVersion: settings.kubernetesVersion,
+        sku: { name: "Base", tier: settings.skuTier },
+        identity: { type: "SystemAssigned" },
+        enableRBAC: true,
+        aadProfile: {
+          managed: true,
+          enableAzureRBAC: true,
+          tenantID: layer.tenantId,
+          adminGroupObjectIDs: [layer.platformAdminGroupObjectId],
+        },
+        disableLocalAccounts: true,
+        oidcIssuerProfile: { enabled: true },
+        securityProfile: { workloadIdentity: { enabled: true } },
+        networkProfile: {
+          networkPlugin: "azure",
+          networkPluginMode: "overlay",
+          networkDataplane: "cilium",
+          networkPolicy: "cilium",
+          loadBalancerSku: "standard",
+        },
+        apiServerAccessProfile: { authorizedIPRanges: layer.apiServerAuthorizedIpRanges },
+        agentPoolProfiles: [
+          pool(names.systemPool, "System", settings.systemPoolVmSize),
+          pool(names.userPool, "User", settings.userPoolVmSize),
+        ],
+        autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
+        addonProfiles: {
+          omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: workspaceId, useAADAuth: "true" } },
+          azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true" } },
+        },
+      },
+      { parent: this, protect: context.protectStateful },
+    );
+
+    this.oidcIssuerUrl = this.cluster.oidcIssuerProfile.apply((profile) => profile?.issuerURL);
+    this.keyVaultSecretsProviderObjectId = this.cluster.addonProfiles.apply((addons) => {
+      const objectId = addons?.["azureKeyvaultSecretsProvider"]?.identity?.objectId;
+      if (!objectId)
+        throw new Error(`${names.managedCluster}: the Key Vault secrets provider add-on reported no identity`);
+      return objectId;
+    });
+
+    this.registerOutputs({ clusterId: this.cluster.id, oidcIssuerUrl: this.oidcIssuerUrl });
+  }
+}

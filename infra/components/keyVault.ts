@@ -1,0 +1,65 @@
+import { Vault } from "@pulumi/azure-native/keyvault";
+import { DiagnosticSetting } from "@pulumi/azure-native/monitor";
+import * as pulumi from "@pulumi/pulumi";
+import type { EnvironmentContext } from "./context";
+
+export interface KeyVaultArgs {
+  readonly context: EnvironmentContext;
+  readonly resourceGroupName: pulumi.Input<string>;
+  /** Where the vault's audit log goes. */
+  readonly workspaceId: pulumi.Input<string>;
+}
+
+/** The owner's app secrets: RBAC only (no access policies), undeletable for 90 days, closed to the internet by default. */
+export class KeyVault extends pulumi.ComponentResource {
+  readonly vault: Vault;
+  readonly vaultUri: pulumi.Output<string>;
+
+  constructor(
+    name: string,
+    { context, resourceGroupName, workspaceId }: KeyVaultArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("altinn:apps:KeyVault", name, {}, opts);
+    const { names, tags, target } = context;
+
+    this.vault = new Vault(
+      names.keyVault,
+      {
+        vaultName: names.keyVault,
+        resourceGroupName,
+        location: target.location,
+        tags,
+        properties: {
+          tenantId: target.layer.tenantId,
+          sku: { family: "A", name: "standard" },
+          enableRbacAuthorization: true,
+          enableSoftDelete: true,
+          softDeleteRetentionInDays: 90,
+          enablePurgeProtection: true,
+          networkAcls: {
+            defaultAction: "Deny",
+            bypass: "AzureServices",
+            ipRules: target.layer.keyVaultAllowedIpRanges.map((value) => ({ value })),
+          },
+        },
+      },
+      { parent: this, protect: context.protectStateful },
+    );
+    this.vaultUri = this.vault.properties.apply((properties) => properties.vaultUri);
+
+    new DiagnosticSetting(
+      names.keyVaultDiagnostics,
+      {
+        name: names.keyVaultDiagnostics,
+        resourceUri: this.vault.id,
+        workspaceId,
+        logAnalyticsDestinationType: "Dedicated",
+        logs: [{ categoryGroup: "audit", enabled: true }],
+      },
+      { parent: this },
+    );
+
+    this.registerOutputs({ vaultId: this.vault.id, vaultUri: this.vaultUri });
+  }
+}

@@ -1,0 +1,108 @@
+import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
+import { ResourceGroup } from "@pulumi/azure-native/resources";
+import { Provider as EntraProvider } from "@pulumi/azuread/provider";
+import * as pulumi from "@pulumi/pulumi";
+import type { OwnerEnvironment } from "../model";
+import { appHostname } from "../naming";
+import { AccessGroups } from "./accessGroups";
+import { Cluster } from "./cluster";
+import { environmentContext } from "./context";
+import { KeyVault } from "./keyVault";
+import { Monitoring } from "./monitoring";
+import { RoleAssignments } from "./roleAssignments";
+
+export interface ServiceOwnerEnvironmentArgs {
+  readonly target: OwnerEnvironment;
+}
+
+/** Everything one Altinn service owner has in one environment, in the owner's own subscription. */
+export class ServiceOwnerEnvironment extends pulumi.ComponentResource {
+  readonly clusterName: pulumi.Output<string>;
+  readonly clusterId: pulumi.Output<string>;
+  readonly oidcIssuerUrl: pulumi.Output<string | undefined>;
+  readonly keyVaultUri: pulumi.Output<string>;
+  readonly applicationInsightsConnectionString: pulumi.Output<string>;
+  readonly developerGroupObjectId: pulumi.Output<string>;
+  readonly operationsGroupObjectId: pulumi.Output<string>;
+  readonly appHostname: string;
+
+  constructor(name: string, { target }: ServiceOwnerEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("altinn:apps:ServiceOwnerEnvironment", name, {}, opts);
+    const context = environmentContext(target);
+    const { names, tags } = context;
+
+    // Explicit providers: an owner stack can only ever touch its own subscription and the platform's tenant.
+    const azure = new AzureProvider(
+      `${name}-azure`,
+      { subscriptionId: target.subscriptionId, location: target.location, tenantId: target.layer.tenantId },
+      { parent: this },
+    );
+    const entra = new EntraProvider(`${name}-entra`, { tenantId: target.layer.tenantId }, { parent: this });
+    const children = { parent: this, providers: [azure, entra] };
+
+    const resourceGroup = (groupName: string) =>
+      new ResourceGroup(
+        groupName,
+        { resourceGroupName: groupName, location: target.location, tags },
+        { parent: this, provider: azure, protect: context.protectStateful },
+      );
+    const clusterGroup = resourceGroup(names.clusterResourceGroup);
+    const monitorGroup = resourceGroup(names.monitorResourceGroup);
+
+    const monitoring = new Monitoring(
+      `${name}-monitoring`,
+      { context, resourceGroupName: monitorGroup.name },
+      children,
+    );
+    const workspaceId = monitoring.workspace.id;
+    const keyVault = new KeyVault(
+      `${name}-keyvault`,
+      { context, resourceGroupName: clusterGroup.name, workspaceId },
+      children,
+    );
+    const cluster = new Cluster(
+      `${name}-cluster`,
+      { context, resourceGroupName: clusterGroup.name, workspaceId },
+      children,
+    );
+    const access = new AccessGroups(`${name}-access`, { context }, children);
+
+    new RoleAssignments(
+      `${name}-roles`,
+      {
+        context,
+        scopes: {
+          logAnalyticsWorkspace: workspaceId,
+          applicationInsights: monitoring.applicationInsights.id,
+          keyVault: keyVault.vault.id,
+        },
+        principals: {
+          developer: access.groups.developer.objectId,
+          operations: access.groups.operations.objectId,
+          keyVaultSecretsProvider: cluster.keyVaultSecretsProviderObjectId,
+        },
+      },
+      children,
+    );
+
+    this.clusterName = cluster.cluster.name;
+    this.clusterId = cluster.cluster.id;
+    this.oidcIssuerUrl = cluster.oidcIssuerUrl;
+    this.keyVaultUri = keyVault.vaultUri;
+    this.applicationInsightsConnectionString = pulumi.secret(monitoring.applicationInsights.connectionString);
+    this.developerGroupObjectId = access.groups.developer.objectId;
+    this.operationsGroupObjectId = access.groups.operations.objectId;
+    this.appHostname = appHostname(target.org, target.layer.appDnsBase);
+
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      clusterId: this.clusterId,
+      oidcIssuerUrl: this.oidcIssuerUrl,
+      keyVaultUri: this.keyVaultUri,
+      applicationInsightsConnectionString: this.applicationInsightsConnectionString,
+      developerGroupObjectId: this.developerGroupObjectId,
+      operationsGroupObjectId: this.operationsGroupObjectId,
+      appHostname: this.appHostname,
+    });
+  }
+}
