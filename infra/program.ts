@@ -1,4 +1,5 @@
-import { loadFleet, parseStackName, resolveOwnerEnvironment, type IsoDate } from "./model";
+import * as pulumi from "@pulumi/pulumi";
+import { formatProblem, loadFleet, parseStackName, resolveOwnerEnvironment, type IsoDate } from "./model";
 import { ServiceOwnerEnvironment } from "./components/serviceOwnerEnvironment";
 
 export interface ProgramOptions {
@@ -17,6 +18,9 @@ export interface ProgramOptions {
 export function defineStack({ stack, root, today }: ProgramOptions) {
   const { org, environment } = parseStackName(stack);
   const target = resolveOwnerEnvironment(loadFleet(root, today), org, environment, today);
+  for (const expired of target.expiredGrants) {
+    pulumi.log.warn(`${formatProblem(expired)} (left out of the group; access has ended)`);
+  }
   const owner = new ServiceOwnerEnvironment(stack, { target });
   return {
     clusterName: owner.clusterName,

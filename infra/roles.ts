@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { nameBasedGuid } from "./guid";
 import type { RoleName } from "./model";
 
 /** Built-in Azure role definitions: their ids are the same in every tenant. */
@@ -43,15 +43,9 @@ export function roleDefinitionId(subscriptionId: string, role: AzureBuiltInRole)
 }
 
 /**
- * A name-based (v5-style) GUID from scope, role and principal, like ARM's `guid(scope, role, principal)`: the same
+ * The assignment's name, from scope, role and principal like ARM's `guid(scope, role, principal)`: the same
  * assignment always gets the same name, so re-runs never churn and a duplicate is rejected by Azure.
  */
 export function roleAssignmentGuid(scope: string, roleDefinition: string, principalId: string): string {
-  const hash = createHash("sha1")
-    .update(`${scope.toLowerCase()}|${roleDefinition.toLowerCase()}|${principalId}`)
-    .digest();
-  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
-  hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  return nameBasedGuid(scope.toLowerCase(), roleDefinition.toLowerCase(), principalId);
 }

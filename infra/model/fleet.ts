@@ -5,7 +5,7 @@ import { environmentLayerFileName, environmentLayerFileSchema, type EnvironmentL
 import type { Owner } from "./owner";
 import { ownerSchema } from "./owner";
 import { sortProblems, type Problem } from "./problem";
-import { checkFleetRules, type ParsedOwner } from "./rules";
+import { checkExpiredGrants, checkFleetRules, type ParsedOwner } from "./rules";
 import { checkSchema, ENVIRONMENTS, type EnvironmentName } from "./schema";
 import { parseYamlSource } from "./source";
 
@@ -33,7 +33,10 @@ export interface Fleet {
 
 export interface FleetResult {
   readonly fleet: Fleet;
+  /** Every problem, sorted: what `validate` reports. */
   readonly problems: Problem[];
+  /** The subset of `problems` that are expired grants, which a deploy tolerates (see checkExpiredGrants). */
+  readonly expiredGrants: readonly Problem[];
 }
 
 export const STACKS_DIR = "stacks";
@@ -108,7 +111,8 @@ export function validateFleet(sources: FleetSources, today: IsoDate): FleetResul
     problems.push(...result.problems);
     if (result.parsed) parsedOwners.push(result.parsed);
   }
-  const ruleProblems = checkFleetRules(parsedOwners, layers, today);
+  const ruleProblems = checkFleetRules(parsedOwners, layers);
+  const expiredGrants = parsedOwners.flatMap((parsed) => checkExpiredGrants(parsed, today));
   const invalidFiles = new Set(ruleProblems.map((problem) => problem.file));
   return {
     fleet: {
@@ -117,7 +121,8 @@ export function validateFleet(sources: FleetSources, today: IsoDate): FleetResul
         .filter((parsed) => !invalidFiles.has(parsed.source.file))
         .map((parsed) => ({ file: parsed.source.file, owner: parsed.owner })),
     },
-    problems: sortProblems([...problems, ...ruleProblems]),
+    problems: sortProblems([...problems, ...ruleProblems, ...expiredGrants]),
+    expiredGrants,
   };
 }
 

@@ -15,16 +15,28 @@ export interface ParsedOwner {
 type Layers = Partial<Record<EnvironmentName, EnvironmentLayer>>;
 
 /** Rules no single-file schema can express: file names, references between sections, and uniqueness across owners. */
-export function checkFleetRules(owners: readonly ParsedOwner[], layers: Layers, today: IsoDate): Problem[] {
+export function checkFleetRules(owners: readonly ParsedOwner[], layers: Layers): Problem[] {
   return [
     ...owners.flatMap((parsed) => [
       ...checkOrgMatchesFile(parsed),
       ...checkUsers(parsed, layers),
-      ...checkGrants(parsed, layers, today),
+      ...checkGrants(parsed, layers),
       ...checkEnvironments(parsed, layers),
     ]),
     ...checkUsersBelongToOneOwner(owners),
   ];
+}
+
+/**
+ * Expired grants: an error in a pull request (remove them), but not a reason to stop a deploy. The program leaves
+ * them out of the groups, so access ends on the expiry date even before the file is cleaned up.
+ */
+export function checkExpiredGrants({ source, owner }: ParsedOwner, today: IsoDate): Problem[] {
+  return owner.access.flatMap((grant, index) =>
+    hasExpired(grant.expires, today)
+      ? [source.problemAt(["access", index, "expires"], `grant expired on ${grant.expires}: remove it from access`)]
+      : [],
+  );
 }
 
 function checkOrgMatchesFile({ fileOrg, source, owner }: ParsedOwner): Problem[] {
@@ -64,7 +76,7 @@ function grantKey(grant: Owner["access"][number]): string {
   return `${grant.user} ${grant.role} ${grant.environment}`;
 }
 
-function checkGrants({ source, owner }: ParsedOwner, layers: Layers, today: IsoDate): Problem[] {
+function checkGrants({ source, owner }: ParsedOwner, layers: Layers): Problem[] {
   const registered = new Set(owner.users.map((user) => user.upn));
   const firstIndex = new Map<string, number>();
   return owner.access.flatMap((grant, index): Problem[] => {
@@ -84,9 +96,6 @@ function checkGrants({ source, owner }: ParsedOwner, layers: Layers, today: IsoD
     const domains = layers[grant.environment]?.loginDomains;
     if (domains && !domains.includes(domainOf(grant.user)) && registered.has(grant.user)) {
       at("user", `login domain "${domainOf(grant.user)}" is not allowed in ${grant.environment}`);
-    }
-    if (hasExpired(grant.expires, today)) {
-      at("expires", `grant expired on ${grant.expires}: remove it from access`);
     }
     return problems;
   });

@@ -2,7 +2,7 @@ import { hasExpired, type IsoDate } from "./dates";
 import { environmentLayerFileName, type ClusterSettings, type EnvironmentLayer } from "./environment";
 import { ownerFilePath, type FleetResult } from "./fleet";
 import type { Grant, Owner } from "./owner";
-import { ValidationError } from "./problem";
+import { ValidationError, type Problem } from "./problem";
 import type { EnvironmentName } from "./schema";
 
 /** Everything the program needs for one `<org>-<env>` stack, already validated and merged. */
@@ -16,6 +16,8 @@ export interface OwnerEnvironment {
   readonly cluster: ClusterSettings;
   /** Grants for this environment that have not expired: exactly the group members to provision. */
   readonly activeGrants: readonly Grant[];
+  /** Expired grants still in the owner file: left out of the groups, and worth a warning. */
+  readonly expiredGrants: readonly Problem[];
 }
 
 /**
@@ -23,15 +25,15 @@ export interface OwnerEnvironment {
  * file or the environment layer is invalid, or the owner does not have the environment.
  */
 export function resolveOwnerEnvironment(
-  { fleet, problems }: FleetResult,
+  { fleet, problems, expiredGrants }: FleetResult,
   org: string,
   environment: EnvironmentName,
   today: IsoDate,
 ): OwnerEnvironment {
   const ownerFile = ownerFilePath(org);
-  const relevant = problems.filter(
-    (problem) => problem.file === ownerFile || problem.file === environmentLayerFileName(environment),
-  );
+  const isRelevant = (problem: Problem) =>
+    problem.file === ownerFile || problem.file === environmentLayerFileName(environment);
+  const relevant = problems.filter((problem) => isRelevant(problem) && !expiredGrants.includes(problem));
   const stack = `${org}-${environment}`;
   if (relevant.length > 0) throw new ValidationError(relevant, `stack ${stack} has invalid configuration`);
   const loaded = fleet.owners.find((candidate) => candidate.file === ownerFile);
@@ -68,5 +70,6 @@ export function resolveOwnerEnvironment(
     activeGrants: loaded.owner.access.filter(
       (grant) => grant.environment === environment && !hasExpired(grant.expires, today),
     ),
+    expiredGrants: expiredGrants.filter(isRelevant),
   };
 }

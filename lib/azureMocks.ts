@@ -1,0 +1,145 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { nameBasedGuid } from "../infra/guid";
+
+/** The Entra ID users the mocked tenant knows: UPN → object id. */
+export type Directory = ReadonlyMap<string, string>;
+
+export function directoryOf(upns: Iterable<string>): Directory {
+  return new Map([...upns].map((upn) => [upn.toLowerCase(), nameBasedGuid("user", upn.toLowerCase())]));
+}
+
+/** Which input holds a resource's Azure name: azure-native echoes it as the `name` output. */
+const NAME_INPUTS: Readonly<Record<string, string>> = {
+  "azure-native:resources:ResourceGroup": "resourceGroupName",
+  "azure-native:operationalinsights:Workspace": "workspaceName",
+  "azure-native:applicationinsights:Component": "resourceName",
+  "azure-native:keyvault:Vault": "vaultName",
+  "azure-native:containerservice:ManagedCluster": "resourceName",
+  "azure-native:monitor:DiagnosticSetting": "name",
+  "azure-native:authorization:RoleAssignment": "roleAssignmentName",
+};
+
+/** ARM resource provider paths, for plausible resource ids. */
+const ARM_TYPES: Readonly<Record<string, string>> = {
+  "azure-native:operationalinsights:Workspace": "Microsoft.OperationalInsights/workspaces",
+  "azure-native:applicationinsights:Component": "Microsoft.Insights/components",
+  "azure-native:keyvault:Vault": "Microsoft.KeyVault/vaults",
+  "azure-native:containerservice:ManagedCluster": "Microsoft.ContainerService/managedClusters",
+};
+
+type Inputs = Record<string, unknown>;
+
+function text(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
+
+/** Outputs Azure and Entra ID compute that the program reads back; without them dependent inputs would be undefined. */
+function computedOutputs(type: string, name: string, inputs: Inputs, subscriptionId: string): Inputs {
+  const azureName = text(inputs[NAME_INPUTS[type] ?? ""]) || name;
+  const group = `/subscriptions/${subscriptionId}/resourceGroups/${text(inputs["resourceGroupName"])}`;
+  const armType = ARM_TYPES[type];
+  switch (type) {
+    case "azure-native:resources:ResourceGroup":
+      return { name: azureName, id: group };
+    case "azure-native:authorization:RoleAssignment":
+      return {
+        name: azureName,
+        id: `${text(inputs["scope"])}/providers/Microsoft.Authorization/roleAssignments/${azureName}`,
+      };
+    case "azure-native:monitor:DiagnosticSetting":
+      return {
+        name: azureName,
+        id: `${text(inputs["resourceUri"])}/providers/Microsoft.Insights/diagnosticSettings/${azureName}`,
+      };
+    case "azure-native:keyvault:Vault":
+      return {
+        name: azureName,
+        id: `${group}/providers/${armType}/${azureName}`,
+        properties: { ...(inputs["properties"] as Inputs), vaultUri: `https://${azureName}.vault.azure.net/` },
+      };
+    case "azure-native:applicationinsights:Component": {
+      const key = nameBasedGuid("instrumentation", azureName);
+      return {
+        name: azureName,
+        id: `${group}/providers/${armType}/${azureName}`,
+        instrumentationKey: key,
+        connectionString: `InstrumentationKey=${key};IngestionEndpoint=https://${text(inputs["location"])}-0.in.applicationinsights.azure.com/`,
+      };
+    }
+    case "azure-native:containerservice:ManagedCluster": {
+      const addons = (inputs["addonProfiles"] ?? {}) as Record<string, Inputs>;
+      const withIdentities = Object.fromEntries(
+        Object.entries(addons).map(([addon, profile]) => [
+          addon,
+          {
+            ...profile,
+            identity: {
+              objectId: nameBasedGuid("addon", azureName, addon),
+              clientId: nameBasedGuid("client", azureName, addon),
+            },
+          },
+        ]),
+      );
+      return {
+        name: azureName,
+        id: `${group}/providers/${armType}/${azureName}`,
+        fqdn: `${text(inputs["dnsPrefix"])}.hcp.${text(inputs["location"])}.azmk8s.io`,
+        addonProfiles: withIdentities,
+        oidcIssuerProfile: {
+          enabled: true,
+          issuerURL: `https://${text(inputs["location"])}.oic.prod-aks.azure.com/${nameBasedGuid("tenant", subscriptionId)}/${nameBasedGuid("issuer", azureName)}/`,
+        },
+      };
+    }
+    case "azuread:index/group:Group":
+      return { objectId: nameBasedGuid("group", text(inputs["mailNickname"])) };
+    default:
+      return armType ? { name: azureName, id: `${group}/providers/${armType}/${azureName}` } : {};
+  }
+}
+
+/** The resource name inside a provider reference `urn:pulumi:…::<name>::<id>`. */
+function providerName(reference: string | undefined): string | undefined {
+  return reference?.split("::").at(-2);
+}
+
+/**
+ * Pulumi mocks that answer like Azure and Entra ID for this program: ids, names and computed outputs, and user
+ * look-ups against a given directory. Every registered resource is reported to `onResource`.
+ */
+export class AzureMocks implements pulumi.runtime.Mocks {
+  private readonly subscriptions = new Map<string, string>();
+
+  constructor(
+    private readonly directory: Directory,
+    private readonly onResource: (args: pulumi.runtime.MockResourceArgs) => void = () => undefined,
+  ) {}
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Inputs } {
+    this.onResource(args);
+    const inputs = args.inputs as Inputs;
+    if (args.type === "pulumi:providers:azure-native")
+      this.subscriptions.set(args.name, text(inputs["subscriptionId"]));
+    const subscriptionId =
+      this.subscriptions.get(providerName(args.provider) ?? "") ?? "00000000-0000-0000-0000-000000000000";
+    const computed = computedOutputs(args.type, args.name, inputs, subscriptionId);
+    const id = text(computed["id"]) || `${args.name}-id`;
+    return { id, state: { ...inputs, ...computed } };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Inputs {
+    if (args.token === "azuread:index/getUsers:getUsers") {
+      const requested = (args.inputs["userPrincipalNames"] ?? []) as string[];
+      const users = requested.flatMap((upn) => {
+        const objectId = this.directory.get(upn.toLowerCase());
+        return objectId ? [{ userPrincipalName: upn, objectId, displayName: upn, accountEnabled: true }] : [];
+      });
+      return {
+        users,
+        objectIds: users.map((user) => user.objectId),
+        userPrincipalNames: users.map((user) => user.userPrincipalName),
+      };
+    }
+    throw new Error(`no mock for the invoke ${args.token}`);
+  }
+}

@@ -1,0 +1,147 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { IsoDate } from "../infra/model";
+import { defineStack } from "../infra/program";
+import { AzureMocks, type Directory } from "./azureMocks";
+
+export const PROJECT = "altinn-apps";
+
+/** One resource as the engine would know it after registration. */
+export interface RegisteredResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  /** False for component resources (and the stack). */
+  readonly custom: boolean;
+  /** Resolved inputs, as a resource provider (and a policy) sees them. */
+  readonly inputs: Record<string, unknown>;
+  readonly parent: string | undefined;
+  /** The provider resource's URN, for custom resources. */
+  readonly provider: string | undefined;
+  readonly protect: boolean;
+}
+
+export interface StackEvaluation {
+  readonly stack: string;
+  readonly resources: readonly RegisteredResource[];
+  /** Stack outputs; secrets are replaced by "[secret]". */
+  readonly outputs: Readonly<Record<string, unknown>>;
+  /** Set when the program failed: then `resources` is what was registered before the failure. */
+  readonly error?: string;
+}
+
+export interface EvaluateOptions {
+  readonly stack: string;
+  readonly root: string;
+  readonly today: IsoDate;
+  /** The Entra ID users that exist in the mocked tenant. */
+  readonly directory: Directory;
+}
+
+function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((value) => resolve(value)));
+}
+
+/** The resource options only a transformation can see under mocks (the mock monitor is not told about them). */
+interface ObservedOptions {
+  readonly resource: pulumi.Resource;
+  readonly type: string;
+  readonly name: string;
+  readonly opts: pulumi.ResourceOptions;
+}
+
+async function stackOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const entries = await Promise.all(
+    Object.entries(outputs).map(async ([key, value]) => {
+      const output = pulumi.output(value);
+      return [key, (await pulumi.isSecret(output)) ? "[secret]" : await valueOf(output)] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
+/**
+ * Run the real program for one stack against mocks, as `pulumi preview` would run it against Azure. The Pulumi runtime
+ * is process-global: call this once per process (a fresh child process or worker per stack).
+ */
+export async function evaluateStack({ stack, root, today, directory }: EvaluateOptions): Promise<StackEvaluation> {
+  const registrations: pulumi.runtime.MockResourceArgs[] = [];
+  const observed: ObservedOptions[] = [];
+  const failures: unknown[] = [];
+  // Like the engine, stop at the first failure: resources that depend on a failed value would otherwise wait forever.
+  let failed: () => void = () => undefined;
+  const firstFailure = new Promise<void>((resolve) => (failed = resolve));
+  const onFailure = (reason: unknown) => {
+    failures.push(reason);
+    failed();
+  };
+  process.on("unhandledRejection", onFailure);
+
+  let programOutputs: Record<string, unknown> = {};
+  let outputs: Record<string, unknown> = {};
+  const run = async () => {
+    await pulumi.runtime.setMocks(new AzureMocks(directory, (args) => registrations.push(args)), PROJECT, stack, true);
+    await pulumi.runtime.runInPulumiStack(async () => {
+      // Mocks switch off the engine-side transforms; the in-process one still sees every resource's options.
+      pulumi.runtime.registerStackTransformation(({ resource, type, name, opts }) => {
+        observed.push({ resource, type, name, opts });
+        return undefined;
+      });
+      // The stack's own copy of the outputs loses secretness; keep the program's to mask secrets.
+      programOutputs = defineStack({ stack, root, today });
+      return programOutputs;
+    });
+    await pulumi.runtime.disconnect();
+    outputs = await stackOutputs(programOutputs);
+  };
+  try {
+    await Promise.race([run().catch(onFailure), firstFailure]);
+  } finally {
+    process.off("unhandledRejection", onFailure);
+  }
+
+  const resources = joinRegistrations(stack, registrations, observed);
+  if (failures.length === 0) return { stack, resources, outputs };
+  return { stack, resources, outputs: {}, error: [...new Set(failures.map(messageOf))].join("\n") };
+}
+
+/** URNs as the engine builds them: the parent chain's types (without the root stack) joined by `$`. */
+function urnFactory(stack: string, observed: readonly ObservedOptions[]) {
+  const byResource = new Map(observed.map((entry) => [entry.resource, entry]));
+  const qualifiedType = (entry: ObservedOptions): string => {
+    const parent = entry.opts.parent && byResource.get(entry.opts.parent);
+    return parent ? `${qualifiedType(parent)}$${entry.type}` : entry.type;
+  };
+  return {
+    urnOf: (entry: ObservedOptions) => `urn:pulumi:${stack}::${PROJECT}::${qualifiedType(entry)}::${entry.name}`,
+    entryOf: (resource: pulumi.Resource | undefined) => (resource ? byResource.get(resource) : undefined),
+  };
+}
+
+function joinRegistrations(
+  stack: string,
+  registrations: readonly pulumi.runtime.MockResourceArgs[],
+  observed: readonly ObservedOptions[],
+): RegisteredResource[] {
+  const { urnOf, entryOf } = urnFactory(stack, observed);
+  const byKey = new Map(observed.map((entry) => [`${entry.type}::${entry.name}`, entry]));
+  const stackUrn = `urn:pulumi:${stack}::${PROJECT}::pulumi:pulumi:Stack::${PROJECT}-${stack}`;
+  return registrations.map((registration): RegisteredResource => {
+    const entry = byKey.get(`${registration.type}::${registration.name}`);
+    const parent = entryOf(entry?.opts.parent);
+    const isStack = registration.type === "pulumi:pulumi:Stack";
+    return {
+      urn: entry ? urnOf(entry) : stackUrn,
+      type: registration.type,
+      name: registration.name,
+      custom: registration.custom ?? false,
+      inputs: registration.inputs as Record<string, unknown>,
+      parent: isStack ? undefined : parent ? urnOf(parent) : stackUrn,
+      provider: registration.provider?.split("::").slice(0, -1).join("::"),
+      protect: entry?.opts.protect ?? false,
+    };
+  });
+}
+
+function messageOf(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
+}
