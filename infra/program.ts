@@ -1,6 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { formatProblem, loadFleet, parseStackName, resolveOwnerEnvironment, type IsoDate } from "./model";
 import { ServiceOwnerEnvironment } from "./components/serviceOwnerEnvironment";
+import {
+  formatProblem,
+  loadFleet,
+  parseStackName,
+  resolveOwnerEnvironment,
+  type IsoDate,
+  type OwnerEnvironment,
+} from "./model";
 
 export interface ProgramOptions {
   /** The Pulumi stack name, `<org>-<env>`. */
@@ -12,12 +19,16 @@ export interface ProgramOptions {
 }
 
 /**
- * The whole program for one stack. Everything that can be wrong with the input is found before the first resource
- * is registered: a bad stack name, a missing or invalid owner file, an environment the owner does not have.
+ * Everything that can be wrong with the input, found before the first resource is registered: a bad stack name, a
+ * missing or invalid owner file or environment layer, an environment the owner does not have. Throws with all of it.
  */
-export function defineStack({ stack, root, today }: ProgramOptions) {
+export function resolveStack({ stack, root, today }: ProgramOptions): OwnerEnvironment {
   const { org, environment } = parseStackName(stack);
-  const target = resolveOwnerEnvironment(loadFleet(root, today), org, environment, today);
+  return resolveOwnerEnvironment(loadFleet(root, today), org, environment, today);
+}
+
+/** The resources of one owner environment; returns the stack outputs. */
+export function defineStack(stack: string, target: OwnerEnvironment) {
   for (const expired of target.expiredGrants) {
     pulumi.log.warn(`${formatProblem(expired)} (left out of the group; access has ended)`);
   }

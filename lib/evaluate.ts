@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { IsoDate } from "../infra/model";
-import { defineStack } from "../infra/program";
+import type { IsoDate, OwnerEnvironment } from "../infra/model";
+import { defineStack, resolveStack } from "../infra/program";
 import { AzureMocks, type Directory } from "./azureMocks";
 
 export const PROJECT = "altinn-apps";
@@ -60,10 +60,30 @@ async function stackOutputs(outputs: Record<string, unknown>): Promise<Record<st
 }
 
 /**
- * Run the real program for one stack against mocks, as `pulumi preview` would run it against Azure. The Pulumi runtime
- * is process-global: call this once per process (a fresh child process or worker per stack).
+ * Where rejections nobody handled go. After a program fails, the runtime may still reject promises of resources
+ * that waited on the failed value; they belong to the evaluation that already failed, so they are routed here
+ * instead of crashing the process that goes on to evaluate the next stack.
+ */
+let failureSink: ((reason: unknown) => void) | undefined;
+let sinkInstalled = false;
+function routeUnhandledRejections(): void {
+  if (sinkInstalled) return;
+  sinkInstalled = true;
+  process.on("unhandledRejection", (reason) => failureSink?.(reason));
+}
+
+/**
+ * Run the real program for one stack against mocks, as `pulumi preview` would run it against Azure. The Pulumi
+ * runtime is process-global: evaluate stacks one after another, never concurrently in one process.
  */
 export async function evaluateStack({ stack, root, today, directory }: EvaluateOptions): Promise<StackEvaluation> {
+  let target: OwnerEnvironment;
+  try {
+    target = resolveStack({ stack, root, today });
+  } catch (error) {
+    return { stack, resources: [], outputs: {}, error: messageOf(error) };
+  }
+
   const registrations: pulumi.runtime.MockResourceArgs[] = [];
   const observed: ObservedOptions[] = [];
   const failures: unknown[] = [];
@@ -74,7 +94,8 @@ export async function evaluateStack({ stack, root, today, directory }: EvaluateO
     failures.push(reason);
     failed();
   };
-  process.on("unhandledRejection", onFailure);
+  routeUnhandledRejections();
+  failureSink = onFailure;
 
   let programOutputs: Record<string, unknown> = {};
   let outputs: Record<string, unknown> = {};
@@ -87,17 +108,13 @@ export async function evaluateStack({ stack, root, today, directory }: EvaluateO
         return undefined;
       });
       // The stack's own copy of the outputs loses secretness; keep the program's to mask secrets.
-      programOutputs = defineStack({ stack, root, today });
+      programOutputs = defineStack(stack, target);
       return programOutputs;
     });
     await pulumi.runtime.disconnect();
     outputs = await stackOutputs(programOutputs);
   };
-  try {
-    await Promise.race([run().catch(onFailure), firstFailure]);
-  } finally {
-    process.off("unhandledRejection", onFailure);
-  }
+  await Promise.race([run().catch(onFailure), firstFailure]);
 
   const resources = joinRegistrations(stack, registrations, observed);
   if (failures.length === 0) return { stack, resources, outputs };

@@ -1,0 +1,36 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import type { SourceFile } from "../../infra/model";
+import { directoryOf, type Directory } from "../../lib/azureMocks";
+import type { RegisteredResource } from "../../lib/evaluate";
+import { REPO_SOURCES } from "./fleet";
+
+/** A throw-away repository: the real environment layers plus the given owner files. */
+export function writeRepository(owners: readonly SourceFile[], layers = REPO_SOURCES.layers): string {
+  const root = mkdtempSync(path.join(tmpdir(), "altinn-apps-"));
+  mkdirSync(path.join(root, "stacks"));
+  for (const source of [...Object.values(layers), ...owners]) {
+    if (source.text !== undefined) writeFileSync(path.join(root, source.file), source.text);
+  }
+  return root;
+}
+
+/** A tenant in which every registered user of the repository's sample fleet exists. */
+export function sampleDirectory(): Directory {
+  return directoryOf(
+    REPO_SOURCES.owners.flatMap((source) =>
+      [...(source.text ?? "").matchAll(/upn: (\S+)/g)].map((match) => match[1] ?? ""),
+    ),
+  );
+}
+
+export function resourcesOfType(resources: readonly RegisteredResource[], type: string): RegisteredResource[] {
+  return resources.filter((resource) => resource.type === type);
+}
+
+export function onlyResource(resources: readonly RegisteredResource[], type: string): RegisteredResource {
+  const found = resourcesOfType(resources, type);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return found[0] as RegisteredResource;
+}
