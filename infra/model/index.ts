@@ -7,3 +7,4 @@ export * from "./owner";
 export * from "./problem";
 export * from "./schema";
 export * from "./stack";
+export * from "./terms";

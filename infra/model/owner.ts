@@ -23,7 +23,7 @@ const ownerEnvironmentSchema = z
   })
   .strict();
 
-const termsOfUseSchema = z
+export const termsOfUseSchema = z
   .object({
     version: identifierText(z.string().min(1)),
     acceptedAt: isoDateSchema,

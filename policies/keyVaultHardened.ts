@@ -1,0 +1,21 @@
+import { Vault } from "@pulumi/azure-native/keyvault";
+import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
+
+export const keyVaultHardened: ResourceValidationPolicy = {
+  name: "keyvault-hardened",
+  description: "Key Vaults use RBAC, soft delete and purge protection, and deny network access by default.",
+  enforcementLevel: "mandatory",
+  validateResource: validateResourceOfType(Vault, (vault, _args, reportViolation) => {
+    const properties = vault.properties;
+    if (properties.enableRbacAuthorization !== true) {
+      reportViolation("enableRbacAuthorization must be true: access is granted with Azure roles, not access policies");
+    }
+    if (properties.enableSoftDelete !== true) reportViolation("enableSoftDelete must be true");
+    if (properties.enablePurgeProtection !== true) reportViolation("enablePurgeProtection must be true");
+    if (properties.networkAcls?.defaultAction !== "Deny") {
+      reportViolation(
+        `networkAcls.defaultAction must be "Deny" (is ${JSON.stringify(properties.networkAcls?.defaultAction)})`,
+      );
+    }
+  }),
+};

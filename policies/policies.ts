@@ -1,0 +1,23 @@
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { aksHardened } from "./aksHardened";
+import { allowedLocations } from "./allowedLocations";
+import { appInsightsWorkspaceBased } from "./appInsightsWorkspaceBased";
+import { azureResourcesTagged } from "./azureResourcesTagged";
+import { keyVaultHardened } from "./keyVaultHardened";
+import { prodRequiresAcceptedTerms } from "./prodRequiresAcceptedTerms";
+import { prodStatefulProtected } from "./prodStatefulProtected";
+import { roleAssignmentsToGroupsOnly } from "./roleAssignmentsToGroupsOnly";
+
+export const POLICY_PACK_NAME = "altinn-apps";
+
+/** Every policy in the pack, in the order reports list them. */
+export const POLICIES: readonly ResourceValidationPolicy[] = [
+  prodRequiresAcceptedTerms,
+  azureResourcesTagged,
+  keyVaultHardened,
+  aksHardened,
+  appInsightsWorkspaceBased,
+  roleAssignmentsToGroupsOnly,
+  allowedLocations,
+  prodStatefulProtected,
+];

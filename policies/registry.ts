@@ -1,0 +1,96 @@
+import * as path from "node:path";
+import { z } from "zod";
+import {
+  ENVIRONMENTS,
+  formatProblem,
+  loadFleet,
+  termsOfUseSchema,
+  todayUtc,
+  type EnvironmentName,
+  type IsoDate,
+  type TermsOfUse,
+} from "../infra/model";
+
+/**
+ * What the policies need to know about the fleet: the terms every prod owner must have accepted, each owner's
+ * acceptance, and each environment's allowed regions. Read from the owner files by default, or given through
+ * policy config so a published pack works without this repository.
+ */
+export interface PlatformRegistry {
+  readonly source: string;
+  readonly requiredTermsVersion: string | undefined;
+  readonly allowedLocations: Partial<Record<EnvironmentName, readonly string[]>>;
+  /** Owner org → its terms-of-use record (undefined when it has none). */
+  readonly owners: ReadonlyMap<string, TermsOfUse | undefined>;
+}
+
+export type RegistryResult = { readonly registry: PlatformRegistry } | { readonly error: string };
+
+/** The policy-config form of the registry (`--policy-pack-config`). */
+export const registryConfigSchema = z
+  .object({
+    requiredTermsVersion: z.string().min(1),
+    allowedLocations: z.object({ tt02: z.array(z.string()).optional(), prod: z.array(z.string()).optional() }).strict(),
+    owners: z.record(z.string(), z.object({ termsOfUse: termsOfUseSchema.optional() }).strict()),
+  })
+  .strict();
+
+export function registryFromConfig(value: unknown): RegistryResult {
+  const parsed = registryConfigSchema.safeParse(value);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((issue) => `${issue.path.join(".") || "registry"}: ${issue.message}`);
+    return { error: `the registry in policy config is invalid (${details.join("; ")})` };
+  }
+  return {
+    registry: {
+      source: "policy config",
+      requiredTermsVersion: parsed.data.requiredTermsVersion,
+      allowedLocations: parsed.data.allowedLocations,
+      owners: new Map(Object.entries(parsed.data.owners).map(([org, owner]) => [org, owner.termsOfUse])),
+    },
+  };
+}
+
+/** The repository this pack lives in: `policies/` sits next to `stacks/` and the environment layers. */
+export const PACK_REPOSITORY_ROOT = path.resolve(__dirname, "..");
+
+const fromRepository = new Map<string, RegistryResult>();
+
+/** Read once per process: a policy runs for every resource. */
+export function registryFromRepository(root = PACK_REPOSITORY_ROOT, today: IsoDate = todayUtc()): RegistryResult {
+  const key = `${root}@${today}`;
+  const cached = fromRepository.get(key);
+  if (cached) return cached;
+  const result = readRepository(root, today);
+  fromRepository.set(key, result);
+  return result;
+}
+
+function readRepository(root: string, today: IsoDate): RegistryResult {
+  try {
+    const { fleet, problems } = loadFleet(root, today);
+    const blocking = problems.filter((problem) => problem.file.startsWith("Pulumi."));
+    if (blocking.length > 0 || ENVIRONMENTS.some((environment) => !fleet.layers[environment])) {
+      return { error: `the environment layers in ${root} are invalid: ${blocking.map(formatProblem).join("; ")}` };
+    }
+    return {
+      registry: {
+        source: `owner files in ${root}`,
+        requiredTermsVersion: fleet.layers.prod?.termsOfUseVersion,
+        allowedLocations: Object.fromEntries(
+          ENVIRONMENTS.map((environment) => [environment, fleet.layers[environment]?.locations.allowed ?? []]),
+        ),
+        owners: new Map(fleet.owners.map(({ owner }) => [owner.org, owner.termsOfUse])),
+      },
+    };
+  } catch (error) {
+    return {
+      error: `the owner files in ${root} could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+}
+
+/** The registry a policy should use: its config's, if given, else the repository's. */
+export function resolveRegistry(config: { registry?: unknown }): RegistryResult {
+  return config.registry === undefined ? registryFromRepository() : registryFromConfig(config.registry);
+}
