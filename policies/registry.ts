@@ -7,6 +7,7 @@ import {
   termsOfUseSchema,
   todayUtc,
   type EnvironmentName,
+  type Fleet,
   type IsoDate,
   type TermsOfUse,
 } from "../infra/model";
@@ -34,6 +35,8 @@ export const registryConfigSchema = z
     owners: z.record(z.string(), z.object({ termsOfUse: termsOfUseSchema.optional() }).strict()),
   })
   .strict();
+
+export type RegistryConfig = z.input<typeof registryConfigSchema>;
 
 export function registryFromConfig(value: unknown): RegistryResult {
   const parsed = registryConfigSchema.safeParse(value);
@@ -69,20 +72,12 @@ export function registryFromRepository(root = PACK_REPOSITORY_ROOT, today: IsoDa
 function readRepository(root: string, today: IsoDate): RegistryResult {
   try {
     const { fleet, problems } = loadFleet(root, today);
-    const blocking = problems.filter((problem) => problem.file.startsWith("Pulumi."));
-    if (blocking.length > 0 || ENVIRONMENTS.some((environment) => !fleet.layers[environment])) {
-      return { error: `the environment layers in ${root} are invalid: ${blocking.map(formatProblem).join("; ")}` };
+    const layerProblems = problems.filter((problem) => problem.file.startsWith("Pulumi."));
+    if (layerProblems.length > 0) {
+      return { error: `the environment layers in ${root} are invalid: ${layerProblems.map(formatProblem).join("; ")}` };
     }
-    return {
-      registry: {
-        source: `owner files in ${root}`,
-        requiredTermsVersion: fleet.layers.prod?.termsOfUseVersion,
-        allowedLocations: Object.fromEntries(
-          ENVIRONMENTS.map((environment) => [environment, fleet.layers[environment]?.locations.allowed ?? []]),
-        ),
-        owners: new Map(fleet.owners.map(({ owner }) => [owner.org, owner.termsOfUse])),
-      },
-    };
+    const result = registryFromConfig(registryConfigFromFleet(fleet));
+    return "registry" in result ? { registry: { ...result.registry, source: `owner files in ${root}` } } : result;
   } catch (error) {
     return {
       error: `the owner files in ${root} could not be read: ${error instanceof Error ? error.message : String(error)}`,
@@ -90,7 +85,29 @@ function readRepository(root: string, today: IsoDate): RegistryResult {
   }
 }
 
+/** A fleet's registry in policy-config form: what to pass as `registry` when the pack runs away from the repository. */
+export function registryConfigFromFleet(fleet: Fleet): RegistryConfig {
+  return {
+    requiredTermsVersion: fleet.layers.prod?.termsOfUseVersion ?? "",
+    allowedLocations: Object.fromEntries(
+      ENVIRONMENTS.map((environment) => [environment, [...(fleet.layers[environment]?.locations.allowed ?? [])]]),
+    ),
+    owners: Object.fromEntries(
+      fleet.owners.map(({ owner }) => [owner.org, owner.termsOfUse ? { termsOfUse: owner.termsOfUse } : {}]),
+    ),
+  };
+}
+
 /** The registry a policy should use: its config's, if given, else the repository's. */
 export function resolveRegistry(config: { registry?: unknown }): RegistryResult {
   return config.registry === undefined ? registryFromRepository() : registryFromConfig(config.registry);
+}
+
+/** Policy config that points every registry-reading policy at `fleet`, as `--policy-pack-config` would. */
+export function packConfigForFleet(fleet: Fleet, asOf: IsoDate): Record<string, Record<string, unknown>> {
+  const registry = registryConfigFromFleet(fleet);
+  return {
+    "prod-requires-accepted-terms": { registry, asOf },
+    "allowed-locations": { registry },
+  };
 }

@@ -1,0 +1,178 @@
+import { describe, expect, it } from "vitest";
+import { aksHardened } from "./aksHardened";
+import { allowedLocations } from "./allowedLocations";
+import { appInsightsWorkspaceBased } from "./appInsightsWorkspaceBased";
+import { azureResourcesTagged } from "./azureResourcesTagged";
+import { keyVaultHardened } from "./keyVaultHardened";
+import { prodStatefulProtected } from "./prodStatefulProtected";
+import { roleAssignmentsToGroupsOnly } from "./roleAssignmentsToGroupsOnly";
+import { isNotApplicable, registry, resource, tags, taggedResource, TYPES, violations } from "./testing/fixtures";
+
+const VAULT_PROPERTIES = {
+  tenantId: "0c4a8a5e-1f6e-4f57-9b4c-3a2a6a1d0e01",
+  sku: { family: "A", name: "standard" },
+  enableRbacAuthorization: true,
+  enableSoftDelete: true,
+  enablePurgeProtection: true,
+  networkAcls: { defaultAction: "Deny", bypass: "AzureServices", ipRules: [] },
+};
+const vault = (changes: Record<string, unknown> = {}) =>
+  taggedResource(TYPES.vault, { properties: { ...VAULT_PROPERTIES, ...changes } });
+
+describe("keyvault-hardened", () => {
+  it("passes a hardened vault", async () => {
+    expect(await violations(keyVaultHardened, vault())).toEqual([]);
+  });
+  it.each([
+    [{ enableRbacAuthorization: false }, /^enableRbacAuthorization must be true/],
+    [{ enableRbacAuthorization: undefined }, /^enableRbacAuthorization must be true/],
+    [{ enableSoftDelete: false }, /^enableSoftDelete must be true$/],
+    [{ enablePurgeProtection: undefined }, /^enablePurgeProtection must be true$/],
+    [{ networkAcls: { defaultAction: "Allow" } }, /^networkAcls.defaultAction must be "Deny" \(is "Allow"\)$/],
+    [{ networkAcls: undefined }, /^networkAcls.defaultAction must be "Deny" \(is undefined\)$/],
+  ])("refuses %j", async (changes, message) => {
+    expect(await violations(keyVaultHardened, vault(changes))).toEqual([expect.stringMatching(message)]);
+  });
+  it("applies only to vaults", async () => {
+    expect(await isNotApplicable(keyVaultHardened, taggedResource(TYPES.workspace, {}))).toBe(true);
+  });
+});
+
+const CLUSTER = {
+  aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: ["x"] },
+  disableLocalAccounts: true,
+  oidcIssuerProfile: { enabled: true },
+  securityProfile: { workloadIdentity: { enabled: true } },
+  apiServerAccessProfile: { authorizedIPRanges: ["192.0.2.0/24"] },
+  addonProfiles: { omsagent: { enabled: true, config: {} } },
+};
+const cluster = (changes: Record<string, unknown> = {}) => taggedResource(TYPES.cluster, { ...CLUSTER, ...changes });
+
+describe("aks-hardened", () => {
+  it("passes a hardened cluster, and a private one without IP ranges", async () => {
+    expect(await violations(aksHardened, cluster())).toEqual([]);
+    expect(await violations(aksHardened, cluster({ apiServerAccessProfile: { enablePrivateCluster: true } }))).toEqual(
+      [],
+    );
+  });
+  it.each([
+    [
+      { aadProfile: undefined },
+      ["aadProfile.managed must be true (Entra ID managed integration)", "aadProfile.enableAzureRBAC must be true"],
+    ],
+    [{ aadProfile: { managed: true, enableAzureRBAC: false } }, ["aadProfile.enableAzureRBAC must be true"]],
+    [{ disableLocalAccounts: false }, ["disableLocalAccounts must be true"]],
+    [{ oidcIssuerProfile: undefined }, ["oidcIssuerProfile.enabled must be true"]],
+    [{ securityProfile: {} }, ["securityProfile.workloadIdentity.enabled must be true"]],
+    [
+      { apiServerAccessProfile: undefined },
+      ["the API server is public with no authorizedIPRanges: restrict it, or make the cluster private"],
+    ],
+    [
+      { apiServerAccessProfile: { authorizedIPRanges: ["0.0.0.0/0"] } },
+      ["apiServerAccessProfile.authorizedIPRanges opens the API server to everyone (0.0.0.0/0)"],
+    ],
+    [
+      { addonProfiles: { omsagent: { enabled: false } } },
+      ["the monitoring add-on (addonProfiles.omsagent) must be enabled"],
+    ],
+    [{ addonProfiles: undefined }, ["the monitoring add-on (addonProfiles.omsagent) must be enabled"]],
+  ])("refuses %j", async (changes, expected) => {
+    expect(await violations(aksHardened, cluster(changes))).toEqual(expected);
+  });
+});
+
+describe("appinsights-workspace-based", () => {
+  const component = (changes: Record<string, unknown> = {}) =>
+    taggedResource(TYPES.appInsights, {
+      kind: "web",
+      applicationType: "web",
+      ingestionMode: "LogAnalytics",
+      workspaceResourceId: "/subscriptions/x/resourceGroups/y/providers/Microsoft.OperationalInsights/workspaces/z",
+      disableLocalAuth: true,
+      ...changes,
+    });
+  it("passes a workspace-based component with local auth disabled", async () => {
+    expect(await violations(appInsightsWorkspaceBased, component())).toEqual([]);
+  });
+  it.each([
+    [{ ingestionMode: "ApplicationInsights" }, 'ingestionMode must be "LogAnalytics" (is "ApplicationInsights")'],
+    [{ workspaceResourceId: undefined }, "workspaceResourceId must name the Log Analytics workspace"],
+    [{ disableLocalAuth: false }, "disableLocalAuth must be true: Entra ID authentication only"],
+  ])("refuses %j", async (changes, message) => {
+    expect(await violations(appInsightsWorkspaceBased, component(changes))).toEqual([message]);
+  });
+});
+
+describe("role-assignments-to-groups-only", () => {
+  const assignment = (principalType: string | undefined) =>
+    resource(TYPES.roleAssignment, { principalType, principalId: "p" });
+  it.each(["Group", "ServicePrincipal"])("passes %s", async (principalType) => {
+    expect(await violations(roleAssignmentsToGroupsOnly, assignment(principalType))).toEqual([]);
+  });
+  it.each(["User", "ForeignGroup", undefined])("refuses %s", async (principalType) => {
+    expect(await violations(roleAssignmentsToGroupsOnly, assignment(principalType))).toEqual([
+      expect.stringMatching(/^principalType must be Group or ServicePrincipal/),
+    ]);
+  });
+});
+
+describe("azure-resources-tagged", () => {
+  it("passes matching tags and ignores untaggable types", async () => {
+    expect(await violations(azureResourcesTagged, taggedResource(TYPES.workspace, {}))).toEqual([]);
+    expect(await violations(azureResourcesTagged, resource(TYPES.roleAssignment, {}))).toEqual([]);
+  });
+  it("refuses missing, contradicting and partial tags", async () => {
+    expect(await violations(azureResourcesTagged, resource(TYPES.workspace, {}))).toEqual([
+      'tag "altinn:owner" is missing (expected "digdir")',
+      'tag "altinn:environment" is missing (expected "prod")',
+    ]);
+    expect(await violations(azureResourcesTagged, resource(TYPES.workspace, { tags: tags("digdir", "tt02") }))).toEqual(
+      ['tag "altinn:environment" is "tt02" but the stack says "prod"'],
+    );
+  });
+  it("treats an Azure type it does not know as taggable (fail closed)", async () => {
+    expect(await violations(azureResourcesTagged, resource("azure-native:storage:StorageAccount", {}))).toHaveLength(2);
+  });
+});
+
+describe("allowed-locations", () => {
+  const config = { "allowed-locations": { registry: registry() } };
+  it("passes allowed regions for resources and the provider", async () => {
+    expect(await violations(allowedLocations, taggedResource(TYPES.vault, {}), config)).toEqual([]);
+    expect(
+      await violations(allowedLocations, resource(TYPES.azureProvider, { location: "norwayeast" }), config),
+    ).toEqual([]);
+    const tt02 = taggedResource(TYPES.vault, { location: "westeurope" }, "digdir-tt02");
+    expect(await violations(allowedLocations, tt02, config)).toEqual([]);
+  });
+  it("refuses other regions and a missing location", async () => {
+    expect(await violations(allowedLocations, taggedResource(TYPES.vault, { location: "westeurope" }), config)).toEqual(
+      ['location "westeurope" is not allowed in prod (allowed: norwayeast)'],
+    );
+    expect(await violations(allowedLocations, resource(TYPES.vault, {}), config)).toEqual([
+      "location must be set explicitly to one of: norwayeast",
+    ]);
+  });
+  it("uses the repository's environment layers by default", async () => {
+    expect(await violations(allowedLocations, taggedResource(TYPES.vault, { location: "swedencentral" }))).toEqual([
+      'location "swedencentral" is not allowed in prod (allowed: norwayeast)',
+    ]);
+  });
+});
+
+describe("prod-stateful-protected", () => {
+  it.each([TYPES.resourceGroup, TYPES.cluster, TYPES.vault, TYPES.workspace])(
+    "requires protect on %s in prod",
+    async (type) => {
+      expect(await violations(prodStatefulProtected, taggedResource(type, {}, "digdir-prod", true))).toEqual([]);
+      expect(await violations(prodStatefulProtected, taggedResource(type, {}, "digdir-prod", false))).toEqual([
+        "subject must have protect: true in prod, so removing an owner cannot destroy it",
+      ]);
+    },
+  );
+  it("does not apply in tt02 or to stateless resources", async () => {
+    expect(await isNotApplicable(prodStatefulProtected, taggedResource(TYPES.cluster, {}, "digdir-tt02"))).toBe(true);
+    expect(await violations(prodStatefulProtected, taggedResource(TYPES.appInsights, {}))).toEqual([]);
+  });
+});
