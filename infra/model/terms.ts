@@ -15,6 +15,7 @@ export function termsShortcomings(terms: TermsOfUse | undefined, requiredVersion
     if (terms[confirmation] !== true) shortcomings.push(`termsOfUse.${confirmation} is not confirmed (must be true)`);
   }
   if (!terms.acceptedBy.trim()) shortcomings.push("termsOfUse.acceptedBy does not name the person who accepted");
-  if (isAfter(terms.acceptedAt, today)) shortcomings.push(`termsOfUse.acceptedAt (${terms.acceptedAt}) is in the future`);
+  if (isAfter(terms.acceptedAt, today))
+    shortcomings.push(`termsOfUse.acceptedAt (${terms.acceptedAt}) is in the future`);
   return shortcomings;
 }
