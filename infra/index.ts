@@ -1,8 +1,9 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { todayUtc } from "./model";
+import { loadFleet, todayUtc } from "./model";
 import { defineStack, resolveStack } from "./program";
 
 // Pulumi entry (Pulumi.yaml `main: infra/`): `pulumi up -s digdir-prod`. The module's exports are the stack outputs.
 const stack = pulumi.getStack();
-export = defineStack(stack, resolveStack({ stack, root: path.resolve(__dirname, ".."), today: todayUtc() }));
+const today = todayUtc();
+export = defineStack(stack, resolveStack(stack, loadFleet(path.resolve(__dirname, ".."), today), today));

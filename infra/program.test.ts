@@ -4,7 +4,7 @@ import { evaluateStack, type RegisteredResource, type StackEvaluation } from "..
 import { REPO_ROOT } from "../lib/repo";
 import { ownerYaml, TODAY } from "../test/support/fleet";
 import { onlyResource, resourcesOfType, sampleDirectory, writeRepository } from "../test/support/repository";
-import { parseIsoDate } from "./model";
+import { loadFleet, parseIsoDate } from "./model";
 import { AZURE_BUILT_IN_ROLES } from "./roles";
 
 const T = {
@@ -23,7 +23,7 @@ const T = {
 } as const;
 
 function evaluateSample(stack: string): Promise<StackEvaluation> {
-  return evaluateStack({ stack, root: REPO_ROOT, today: TODAY, directory: sampleDirectory() });
+  return evaluateStack({ stack, fleet: loadFleet(REPO_ROOT, TODAY), today: TODAY, directory: sampleDirectory() });
 }
 
 function named(resources: readonly RegisteredResource[], name: string): RegisteredResource {
@@ -273,7 +273,12 @@ describe("the program's refusals", () => {
     ];
     const root = writeRepository([ownerYaml("abc", { access })]);
     const directory = directoryOf(["dev.abc@ai-dev.no", "ops.abc@ai-dev.brreg.no"]);
-    const { resources, error } = await evaluateStack({ stack: "abc-prod", root, today: TODAY, directory });
+    const { resources, error } = await evaluateStack({
+      stack: "abc-prod",
+      fleet: loadFleet(root, TODAY),
+      today: TODAY,
+      directory,
+    });
     expect(error).toBeUndefined();
     expect(named(resources, "altinn-apps-abc-prod-developer").inputs["members"]).toEqual([
       directory.get("ops.abc@ai-dev.brreg.no"),
@@ -283,7 +288,7 @@ describe("the program's refusals", () => {
   it("fails, naming every missing account, when granted users do not exist in the tenant", async () => {
     const result = await evaluateStack({
       stack: "digdir-prod",
-      root: REPO_ROOT,
+      fleet: loadFleet(REPO_ROOT, TODAY),
       today: TODAY,
       directory: directoryOf([]),
     });
@@ -307,7 +312,7 @@ describe("the program's refusals", () => {
     const root = writeRepository([ownerYaml("abc", { contact: "nope", orgNumber: "999999990" })]);
     const result = await evaluateStack({
       stack: "abc-tt02",
-      root,
+      fleet: loadFleet(root, TODAY),
       today: parseIsoDate("2026-11-23"),
       directory: directoryOf([]),
     });

@@ -2,29 +2,20 @@ import * as pulumi from "@pulumi/pulumi";
 import { ServiceOwnerEnvironment } from "./components/serviceOwnerEnvironment";
 import {
   formatProblem,
-  loadFleet,
   parseStackName,
   resolveOwnerEnvironment,
+  type FleetResult,
   type IsoDate,
   type OwnerEnvironment,
 } from "./model";
-
-export interface ProgramOptions {
-  /** The Pulumi stack name, `<org>-<env>`. */
-  readonly stack: string;
-  /** The repository root holding stacks/ and the environment layers. */
-  readonly root: string;
-  /** The day grant expiry is evaluated for. */
-  readonly today: IsoDate;
-}
 
 /**
  * Everything that can be wrong with the input, found before the first resource is registered: a bad stack name, a
  * missing or invalid owner file or environment layer, an environment the owner does not have. Throws with all of it.
  */
-export function resolveStack({ stack, root, today }: ProgramOptions): OwnerEnvironment {
+export function resolveStack(stack: string, fleet: FleetResult, today: IsoDate): OwnerEnvironment {
   const { org, environment } = parseStackName(stack);
-  return resolveOwnerEnvironment(loadFleet(root, today), org, environment, today);
+  return resolveOwnerEnvironment(fleet, org, environment, today);
 }
 
 /** The resources of one owner environment; returns the stack outputs. */

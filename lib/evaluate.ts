@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { IsoDate, OwnerEnvironment } from "../infra/model";
+import type { FleetResult, IsoDate, OwnerEnvironment } from "../infra/model";
 import { defineStack, resolveStack } from "../infra/program";
 import { AzureMocks, type Directory } from "./azureMocks";
 
@@ -31,7 +31,8 @@ export interface StackEvaluation {
 
 export interface EvaluateOptions {
   readonly stack: string;
-  readonly root: string;
+  /** The loaded fleet (see loadFleet): load it once, evaluate many stacks. */
+  readonly fleet: FleetResult;
   readonly today: IsoDate;
   /** The Entra ID users that exist in the mocked tenant. */
   readonly directory: Directory;
@@ -76,10 +77,10 @@ function routeUnhandledRejections(): void {
  * Run the real program for one stack against mocks, as `pulumi preview` would run it against Azure. The Pulumi
  * runtime is process-global: evaluate stacks one after another, never concurrently in one process.
  */
-export async function evaluateStack({ stack, root, today, directory }: EvaluateOptions): Promise<StackEvaluation> {
+export async function evaluateStack({ stack, fleet, today, directory }: EvaluateOptions): Promise<StackEvaluation> {
   let target: OwnerEnvironment;
   try {
-    target = resolveStack({ stack, root, today });
+    target = resolveStack(stack, fleet, today);
   } catch (error) {
     return { stack, resources: [], outputs: {}, error: messageOf(error) };
   }

@@ -11,9 +11,10 @@ const USERS = ["dev.abc@ai-dev.no", "ops.abc@ai-dev.brreg.no", "dev.xyz@ai-dev.n
 
 async function verdicts(stack: string) {
   const root = writeRepository([ownerYaml("abc"), ownerYaml("xyz", { termsOfUse: undefined })]);
-  const evaluation = await evaluateStack({ stack, root, today: TODAY, directory: directoryOf(USERS) });
+  const fleet = loadFleet(root, TODAY);
+  const evaluation = await evaluateStack({ stack, fleet, today: TODAY, directory: directoryOf(USERS) });
   expect(evaluation.error).toBeUndefined();
-  const config = packConfigForFleet(loadFleet(root, TODAY).fleet, TODAY);
+  const config = packConfigForFleet(fleet.fleet, TODAY);
   return { evaluation, report: await runPolicies(evaluation.resources, { config }) };
 }
 

@@ -1,0 +1,149 @@
+import type { StackPlan } from "./stackPlan";
+
+export interface PlanSummary {
+  readonly stacks: number;
+  readonly resources: number;
+  readonly members: number;
+  readonly errors: number;
+  readonly mandatoryViolations: number;
+  readonly advisoryViolations: number;
+  readonly passed: boolean;
+}
+
+export interface PlanReport {
+  readonly stacks: readonly StackPlan[];
+  readonly summary: PlanSummary;
+  readonly selection: string;
+}
+
+export function summarize(stacks: readonly StackPlan[]): PlanSummary {
+  const count = (level: string) =>
+    stacks.reduce((total, plan) => total + plan.violations.filter((violation) => violation.level === level).length, 0);
+  const errors = stacks.filter((plan) => plan.error !== undefined).length;
+  const mandatoryViolations = count("mandatory");
+  return {
+    stacks: stacks.length,
+    resources: stacks.reduce(
+      (total, plan) => total + plan.resources.filter((resource) => !isBookkeeping(resource.type)).length,
+      0,
+    ),
+    members: stacks.reduce((total, plan) => total + plan.members.length, 0),
+    errors,
+    mandatoryViolations,
+    advisoryViolations: count("advisory"),
+    passed: errors === 0 && mandatoryViolations === 0,
+  };
+}
+
+/** Providers and components are how the program is built, not what lands in Azure. */
+function isBookkeeping(type: string): boolean {
+  return type.startsWith("pulumi:providers:") || type.startsWith("altinn:apps:");
+}
+
+function shortType(type: string): string {
+  return type.split(":").at(-1)?.split("/").at(-1) ?? type;
+}
+
+function resourceCounts(plan: StackPlan): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const resource of plan.resources.filter((candidate) => !isBookkeeping(candidate.type))) {
+    counts.set(shortType(resource.type), (counts.get(shortType(resource.type)) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** One line per policy and message, with how many resources it hit: a missing terms record is one finding, not 13. */
+function groupedViolations(plan: StackPlan): { level: string; policy: string; message: string; resources: string[] }[] {
+  const groups = new Map<string, { level: string; policy: string; message: string; resources: string[] }>();
+  for (const violation of plan.violations) {
+    const key = `${violation.level}|${violation.policy}|${violation.message}`;
+    const group = groups.get(key) ?? {
+      level: violation.level,
+      policy: violation.policy,
+      message: violation.message,
+      resources: [],
+    };
+    group.resources.push(violation.urn.split("::").at(-1) ?? violation.urn);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+function verdict(plan: StackPlan): string {
+  if (plan.error !== undefined) return "ERROR";
+  const mandatory = plan.violations.filter((violation) => violation.level === "mandatory").length;
+  const advisory = plan.violations.length - mandatory;
+  if (mandatory > 0) return `FAIL (${mandatory} mandatory, ${advisory} advisory)`;
+  return advisory > 0 ? `pass (${advisory} advisory)` : "pass";
+}
+
+function summaryLine(summary: PlanSummary): string {
+  return (
+    `${summary.stacks} stack(s), ${summary.resources} Azure/Entra resources, ${summary.members} group memberships, ` +
+    `${summary.errors} error(s), ${summary.mandatoryViolations} mandatory and ${summary.advisoryViolations} advisory violation(s): ` +
+    (summary.passed ? "PASS" : "FAIL")
+  );
+}
+
+export function formatText({ stacks, summary, selection }: PlanReport): string {
+  const lines = [`Plan (${selection})`, ""];
+  for (const plan of stacks) {
+    lines.push(`${plan.stack}: ${verdict(plan)}`);
+    if (plan.error !== undefined) {
+      lines.push(...plan.error.split("\n").map((line) => `  ${line}`), "");
+      continue;
+    }
+    lines.push(
+      `  resources: ${resourceCounts(plan)
+        .map(([type, count]) => `${type} ${count}`)
+        .join(", ")}`,
+    );
+    lines.push(`  members:${plan.members.length === 0 ? " none" : ""}`);
+    for (const member of plan.members) {
+      lines.push(
+        `    ${member.group}: ${member.upn} (${member.name})${member.expires ? `, expires ${member.expires}` : ""}`,
+      );
+    }
+    for (const group of groupedViolations(plan)) {
+      lines.push(`  [${group.level}] ${group.policy} (${group.resources.length} resource(s)): ${group.message}`);
+    }
+    lines.push("");
+  }
+  lines.push(summaryLine(summary));
+  return `${lines.join("\n")}\n`;
+}
+
+function cell(text: string): string {
+  return text.replaceAll("|", "\\|").replaceAll("\n", "<br>");
+}
+
+export function formatMarkdown({ stacks, summary, selection }: PlanReport): string {
+  const lines = [
+    `## Plan: ${summary.passed ? "✅ pass" : "❌ fail"}`,
+    "",
+    `_${selection}_. ${summaryLine(summary)}`,
+    "",
+    "| stack | verdict | resources | members |",
+    "|---|---|---|---|",
+    ...stacks.map(
+      (plan) =>
+        `| \`${plan.stack}\` | ${verdict(plan)} | ${plan.resources.filter((resource) => !isBookkeeping(resource.type)).length} | ${plan.members.length} |`,
+    ),
+  ];
+  const findings = stacks.filter((plan) => plan.error !== undefined || plan.violations.length > 0);
+  if (findings.length > 0)
+    lines.push("", "### Findings", "", "| stack | level | policy | resources | message |", "|---|---|---|---|---|");
+  for (const plan of findings) {
+    if (plan.error !== undefined) lines.push(`| \`${plan.stack}\` | error | program | | ${cell(plan.error)} |`);
+    for (const group of groupedViolations(plan)) {
+      lines.push(
+        `| \`${plan.stack}\` | ${group.level} | ${group.policy} | ${group.resources.length} | ${cell(group.message)} |`,
+      );
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function formatJson({ stacks, summary }: PlanReport): string {
+  return `${JSON.stringify({ stacks, summary }, null, 2)}\n`;
+}

@@ -1,0 +1,65 @@
+import { fork } from "node:child_process";
+import { availableParallelism } from "node:os";
+import * as path from "node:path";
+import type { IsoDate } from "../../infra/model";
+import type { StackPlan } from "./stackPlan";
+import type { WorkerMessage, WorkerRequest } from "./worker";
+
+const WORKER = path.join(__dirname, "worker.ts");
+
+/** Split stacks round-robin so each worker gets a similar mix of tt02 and prod. */
+function shares(stacks: readonly string[], workers: number): string[][] {
+  const result: string[][] = Array.from({ length: workers }, () => []);
+  stacks.forEach((stack, index) => result[index % workers]?.push(stack));
+  return result.filter((share) => share.length > 0);
+}
+
+function runWorker(request: WorkerRequest, onPlanned: (plan: StackPlan) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // Each worker is a fresh process: the Pulumi runtime's global state never leaks between workers.
+    const child = fork(WORKER, [], {
+      execArgv: ["--require", require.resolve("tsx/cjs")],
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+    });
+    let stderr = "";
+    let done = false;
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("message", (message: WorkerMessage) => {
+      if (message.kind === "planned") onPlanned(message.plan);
+      else done = true;
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (done) resolve();
+      else reject(new Error(`planning worker exited with code ${code} before finishing:\n${stderr.trim()}`));
+    });
+    child.send(request);
+  });
+}
+
+export interface PoolOptions {
+  readonly root: string;
+  readonly today: IsoDate;
+  readonly workers?: number;
+  readonly onProgress?: (planned: number, total: number) => void;
+}
+
+/** Plan stacks across a pool of worker processes sized to the machine; results come back in the order asked. */
+export async function planInWorkers(stacks: readonly string[], options: PoolOptions): Promise<StackPlan[]> {
+  const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), stacks.length));
+  const plans = new Map<string, StackPlan>();
+  const onPlanned = (plan: StackPlan) => {
+    plans.set(plan.stack, plan);
+    options.onProgress?.(plans.size, stacks.length);
+  };
+  await Promise.all(
+    shares(stacks, workers).map((share) =>
+      runWorker({ root: options.root, today: options.today, stacks: share }, onPlanned),
+    ),
+  );
+  return stacks.map((stack) => {
+    const plan = plans.get(stack);
+    if (!plan) throw new Error(`no plan came back for ${stack}`);
+    return plan;
+  });
+}

@@ -1,0 +1,66 @@
+import { accessGroupNames } from "../../infra/naming";
+import { resolveStack } from "../../infra/program";
+import type { FleetResult, IsoDate } from "../../infra/model";
+import { packConfigForFleet } from "../../policies/registry";
+import { runPolicies, type PolicyViolation } from "../../policies/runner/runner";
+import type { Directory } from "../azureMocks";
+import { evaluateStack } from "../evaluate";
+
+export interface PlannedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Readonly<Record<string, unknown>>;
+}
+
+export interface PlannedMember {
+  readonly group: string;
+  readonly upn: string;
+  readonly name: string;
+  readonly expires: string | null;
+}
+
+/** What one `<org>-<env>` stack would provision, who gets access, and what the policies say. */
+export interface StackPlan {
+  readonly stack: string;
+  readonly owner: string;
+  readonly environment: string;
+  readonly resources: readonly PlannedResource[];
+  readonly members: readonly PlannedMember[];
+  readonly violations: readonly PolicyViolation[];
+  readonly error?: string;
+}
+
+function membersOf(stack: string, fleet: FleetResult, today: IsoDate): PlannedMember[] {
+  const target = resolveStack(stack, fleet, today);
+  const names = new Map(target.owner.users.map((user) => [user.upn, user.name]));
+  return target.activeGrants.map((grant) => ({
+    group: accessGroupNames(target.org, target.environment, grant.role).displayName,
+    upn: grant.user,
+    name: names.get(grant.user) ?? "",
+    expires: grant.expires ?? null,
+  }));
+}
+
+/** Plan one stack in this process. The Pulumi runtime is process-global: one stack at a time per process. */
+export async function planStack(
+  stack: string,
+  fleet: FleetResult,
+  today: IsoDate,
+  directory: Directory,
+): Promise<StackPlan> {
+  const [owner = "", environment = ""] = stack.split(/-(?=[^-]+$)/);
+  const evaluation = await evaluateStack({ stack, fleet, today, directory });
+  const base = { stack, owner, environment };
+  if (evaluation.error !== undefined) {
+    return { ...base, resources: [], members: [], violations: [], error: evaluation.error };
+  }
+  const report = await runPolicies(evaluation.resources, { config: packConfigForFleet(fleet.fleet, today) });
+  return {
+    ...base,
+    resources: evaluation.resources
+      .filter((resource) => resource.type !== "pulumi:pulumi:Stack")
+      .map(({ type, name, inputs }) => ({ type, name, inputs })),
+    members: membersOf(stack, fleet, today),
+    violations: report.violations,
+  };
+}

@@ -1,0 +1,66 @@
+import { Command } from "commander";
+import { readFleetSources, type IsoDate } from "../infra/model";
+import { EXIT, formatOption, parseCommandLine, todayOption } from "../lib/cli";
+import { formatJson, formatMarkdown, formatText, summarize, type PlanReport } from "../lib/plan/format";
+import { planInWorkers } from "../lib/plan/pool";
+import { allStacks, changedFilesSince, stacksAffectedBy, type Selection } from "../lib/plan/select";
+import { REPO_ROOT } from "../lib/repo";
+
+interface Options {
+  stack?: string[];
+  changedSince?: string;
+  format: "text" | "json" | "markdown";
+  today: IsoDate;
+  root: string;
+  workers?: number;
+}
+
+function select(options: Options): Selection {
+  const sources = readFleetSources(options.root);
+  if (options.stack) return { stacks: options.stack, reason: `stacks ${options.stack.join(", ")}` };
+  if (options.changedSince) return stacksAffectedBy(changedFilesSince(options.root, options.changedSince), sources);
+  return { stacks: allStacks(sources), reason: "every owner and environment in stacks/" };
+}
+
+function progress(planned: number, total: number): void {
+  if (process.stderr.isTTY)
+    process.stderr.write(`\rplanned ${planned}/${total} stacks${planned === total ? "\n" : ""}`);
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const command = new Command("plan")
+    .description(
+      "Run the Pulumi program for each stack under mocks, then the policy pack: what would be provisioned, and may it be.",
+    )
+    .option("--stack <stacks...>", "stacks to plan, <org>-<env> (default: every owner and environment)")
+    .option("--changed-since <ref>", "plan only the stacks a change since this git ref affects")
+    .addOption(formatOption(["text", "json", "markdown"], "text"))
+    .addOption(todayOption())
+    .option("--workers <count>", "worker processes (default: one per core)", (value) => Number.parseInt(value, 10))
+    .option("--root <dir>", "repository root", REPO_ROOT);
+  const parsed = parseCommandLine<Options>(command, argv);
+  if ("exitCode" in parsed) return parsed.exitCode;
+  const { options } = parsed;
+
+  const selection = select(options);
+  const stacks = await planInWorkers(selection.stacks, {
+    root: options.root,
+    today: options.today,
+    workers: options.workers,
+    onProgress: progress,
+  });
+  const report: PlanReport = { stacks, summary: summarize(stacks), selection: selection.reason };
+  const format = { text: formatText, json: formatJson, markdown: formatMarkdown }[options.format];
+  process.stdout.write(format(report));
+  return report.summary.passed ? EXIT.ok : EXIT.invalid;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exitCode = EXIT.invalid;
+    },
+  );
+}
