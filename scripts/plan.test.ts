@@ -1,0 +1,127 @@
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { readFleetSources } from "../infra/model";
+import { changedFilesSince, stacksAffectedBy } from "../lib/plan/select";
+import { REPO_ROOT } from "../lib/repo";
+import { ownerYaml } from "../test/support/fleet";
+import { writeRepository } from "../test/support/repository";
+import { main } from "./plan";
+
+let output: string;
+beforeEach(() => {
+  output = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    output += String(chunk);
+    return true;
+  });
+});
+afterEach(() => vi.restoreAllMocks());
+
+interface PlanJson {
+  stacks: {
+    stack: string;
+    owner: string;
+    environment: string;
+    resources: { type: string; name: string; inputs: Record<string, unknown> }[];
+    members: { group: string; upn: string; expires: string | null }[];
+    violations: { policy: string; level: string; message: string; urn: string }[];
+    error?: string;
+  }[];
+  summary: { stacks: number; passed: boolean; mandatoryViolations: number; errors: number };
+}
+
+describe("npm run plan", () => {
+  it("passes the sample fleet: every owner and environment, as JSON of the documented shape", async () => {
+    expect(await main(["--format", "json", "--today", "2026-11-23"])).toBe(0);
+    const plan = JSON.parse(output) as PlanJson;
+    expect(plan.stacks.map((stack) => stack.stack)).toEqual([
+      "brg-tt02",
+      "brg-prod",
+      "digdir-tt02",
+      "digdir-prod",
+      "krt-tt02",
+      "krt-prod",
+      "nav-tt02",
+      "skd-tt02",
+      "skd-prod",
+      "ttd-tt02",
+      "ttd-prod",
+    ]);
+    expect(plan.summary).toMatchObject({ stacks: 11, passed: true, mandatoryViolations: 0, errors: 0 });
+    const digdir = plan.stacks.find((stack) => stack.stack === "digdir-prod");
+    expect(digdir).toMatchObject({ owner: "digdir", environment: "prod", violations: [] });
+    expect(digdir?.resources).toContainEqual(
+      expect.objectContaining({ type: "azure-native:keyvault:Vault", name: "digdir-prod-apps-kv" }),
+    );
+    expect(digdir?.members).toContainEqual({
+      group: "Altinn Apps digdir Prod Developer",
+      upn: "ola.hansen@ai-dev.no",
+      name: "Ola Hansen",
+      expires: "2027-06-30",
+    });
+    for (const stack of plan.stacks)
+      expect(Object.keys(stack).sort()).toEqual([
+        "environment",
+        "members",
+        "owner",
+        "resources",
+        "stack",
+        "violations",
+      ]);
+  });
+
+  it("fails a fleet with a prod owner lacking accepted terms, naming the violation", async () => {
+    const root = writeRepository([ownerYaml("abc"), ownerYaml("xyz", { termsOfUse: undefined })]);
+    expect(await main(["--root", root, "--today", "2026-11-23"])).toBe(1);
+    expect(output).toMatch(/^xyz-prod: FAIL \(13 mandatory, 0 advisory\)$/m);
+    expect(output).toMatch(
+      /\[mandatory\] prod-requires-accepted-terms \(13 resource\(s\)\): xyz may not have prod resources until the terms of use are accepted: no termsOfUse record/,
+    );
+    expect(output).toMatch(/^abc-prod: pass$/m);
+    expect(output).toMatch(/FAIL\n$/);
+  });
+
+  it("reports an invalid owner file as an error of its stacks, with positions", async () => {
+    const root = writeRepository([ownerYaml("abc", { contact: "nope" })]);
+    expect(await main(["--root", root, "--format", "markdown", "--today", "2026-11-23"])).toBe(1);
+    expect(output).toMatch(/^## Plan: ❌ fail/);
+    expect(output).toMatch(
+      /\| `abc-tt02` \| error \| program \| \| stack abc-tt02 has invalid configuration:<br>stacks\/abc.yaml:\d+:\d+: contact: must be an e-mail address \|/,
+    );
+  });
+
+  it("plans only the named stacks", async () => {
+    expect(await main(["--stack", "nav-tt02", "--format", "json", "--today", "2026-11-23"])).toBe(0);
+    expect((JSON.parse(output) as PlanJson).stacks.map((stack) => stack.stack)).toEqual(["nav-tt02"]);
+  });
+});
+
+describe("--changed-since", () => {
+  const sources = readFleetSources(REPO_ROOT);
+
+  it("selects the stacks of changed owner files, or every stack when shared code or a layer changed", () => {
+    expect(stacksAffectedBy(["stacks/brg.yaml", "README.md"], sources).stacks).toEqual(["brg-tt02", "brg-prod"]);
+    expect(stacksAffectedBy(["stacks/nav.yaml", "stacks/Pulumi.nav-tt02.yaml"], sources).stacks).toEqual(["nav-tt02"]);
+    expect(stacksAffectedBy(["Pulumi.prod.yaml"], sources).stacks).toHaveLength(11);
+    expect(stacksAffectedBy(["infra/components/cluster.ts"], sources).stacks).toHaveLength(11);
+    expect(stacksAffectedBy(["README.md", "test/x.test.ts"], sources).stacks).toEqual([]);
+  });
+
+  it("reads the change from git, committed or not", () => {
+    const root = writeRepository([ownerYaml("abc"), ownerYaml("xyz")]);
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8" });
+    git("init", "-q", "-b", "main");
+    git("-c", "user.name=t", "-c", "user.email=t@example.no", "commit", "-q", "--allow-empty", "-m", "base");
+    git("add", "-A");
+    git("-c", "user.name=t", "-c", "user.email=t@example.no", "commit", "-q", "-m", "fleet");
+    writeFileSync(path.join(root, "stacks/xyz.yaml"), `${ownerYaml("xyz").text}# touched\n`);
+    writeFileSync(path.join(root, "notes.md"), "new\n");
+    expect(changedFilesSince(root, "HEAD")).toEqual(["notes.md", "stacks/xyz.yaml"]);
+    expect(stacksAffectedBy(changedFilesSince(root, "HEAD"), readFleetSources(root)).stacks).toEqual([
+      "xyz-tt02",
+      "xyz-prod",
+    ]);
+  });
+});
