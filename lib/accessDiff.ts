@@ -1,0 +1,204 @@
+import {
+  hasExpired,
+  ROLES,
+  validateFleet,
+  type EnvironmentName,
+  type FleetSources,
+  type Grant,
+  type IsoDate,
+  type Owner,
+  type TermsOfUse,
+} from "../infra/model";
+
+/** More than this share of an owner's active grants removed in one change needs an explicit override. */
+export const REMOVAL_GUARD_SHARE = 0.25;
+export const OVERRIDE_LABEL = "access-removal-approved";
+
+export interface GrantChange {
+  readonly kind: "gains" | "loses" | "expiry";
+  readonly org: string;
+  readonly environment: EnvironmentName;
+  readonly role: Grant["role"];
+  readonly upn: string;
+  readonly name: string;
+  readonly expires: string | null;
+  /** For an expiry change: the expiry before. */
+  readonly previousExpires?: string | null;
+}
+
+export interface AccessDiff {
+  readonly changes: readonly GrantChange[];
+  readonly addedOwners: readonly Owner[];
+  readonly removedOwners: readonly Owner[];
+  readonly termsChanges: readonly { readonly org: string; readonly before?: TermsOfUse; readonly after?: TermsOfUse }[];
+  readonly guard: readonly string[];
+  /** Files that could not be read as valid owner files on either side: their changes are not shown. */
+  readonly invalidFiles: readonly string[];
+}
+
+function owners(sources: FleetSources, today: IsoDate): { byOrg: Map<string, Owner>; invalid: string[] } {
+  const { fleet, problems } = validateFleet(sources, today);
+  const byOrg = new Map(fleet.owners.map(({ owner }) => [owner.org, owner]));
+  const valid = new Set(fleet.owners.map(({ file }) => file));
+  const invalid = [...new Set(problems.map((problem) => problem.file))].filter(
+    (file) => file.startsWith("stacks/") && !valid.has(file),
+  );
+  return { byOrg, invalid };
+}
+
+const keyOf = (grant: Grant) => `${grant.environment}|${grant.role}|${grant.user}`;
+
+function grantChanges(org: string, before: Owner | undefined, after: Owner | undefined): GrantChange[] {
+  const names = new Map([...(before?.users ?? []), ...(after?.users ?? [])].map((user) => [user.upn, user.name]));
+  const change = (kind: GrantChange["kind"], grant: Grant, previous?: Grant): GrantChange => ({
+    kind,
+    org,
+    environment: grant.environment,
+    role: grant.role,
+    upn: grant.user,
+    name: names.get(grant.user) ?? "",
+    expires: grant.expires ?? null,
+    ...(previous ? { previousExpires: previous.expires ?? null } : {}),
+  });
+  const beforeGrants = new Map((before?.access ?? []).map((grant) => [keyOf(grant), grant]));
+  const afterGrants = new Map((after?.access ?? []).map((grant) => [keyOf(grant), grant]));
+  return [
+    ...[...afterGrants].flatMap(([key, grant]) => {
+      const previous = beforeGrants.get(key);
+      if (!previous) return [change("gains", grant)];
+      return previous.expires !== grant.expires ? [change("expiry", grant, previous)] : [];
+    }),
+    ...[...beforeGrants].filter(([key]) => !afterGrants.has(key)).map(([, grant]) => change("loses", grant)),
+  ];
+}
+
+/** Reasons this change may not merge without the override: large removals, or prod left without Operations. */
+function guardFindings(org: string, before: Owner | undefined, after: Owner | undefined, today: IsoDate): string[] {
+  if (!before) return [];
+  const active = (owner: Owner | undefined) =>
+    (owner?.access ?? []).filter((grant) => !hasExpired(grant.expires, today));
+  const kept = new Set(active(after).map(keyOf));
+  const removed = active(before).filter((grant) => !kept.has(keyOf(grant)));
+  const findings: string[] = [];
+  const total = active(before).length;
+  if (total > 0 && removed.length / total > REMOVAL_GUARD_SHARE) {
+    findings.push(
+      `${org} loses ${removed.length} of its ${total} active grants (${Math.round((removed.length / total) * 100)} % > ${REMOVAL_GUARD_SHARE * 100} %)`,
+    );
+  }
+  const prodOperations = (owner: Owner | undefined) =>
+    active(owner).filter((grant) => grant.environment === "prod" && grant.role === "operations");
+  if (prodOperations(before).length > 0 && prodOperations(after).length === 0) {
+    findings.push(`${org} would have no Operations member left in prod`);
+  }
+  return findings;
+}
+
+/** Who gains and loses which role between two versions of the fleet, and whether the removal guard trips. */
+export function diffAccess(base: FleetSources, head: FleetSources, today: IsoDate): AccessDiff {
+  const before = owners(base, today);
+  const after = owners(head, today);
+  const orgs = [...new Set([...before.byOrg.keys(), ...after.byOrg.keys()])].sort();
+  const invalidFiles = [...after.invalid].sort();
+  const isInvalidNow = (org: string) => invalidFiles.includes(`stacks/${org}.yaml`);
+  const comparable = orgs.filter((org) => !isInvalidNow(org));
+  return {
+    changes: comparable.flatMap((org) => grantChanges(org, before.byOrg.get(org), after.byOrg.get(org))),
+    addedOwners: comparable.filter((org) => !before.byOrg.has(org)).flatMap((org) => after.byOrg.get(org) ?? []),
+    removedOwners: comparable.filter((org) => !after.byOrg.has(org)).flatMap((org) => before.byOrg.get(org) ?? []),
+    termsChanges: comparable.flatMap((org) => {
+      const termsBefore = before.byOrg.get(org)?.termsOfUse;
+      const termsAfter = after.byOrg.get(org)?.termsOfUse;
+      if (JSON.stringify(termsBefore) === JSON.stringify(termsAfter) || !before.byOrg.has(org) || !after.byOrg.has(org))
+        return [];
+      return [{ org, ...(termsBefore ? { before: termsBefore } : {}), ...(termsAfter ? { after: termsAfter } : {}) }];
+    }),
+    guard: comparable.flatMap((org) => guardFindings(org, before.byOrg.get(org), after.byOrg.get(org), today)),
+    invalidFiles,
+  };
+}
+
+const ROLE_TITLES: Record<Grant["role"], string> = { developer: "Developer", operations: "Operations" };
+const KIND_TITLES: Record<GrantChange["kind"], string> = { gains: "➕ gains", loses: "➖ loses", expiry: "✏️ expiry" };
+
+function termsSummary(terms: TermsOfUse | undefined): string {
+  if (!terms) return "none";
+  const confirmations = [
+    terms.riskAssessment,
+    terms.privacyAssessment,
+    terms.dataProcessingAgreement,
+    terms.serviceLevelAgreement,
+  ].filter(Boolean).length;
+  return `version ${terms.version}, accepted ${terms.acceptedAt} by ${terms.acceptedBy}, ${confirmations}/4 confirmations`;
+}
+
+/** Markdown for one PR comment: prod first and marked; names and UPNs, never object ids. */
+export function formatAccessDiff(diff: AccessDiff, overridden: boolean): string {
+  const lines = ["## Access changes", ""];
+  const sections = [...new Set(diff.changes.map((change) => `${change.environment}|${change.org}`))].sort((a, b) => {
+    const [environmentA = "", orgA = ""] = a.split("|");
+    const [environmentB = "", orgB = ""] = b.split("|");
+    return Number(environmentB === "prod") - Number(environmentA === "prod") || orgA.localeCompare(orgB);
+  });
+  if (sections.length === 0) lines.push("No role grants change.", "");
+  for (const section of sections) {
+    const [environment, org] = section.split("|");
+    lines.push(
+      environment === "prod" ? `### 🔴 PROD · ${org}` : `### tt02 · ${org}`,
+      "",
+      "| change | user | name | role | expires |",
+      "|---|---|---|---|---|",
+    );
+    for (const change of diff.changes.filter(
+      (candidate) => candidate.environment === environment && candidate.org === org,
+    )) {
+      const expires =
+        change.kind === "expiry"
+          ? `${change.previousExpires ?? "never"} → ${change.expires ?? "never"}`
+          : (change.expires ?? "never");
+      lines.push(
+        `| ${KIND_TITLES[change.kind]} | ${change.upn} | ${change.name} | ${ROLE_TITLES[change.role]} | ${expires} |`,
+      );
+    }
+    lines.push("");
+  }
+  if (diff.addedOwners.length + diff.removedOwners.length > 0) {
+    lines.push("### Service owners", "");
+    for (const owner of diff.addedOwners)
+      lines.push(
+        `- ➕ added: **${owner.org}** (${owner.name.en}), environments: ${Object.keys(owner.environments).join(", ")}`,
+      );
+    for (const owner of diff.removedOwners)
+      lines.push(
+        `- ➖ removed: **${owner.org}** (${owner.name.en}): its stacks must be destroyed deliberately; prod resources are protected`,
+      );
+    lines.push("");
+  }
+  if (diff.termsChanges.length > 0) {
+    lines.push("### Terms of use", "");
+    for (const change of diff.termsChanges)
+      lines.push(`- **${change.org}**: ${termsSummary(change.before)} → ${termsSummary(change.after)}`);
+    lines.push("");
+  }
+  if (diff.invalidFiles.length > 0) {
+    lines.push(
+      "### Not compared",
+      "",
+      ...diff.invalidFiles.map((file) => `- \`${file}\` is invalid: see \`npm run validate\``),
+      "",
+    );
+  }
+  if (diff.guard.length > 0) {
+    lines.push(
+      overridden ? "### Removal guard: overridden" : "### ⛔ Removal guard",
+      "",
+      ...diff.guard.map((finding) => `- ${finding}`),
+      "",
+      overridden
+        ? `Overridden with the \`${OVERRIDE_LABEL}\` label (or \`--allow-removals\`).`
+        : `A reviewer who has checked this removal adds the \`${OVERRIDE_LABEL}\` label (locally: \`--allow-removals\`).`,
+      "",
+    );
+  }
+  return `${lines.join("\n").trimEnd()}\n`;
+}

@@ -1,0 +1,44 @@
+import { execFileSync } from "node:child_process";
+import {
+  environmentLayerFileName,
+  ENVIRONMENTS,
+  isOwnerFileName,
+  STACKS_DIR,
+  type FleetSources,
+  type SourceFile,
+} from "../infra/model";
+
+function git(root: string, args: readonly string[]): string {
+  return execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/** Fails with a usage-level message when `ref` is not a commit in `root`. */
+export function assertCommit(root: string, ref: string): void {
+  try {
+    git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  } catch {
+    throw new Error(`"${ref}" is not a commit in ${root}`);
+  }
+}
+
+function showFile(root: string, ref: string, file: string): SourceFile {
+  try {
+    return { file, text: git(root, ["show", `${ref}:${file}`]) };
+  } catch {
+    return { file, text: undefined };
+  }
+}
+
+/** The owner files and environment layers as they were at `ref`. */
+export function fleetSourcesAt(root: string, ref: string): FleetSources {
+  const names = git(root, ["ls-tree", "--name-only", `${ref}:${STACKS_DIR}`])
+    .split("\n")
+    .filter(isOwnerFileName)
+    .sort();
+  return {
+    layers: Object.fromEntries(
+      ENVIRONMENTS.map((environment) => [environment, showFile(root, ref, environmentLayerFileName(environment))]),
+    ) as FleetSources["layers"],
+    owners: names.map((name) => showFile(root, ref, `${STACKS_DIR}/${name}`)),
+  };
+}

@@ -1,0 +1,162 @@
+import { execFileSync } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { stringify } from "yaml";
+import { ownerDocument } from "../test/support/fleet";
+import { writeRepository } from "../test/support/repository";
+import { main } from "./accessDiff";
+
+const USERS = [
+  { upn: "kari@ai-dev.no", name: "Kari Nordmann" },
+  { upn: "ola@ai-dev.no", name: "Ola Hansen" },
+  { upn: "per@ai-dev.brreg.no", name: "Per Berg" },
+];
+const grant = (user: string, role: string, environment: string, expires?: string) => ({
+  user,
+  role,
+  environment,
+  ...(expires ? { expires } : {}),
+});
+const BASE_ACCESS = [
+  grant("kari@ai-dev.no", "operations", "prod"),
+  grant("kari@ai-dev.no", "developer", "prod"),
+  grant("ola@ai-dev.no", "developer", "tt02"),
+  grant("ola@ai-dev.no", "developer", "prod", "2027-01-31"),
+  grant("per@ai-dev.brreg.no", "developer", "tt02"),
+];
+
+/** A real git repository whose HEAD holds owner "abc" with BASE_ACCESS; tests edit the working tree. */
+function repository(): { root: string; write: (org: string, document: Record<string, unknown>) => void } {
+  const root = writeRepository([]);
+  const write = (org: string, document: Record<string, unknown>) =>
+    writeFileSync(path.join(root, `stacks/${org}.yaml`), stringify(document));
+  write("abc", ownerDocument("abc", { users: USERS, access: BASE_ACCESS }));
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.no", ...args], { cwd: root });
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-q", "-m", "base");
+  return { root, write };
+}
+
+let output: string;
+beforeEach(() => {
+  output = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    output += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+});
+afterEach(() => vi.restoreAllMocks());
+
+const run = (root: string, ...extra: string[]) =>
+  main(["--base", "HEAD", "--root", root, "--today", "2026-11-23", ...extra]);
+
+describe("npm run access-diff", () => {
+  it("lists gains, losses and expiry changes with names, prod first and marked", () => {
+    const { root, write } = repository();
+    write(
+      "abc",
+      ownerDocument("abc", {
+        users: USERS,
+        access: [
+          ...BASE_ACCESS.filter((entry) => entry.user !== "per@ai-dev.brreg.no"),
+          grant("per@ai-dev.brreg.no", "operations", "prod", "2027-06-30"),
+        ].map((entry) =>
+          entry.user === "ola@ai-dev.no" && entry.environment === "prod" ? { ...entry, expires: "2027-12-31" } : entry,
+        ),
+      }),
+    );
+    expect(run(root)).toBe(0);
+    expect(output).toBe(
+      [
+        "## Access changes",
+        "",
+        "### 🔴 PROD · abc",
+        "",
+        "| change | user | name | role | expires |",
+        "|---|---|---|---|---|",
+        "| ✏️ expiry | ola@ai-dev.no | Ola Hansen | Developer | 2027-01-31 → 2027-12-31 |",
+        "| ➕ gains | per@ai-dev.brreg.no | Per Berg | Operations | 2027-06-30 |",
+        "",
+        "### tt02 · abc",
+        "",
+        "| change | user | name | role | expires |",
+        "|---|---|---|---|---|",
+        "| ➖ loses | per@ai-dev.brreg.no | Per Berg | Developer | never |",
+        "",
+      ].join("\n"),
+    );
+    expect(output).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+  });
+
+  it("trips the guard on removing more than 25 % of an owner's grants, unless overridden", () => {
+    const { root, write } = repository();
+    write("abc", ownerDocument("abc", { users: USERS, access: BASE_ACCESS.slice(0, 3) }));
+    expect(run(root)).toBe(1);
+    expect(output).toMatch(/### ⛔ Removal guard\n\n- abc loses 2 of its 5 active grants \(40 % > 25 %\)/);
+    expect(output).toMatch(/adds the `access-removal-approved` label/);
+    output = "";
+    expect(run(root, "--allow-removals")).toBe(0);
+    expect(output).toMatch(/### Removal guard: overridden/);
+  });
+
+  it("trips the guard when prod loses its last Operations member", () => {
+    const { root, write } = repository();
+    write("abc", ownerDocument("abc", { users: USERS, access: BASE_ACCESS.slice(1) }));
+    expect(run(root)).toBe(1);
+    expect(output).toMatch(/- abc would have no Operations member left in prod/);
+  });
+
+  it("does not count expired grants that are cleaned up", () => {
+    const { root, write } = repository();
+    // On 2027-02-01, ola's prod grant has expired: removing it is the expiry sweep, not a removal to guard.
+    write(
+      "abc",
+      ownerDocument("abc", { users: USERS, access: BASE_ACCESS.filter((entry) => entry.expires === undefined) }),
+    );
+    expect(main(["--base", "HEAD", "--root", root, "--today", "2027-02-01"])).toBe(0);
+    expect(output).toMatch(/\| ➖ loses \| ola@ai-dev.no \| Ola Hansen \| Developer \| 2027-01-31 \|/);
+  });
+
+  it("calls out added and removed owners and terms-of-use changes", () => {
+    const { root, write } = repository();
+    write(
+      "xyz",
+      ownerDocument("xyz", {
+        environments: { tt02: { subscriptionId: "11111111-1111-4111-8111-111111111111" } },
+        termsOfUse: undefined,
+        access: [grant("dev.xyz@ai-dev.no", "developer", "tt02")],
+      }),
+    );
+    write(
+      "abc",
+      ownerDocument("abc", {
+        users: USERS,
+        access: BASE_ACCESS,
+        termsOfUse: { ...(ownerDocument("abc")["termsOfUse"] as object), version: "2026-1", acceptedAt: "2026-11-01" },
+      }),
+    );
+    expect(run(root)).toBe(0);
+    expect(output).toMatch(/- ➕ added: \*\*xyz\*\* \(Agency xyz\), environments: tt02/);
+    expect(output).toMatch(
+      /### tt02 · xyz\n[\s\S]*\| ➕ gains \| dev.xyz@ai-dev.no \| Dev Person \| Developer \| never \|/,
+    );
+    expect(output).toMatch(
+      /- \*\*abc\*\*: version 2025-1, accepted 2025-02-03 by Kari Nordmann, 4\/4 confirmations → version 2026-1, accepted 2026-11-01/,
+    );
+    rmSync(path.join(root, "stacks/abc.yaml"));
+    output = "";
+    expect(run(root)).toBe(1);
+    expect(output).toMatch(/- ➖ removed: \*\*abc\*\* \(Agency abc\)/);
+    expect(output).toMatch(/abc loses 5 of its 5 active grants/);
+  });
+
+  it("exits 2 on a base that is not a commit", () => {
+    const { root } = repository();
+    expect(main(["--base", "no-such-ref", "--root", root])).toBe(2);
+    expect(main(["--root", root])).toBe(2);
+  });
+});

@@ -1,0 +1,40 @@
+import { Command } from "commander";
+import { readFleetSources, type IsoDate } from "../infra/model";
+import { diffAccess, formatAccessDiff } from "../lib/accessDiff";
+import { EXIT, parseCommandLine, todayOption } from "../lib/cli";
+import { assertCommit, fleetSourcesAt } from "../lib/git";
+import { REPO_ROOT } from "../lib/repo";
+
+interface Options {
+  base: string;
+  allowRemovals: boolean;
+  today: IsoDate;
+  root: string;
+}
+
+export function main(argv: readonly string[]): number {
+  const command = new Command("access-diff")
+    .description("Markdown for a PR comment: who gains and loses which role between --base and the working tree.")
+    .requiredOption("--base <ref>", "the git ref to compare with (the PR's base)")
+    .option(
+      "--allow-removals",
+      "override the removal guard (CI sets it when the PR has the access-removal-approved label)",
+      false,
+    )
+    .addOption(todayOption())
+    .option("--root <dir>", "repository root", REPO_ROOT);
+  const parsed = parseCommandLine<Options>(command, argv);
+  if ("exitCode" in parsed) return parsed.exitCode;
+  const { options } = parsed;
+  try {
+    assertCommit(options.root, options.base);
+  } catch (error) {
+    process.stderr.write(`access-diff: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.usage;
+  }
+  const diff = diffAccess(fleetSourcesAt(options.root, options.base), readFleetSources(options.root), options.today);
+  process.stdout.write(formatAccessDiff(diff, options.allowRemovals));
+  return diff.guard.length > 0 && !options.allowRemovals ? EXIT.invalid : EXIT.ok;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
