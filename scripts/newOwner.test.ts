@@ -1,0 +1,72 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { validateFleet } from "../infra/model";
+import { fleetOf, ownerSource, TODAY } from "../test/support/fleet";
+import { writeRepository } from "../test/support/repository";
+import { main } from "./newOwner";
+
+const REGISTRY = path.join(__dirname, "../test/fixtures/altinn-orgs.json");
+
+let output: string;
+let errors: string;
+beforeEach(() => {
+  output = "";
+  errors = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    output += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+    errors += String(chunk);
+    return true;
+  });
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe("npm run new-owner", () => {
+  it("scaffolds a production owner from the registry, with placeholders that fail validation until filled", async () => {
+    const root = writeRepository([]);
+    expect(await main(["dat", "--registry", REGISTRY, "--root", root])).toBe(0);
+    const text = readFileSync(path.join(root, "stacks/dat.yaml"), "utf8");
+    expect(text).toMatch(/^org: dat$/m);
+    expect(text).toMatch(/^ {2}nb: "Arbeidstilsynet"$/m);
+    expect(text).toMatch(/^orgNumber: "974761211"$/m);
+    expect(text).toMatch(/^ {2}tt02:\n {4}subscriptionId: REPLACE-with-the-id-of-Altinn-dat-Test$/m);
+    expect(text).toMatch(/^ {2}prod:\n {4}subscriptionId: REPLACE-with-the-id-of-Altinn-dat-Prod$/m);
+    expect(output).toMatch(/accepts the terms of use/);
+
+    const problems = validateFleet(fleetOf(ownerSource("dat", text)), TODAY).problems;
+    expect(problems.map((problem) => problem.path).sort()).toEqual([
+      "contact",
+      "environments.prod.subscriptionId",
+      "environments.tt02.subscriptionId",
+    ]);
+    const filled = text
+      .replace("REPLACE-with-the-owner's-contact-e-mail", "post@arbeidstilsynet.no")
+      .replace("REPLACE-with-the-id-of-Altinn-dat-Test", "11111111-1111-4111-8111-111111111111")
+      .replace("REPLACE-with-the-id-of-Altinn-dat-Prod", "22222222-2222-4222-8222-222222222222");
+    expect(validateFleet(fleetOf(ownerSource("dat", filled)), TODAY).problems).toEqual([]);
+  });
+
+  it("maps registry environments: tt02 only, and a test owner without an organisation number", async () => {
+    const root = writeRepository([]);
+    expect(await main(["nav", "--registry", REGISTRY, "--root", root])).toBe(0);
+    const nav = readFileSync(path.join(root, "stacks/nav.yaml"), "utf8");
+    expect(nav).toMatch(/^ {2}tt02:/m);
+    expect(nav).not.toMatch(/^ {2}prod:/m);
+    expect(output).not.toMatch(/terms of use/);
+    expect(await main(["ttd", "--registry", REGISTRY, "--root", root])).toBe(0);
+    expect(readFileSync(path.join(root, "stacks/ttd.yaml"), "utf8")).toMatch(/^testOwner: true/m);
+  });
+
+  it("refuses an existing owner file, an org the registry does not know, and a bad org code", async () => {
+    const root = writeRepository([]);
+    expect(await main(["brg", "--registry", REGISTRY, "--root", root])).toBe(0);
+    expect(await main(["brg", "--registry", REGISTRY, "--root", root])).toBe(1);
+    expect(errors).toMatch(/stacks\/brg.yaml already exists/);
+    expect(await main(["zzz", "--registry", REGISTRY, "--root", root])).toBe(1);
+    expect(errors).toMatch(/"zzz" is not in the org registry/);
+    expect(await main(["Bad-Org", "--registry", REGISTRY, "--root", root])).toBe(2);
+  });
+});
