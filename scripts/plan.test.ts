@@ -92,6 +92,11 @@ describe("npm run plan", () => {
     );
   });
 
+  it("lists the selected stacks by environment for CI matrices, without planning", async () => {
+    expect(await main(["--list", "--stack", "nav-tt02", "brg-prod"])).toBe(0);
+    expect(JSON.parse(output)).toEqual({ all: ["nav-tt02", "brg-prod"], tt02: ["nav-tt02"], prod: ["brg-prod"] });
+  });
+
   it("plans only the named stacks", async () => {
     expect(await main(["--stack", "nav-tt02", "--format", "json", "--today", "2026-11-23"])).toBe(0);
     expect((JSON.parse(output) as PlanJson).stacks.map((stack) => stack.stack)).toEqual(["nav-tt02"]);

@@ -13,6 +13,7 @@ interface Options {
   today: IsoDate;
   root: string;
   workers?: number;
+  list: boolean;
 }
 
 function select(options: Options): Selection {
@@ -36,6 +37,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--changed-since <ref>", "plan only the stacks a change since this git ref affects")
     .addOption(formatOption(["text", "json", "markdown"], "text"))
     .addOption(todayOption())
+    .option(
+      "--list",
+      "print the selected stacks as JSON ({ all, tt02, prod }) and plan nothing: for CI matrices",
+      false,
+    )
     .option("--workers <count>", "worker processes (default: one per core)", (value) => Number.parseInt(value, 10))
     .option("--root <dir>", "repository root", REPO_ROOT);
   const parsed = parseCommandLine<Options>(command, argv);
@@ -43,6 +49,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   const { options } = parsed;
 
   const selection = select(options);
+  if (options.list) {
+    const inEnvironment = (environment: string) =>
+      selection.stacks.filter((stack) => stack.endsWith(`-${environment}`));
+    process.stdout.write(
+      `${JSON.stringify({ all: selection.stacks, tt02: inEnvironment("tt02"), prod: inEnvironment("prod") })}\n`,
+    );
+    return EXIT.ok;
+  }
   const stacks = await planInWorkers(selection.stacks, {
     root: options.root,
     today: options.today,

@@ -1,0 +1,54 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { loadFleet, parseIsoDate } from "../infra/model";
+import { ownerYaml } from "../test/support/fleet";
+import { writeRepository } from "../test/support/repository";
+import { main } from "./removeExpiredGrants";
+
+let output: string;
+beforeEach(() => {
+  output = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    output += String(chunk);
+    return true;
+  });
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe("npm run remove-expired-grants", () => {
+  it("removes exactly the expired grants, keeping comments, so the fleet validates again", () => {
+    const access = [
+      { user: "dev.abc@ai-dev.no", role: "developer", environment: "tt02", expires: "2026-11-01" },
+      { user: "dev.abc@ai-dev.no", role: "developer", environment: "prod" },
+      { user: "ops.abc@ai-dev.brreg.no", role: "operations", environment: "prod", expires: "2026-11-22" },
+      { user: "ops.abc@ai-dev.brreg.no", role: "developer", environment: "tt02", expires: "2026-11-23" },
+    ];
+    const root = writeRepository([ownerYaml("abc", { access })]);
+    const file = path.join(root, "stacks/abc.yaml");
+    writeFileSync(file, `# Owner abc: keep this comment\n${readFileSync(file, "utf8")}`);
+    const today = parseIsoDate("2026-11-23");
+    expect(loadFleet(root, today).problems).toHaveLength(2);
+
+    expect(main(["--root", root, "--today", today])).toBe(0);
+    expect(output).toBe(
+      "Expired grants removed:\n\n" +
+        "- `stacks/abc.yaml`: dev.abc@ai-dev.no, developer in tt02 (expired 2026-11-01)\n" +
+        "- `stacks/abc.yaml`: ops.abc@ai-dev.brreg.no, operations in prod (expired 2026-11-22)\n",
+    );
+    const after = loadFleet(root, today);
+    expect(after.problems).toEqual([]);
+    expect(
+      after.fleet.owners[0]?.owner.access.map((grant) => `${grant.user} ${grant.role} ${grant.environment}`),
+    ).toEqual(["dev.abc@ai-dev.no developer prod", "ops.abc@ai-dev.brreg.no developer tt02"]);
+    expect(readFileSync(file, "utf8")).toMatch(/^# Owner abc: keep this comment\n/);
+  });
+
+  it("changes nothing when nothing has expired", () => {
+    const root = writeRepository([ownerYaml("abc")]);
+    const before = readFileSync(path.join(root, "stacks/abc.yaml"), "utf8");
+    expect(main(["--root", root, "--today", "2026-11-23"])).toBe(0);
+    expect(output).toBe("No expired grants.\n");
+    expect(readFileSync(path.join(root, "stacks/abc.yaml"), "utf8")).toBe(before);
+  });
+});

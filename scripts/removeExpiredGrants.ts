@@ -1,0 +1,31 @@
+import { Command } from "commander";
+import type { IsoDate } from "../infra/model";
+import { EXIT, parseCommandLine, todayOption } from "../lib/cli";
+import { removeExpiredGrants } from "../lib/expiry";
+import { REPO_ROOT } from "../lib/repo";
+
+interface Options {
+  today: IsoDate;
+  root: string;
+}
+
+export function main(argv: readonly string[]): number {
+  const command = new Command("remove-expired-grants")
+    .description(
+      "Delete expired grants from stacks/ (the daily expiry sweep); prints a markdown list of what was removed.",
+    )
+    .addOption(todayOption())
+    .option("--root <dir>", "repository root", REPO_ROOT);
+  const parsed = parseCommandLine<Options>(command, argv);
+  if ("exitCode" in parsed) return parsed.exitCode;
+  const removed = removeExpiredGrants(parsed.options.root, parsed.options.today);
+  const lines = removed.map(
+    (grant) => `- \`${grant.file}\`: ${grant.user}, ${grant.role} in ${grant.environment} (expired ${grant.expires})`,
+  );
+  process.stdout.write(
+    removed.length === 0 ? "No expired grants.\n" : `Expired grants removed:\n\n${lines.join("\n")}\n`,
+  );
+  return EXIT.ok;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
