@@ -1,6 +1,5 @@
 import {
   hasExpired,
-  ROLES,
   validateFleet,
   type EnvironmentName,
   type FleetSources,
