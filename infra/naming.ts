@@ -18,6 +18,7 @@ export const NAME_RULES = {
   agentPool: { min: 1, max: 12, pattern: /^[a-z][a-z0-9]*$/ },
   mailNickname: { min: 1, max: 64, pattern: /^[A-Za-z0-9._-]+$/ },
   diagnosticSetting: { min: 1, max: 260, pattern: /^[^*<>%&:\\?/+]+$/ },
+  privateEndpoint: { min: 2, max: 64, pattern: /^[a-zA-Z0-9][a-zA-Z0-9_.-]*[a-zA-Z0-9_]$/ },
 } as const satisfies Record<string, NameRule>;
 
 export type NameKind = keyof typeof NAME_RULES;
@@ -33,6 +34,8 @@ export function resourceNames(org: string, environment: EnvironmentName) {
     applicationInsights: `${base}-ai`,
     keyVault: `${base}-apps-kv`,
     keyVaultDiagnostics: `${base}-apps-kv-audit`,
+    keyVaultPrivateEndpoint: `${base}-apps-kv-pe`,
+    clusterDiagnostics: `${base}-aks-audit`,
     managedCluster: `${base}-aks`,
     dnsPrefix: `${base}-aks`,
     systemPool: "system",
@@ -51,6 +54,8 @@ export const NAME_KINDS: Record<keyof ResourceNames, NameKind> = {
   applicationInsights: "applicationInsights",
   keyVault: "keyVault",
   keyVaultDiagnostics: "diagnosticSetting",
+  keyVaultPrivateEndpoint: "privateEndpoint",
+  clusterDiagnostics: "diagnosticSetting",
   managedCluster: "managedCluster",
   dnsPrefix: "dnsPrefix",
   systemPool: "agentPool",

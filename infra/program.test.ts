@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { directoryOf } from "../lib/azureMocks";
 import { evaluateStack, type RegisteredResource, type StackEvaluation } from "../lib/evaluate";
 import { REPO_ROOT } from "../lib/repo";
-import { ownerYaml, TODAY } from "../test/support/fleet";
+import { ownerYaml, REPO_SOURCES, TODAY } from "../test/support/fleet";
 import { onlyResource, resourcesOfType, sampleDirectory, writeRepository } from "../test/support/repository";
 import { loadFleet, parseIsoDate } from "./model";
 import { AZURE_BUILT_IN_ROLES } from "./roles";
@@ -58,6 +58,7 @@ describe.each([
         `${T.vault} ${stack}-apps-kv`,
         `${T.diagnostics} ${stack}-apps-kv-audit`,
         `${T.cluster} ${stack}-aks`,
+        `${T.diagnostics} ${stack}-aks-audit`,
         `${T.group} altinn-apps-${stack}-developer`,
         `${T.group} altinn-apps-${stack}-operations`,
         `${T.roleAssignment} ${stack}-developer-log-analytics-reader`,
@@ -137,12 +138,52 @@ describe.each([
       networkAcls: { defaultAction: "Deny", bypass: "AzureServices", ipRules: [{ value: "192.0.2.0/24" }] },
     });
     expect(vault.inputs["properties"]).not.toHaveProperty("accessPolicies");
-    const diagnostics = onlyResource(resources, T.diagnostics);
+    const diagnostics = named(resources, `${stack}-apps-kv-audit`);
     expect(diagnostics.inputs).toMatchObject({
       resourceUri: expect.stringMatching(new RegExp(`/vaults/${stack}-apps-kv$`)),
       workspaceId: expect.stringMatching(new RegExp(`/workspaces/application-${stack}-law$`)),
       logs: [{ categoryGroup: "audit", enabled: true }],
     });
+  });
+
+  it("meets the security baseline's cluster controls (Azure Policy built-ins)", () => {
+    const cluster = onlyResource(resources, T.cluster).inputs;
+    const workspace = expect.stringMatching(new RegExp(`/workspaces/application-${stack}-law$`));
+    expect(cluster).toMatchObject({
+      addonProfiles: { azurepolicy: { enabled: true } },
+      apiServerAccessProfile: { disableRunCommand: true },
+      securityProfile: {
+        imageCleaner: { enabled: true },
+        defender: { logAnalyticsWorkspaceResourceId: workspace, securityMonitoring: { enabled: true } },
+      },
+      autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
+    });
+    expect(cluster["apiServerAccessProfile"]).not.toHaveProperty("enablePrivateCluster");
+    expect(
+      (cluster["addonProfiles"] as Record<string, { config?: Record<string, string> }>)["omsagent"]?.config,
+    ).toMatchObject({ useAADAuth: "true" });
+    for (const pool of cluster["agentPoolProfiles"] as Record<string, unknown>[]) {
+      expect(pool).toMatchObject({ enableEncryptionAtHost: true, securityProfile: { sshAccess: "Disabled" } });
+    }
+    expect(named(resources, `${stack}-aks-audit`).inputs).toMatchObject({
+      resourceUri: expect.stringMatching(new RegExp(`/managedClusters/${stack}-aks$`)),
+      workspaceId: workspace,
+      logs: [{ categoryGroup: "audit", enabled: true }],
+    });
+  });
+
+  it("applies the layer's monitoring network choice to the workspace and Application Insights alike", () => {
+    const access = { publicNetworkAccessForIngestion: "Enabled", publicNetworkAccessForQuery: "Enabled" };
+    expect(onlyResource(resources, T.workspace).inputs).toMatchObject(access);
+    expect(onlyResource(resources, T.appInsights).inputs).toMatchObject({
+      ...access,
+      forceCustomerStorageForProfiler: true,
+    });
+  });
+
+  it("keeps the Key Vault on its firewall without a private endpoint unless the layer asks for one", () => {
+    expect(onlyResource(resources, T.vault).inputs["properties"]).toMatchObject({ publicNetworkAccess: "Enabled" });
+    expect(resourcesOfType(resources, "azure-native:network:PrivateEndpoint")).toEqual([]);
   });
 
   it("makes Application Insights workspace-based with local auth disabled", () => {
@@ -253,6 +294,64 @@ describe.each([
       developerGroupObjectId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       operationsGroupObjectId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       appHostname: prod ? "digdir.apps.altinn.no" : "digdir.apps.tt02.altinn.no",
+    });
+  });
+});
+
+describe("the environment layer's security choices, the other way", () => {
+  const SUBNET =
+    "/subscriptions/33333333-3333-4333-8333-333333333333/resourceGroups/hub-rg/providers/Microsoft.Network/virtualNetworks/hub/subnets/private-endpoints";
+  const DNS_ZONE =
+    "/subscriptions/33333333-3333-4333-8333-333333333333/resourceGroups/hub-rg/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net";
+  let resources: readonly RegisteredResource[];
+  beforeAll(async () => {
+    const prod = (REPO_SOURCES.layers.prod.text ?? "")
+      .replace("altinn-apps:apiServerAccess: authorizedIpRanges", "altinn-apps:apiServerAccess: private")
+      .replace(/( {2}altinn-apps:apiServerAuthorizedIpRanges:)\n(\s+- .*\n)+/, "$1 []\n")
+      .replace("    ingestion: Enabled\n    query: Enabled", "    ingestion: Disabled\n    query: Disabled")
+      .replace("nodeOsUpgradeChannel: NodeImage", "nodeOsUpgradeChannel: SecurityPatch")
+      .concat(`  altinn-apps:keyVaultPrivateEndpoint:\n    subnetId: ${SUBNET}\n    privateDnsZoneId: ${DNS_ZONE}\n`);
+    const root = writeRepository([ownerYaml("abc")], {
+      ...REPO_SOURCES.layers,
+      prod: { file: "Pulumi.prod.yaml", text: prod },
+    });
+    const fleet = loadFleet(root, TODAY);
+    expect(fleet.problems).toEqual([]);
+    const result = await evaluateStack({
+      stack: "abc-prod",
+      fleet,
+      today: TODAY,
+      directory: directoryOf(["dev.abc@ai-dev.no", "ops.abc@ai-dev.brreg.no"]),
+    });
+    expect(result.error).toBeUndefined();
+    resources = result.resources;
+  });
+
+  it("makes the cluster private, with no public ranges, and uses the chosen node OS channel", () => {
+    const cluster = onlyResource(resources, T.cluster).inputs;
+    expect(cluster["apiServerAccessProfile"]).toEqual({ disableRunCommand: true, enablePrivateCluster: true });
+    expect(cluster["autoUpgradeProfile"]).toEqual({ upgradeChannel: "patch", nodeOSUpgradeChannel: "SecurityPatch" });
+  });
+
+  it("closes the workspace and Application Insights to public networks", () => {
+    const closed = { publicNetworkAccessForIngestion: "Disabled", publicNetworkAccessForQuery: "Disabled" };
+    expect(onlyResource(resources, T.workspace).inputs).toMatchObject(closed);
+    expect(onlyResource(resources, T.appInsights).inputs).toMatchObject(closed);
+  });
+
+  it("gives the Key Vault a private endpoint with its DNS zone, and disables its public access", () => {
+    expect(onlyResource(resources, T.vault).inputs["properties"]).toMatchObject({ publicNetworkAccess: "Disabled" });
+    expect(onlyResource(resources, "azure-native:network:PrivateEndpoint").inputs).toMatchObject({
+      privateEndpointName: "abc-prod-apps-kv-pe",
+      subnet: { id: SUBNET },
+      privateLinkServiceConnections: [
+        { groupIds: ["vault"], privateLinkServiceId: expect.stringMatching(/\/vaults\/abc-prod-apps-kv$/) },
+      ],
+      tags: { "altinn:owner": "abc", "altinn:environment": "prod" },
+    });
+    expect(onlyResource(resources, "azure-native:network:PrivateDnsZoneGroup").inputs).toMatchObject({
+      privateEndpointName: "abc-prod-apps-kv-pe",
+      privateDnsZoneConfigs: [{ privateDnsZoneId: DNS_ZONE }],
     });
   });
 });

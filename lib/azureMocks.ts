@@ -17,6 +17,8 @@ const NAME_INPUTS: Readonly<Record<string, string>> = {
   "azure-native:containerservice:ManagedCluster": "resourceName",
   "azure-native:monitor:DiagnosticSetting": "name",
   "azure-native:authorization:RoleAssignment": "roleAssignmentName",
+  "azure-native:network:PrivateEndpoint": "privateEndpointName",
+  "azure-native:network:PrivateDnsZoneGroup": "privateDnsZoneGroupName",
 };
 
 /** ARM resource provider paths, for plausible resource ids. */
@@ -25,6 +27,7 @@ const ARM_TYPES: Readonly<Record<string, string>> = {
   "azure-native:applicationinsights:Component": "Microsoft.Insights/components",
   "azure-native:keyvault:Vault": "Microsoft.KeyVault/vaults",
   "azure-native:containerservice:ManagedCluster": "Microsoft.ContainerService/managedClusters",
+  "azure-native:network:PrivateEndpoint": "Microsoft.Network/privateEndpoints",
 };
 
 type Inputs = Record<string, unknown>;

@@ -56,6 +56,7 @@ export function tagProblems(props: Record<string, unknown>, identity: Identity):
 const UNTRACKED_AZURE_TYPES = new Set([
   "azure-native:authorization:RoleAssignment",
   "azure-native:monitor:DiagnosticSetting",
+  "azure-native:network:PrivateDnsZoneGroup",
 ]);
 
 /** Fails closed: an Azure type this list does not know is treated as taggable. */

@@ -75,9 +75,9 @@ describe("npm run plan", () => {
   it("fails a fleet with a prod owner lacking accepted terms, naming the violation", async () => {
     const root = writeRepository([ownerYaml("abc"), ownerYaml("xyz", { termsOfUse: undefined })]);
     expect(await main(["--root", root, "--today", "2026-11-23"])).toBe(1);
-    expect(output).toMatch(/^xyz-prod: FAIL \(11 mandatory, 0 advisory\)$/m);
+    expect(output).toMatch(/^xyz-prod: FAIL \(12 mandatory, 0 advisory\)$/m);
     expect(output).toMatch(
-      /\[mandatory\] prod-requires-accepted-terms \(11 resource\(s\)\): xyz may not have prod resources until the terms of use are accepted: no termsOfUse record/,
+      /\[mandatory\] prod-requires-accepted-terms \(12 resource\(s\)\): xyz may not have prod resources until the terms of use are accepted: no termsOfUse record/,
     );
     expect(output).toMatch(/^abc-prod: pass$/m);
     expect(output).toMatch(/FAIL\n$/);

@@ -1,5 +1,6 @@
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { ManagedCluster } from "@pulumi/azure-native/containerservice";
+import { DiagnosticSetting } from "@pulumi/azure-native/monitor";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentContext } from "./context";
 
@@ -40,6 +41,9 @@ export class Cluster extends pulumi.ComponentResource {
       maxCount: settings.maxNodes,
       count: settings.minNodes,
       availabilityZones: settings.availabilityZones.length > 0 ? settings.availabilityZones : undefined,
+      enableEncryptionAtHost: settings.encryptionAtHost,
+      // Nodes are reached through Kubernetes, never by SSH.
+      securityProfile: { sshAccess: "Disabled" },
       // Apps never land on the system pool.
       nodeTaints: mode === "System" ? ["CriticalAddonsOnly=true:NoSchedule"] : undefined,
     });
@@ -65,7 +69,11 @@ export class Cluster extends pulumi.ComponentResource {
         },
         disableLocalAccounts: true,
         oidcIssuerProfile: { enabled: true },
-        securityProfile: { workloadIdentity: { enabled: true } },
+        securityProfile: {
+          workloadIdentity: { enabled: true },
+          imageCleaner: { enabled: true, intervalHours: 168 },
+          defender: { logAnalyticsWorkspaceResourceId: workspaceId, securityMonitoring: { enabled: true } },
+        },
         networkProfile: {
           networkPlugin: "azure",
           networkPluginMode: "overlay",
@@ -73,18 +81,39 @@ export class Cluster extends pulumi.ComponentResource {
           networkPolicy: "cilium",
           loadBalancerSku: "standard",
         },
-        apiServerAccessProfile: { authorizedIPRanges: layer.apiServerAuthorizedIpRanges },
+        apiServerAccessProfile: {
+          // Run command would bypass both the network restriction and Kubernetes RBAC.
+          disableRunCommand: true,
+          ...(layer.apiServerAccess === "private"
+            ? { enablePrivateCluster: true }
+            : { authorizedIPRanges: layer.apiServerAuthorizedIpRanges }),
+        },
         agentPoolProfiles: [
           pool(names.systemPool, "System", settings.systemPoolVmSize),
           pool(names.userPool, "User", settings.userPoolVmSize),
         ],
-        autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
+        autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: settings.nodeOsUpgradeChannel },
         addonProfiles: {
           omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: workspaceId, useAADAuth: "true" } },
           azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true" } },
+          // Enforces Azure Policy's in-cluster (Gatekeeper) definitions on the apps Altinn Studio deploys.
+          azurepolicy: { enabled: true },
         },
       },
       { parent: this, protect: context.protectStateful },
+    );
+
+    // The control plane's audit logs (who did what through the API server) go to the owner's workspace.
+    new DiagnosticSetting(
+      names.clusterDiagnostics,
+      {
+        name: names.clusterDiagnostics,
+        resourceUri: this.cluster.id,
+        workspaceId,
+        logAnalyticsDestinationType: "Dedicated",
+        logs: [{ categoryGroup: "audit", enabled: true }],
+      },
+      { parent: this },
     );
 
     this.oidcIssuerUrl = this.cluster.oidcIssuerProfile.apply((profile) => profile?.issuerURL);

@@ -1,5 +1,6 @@
 import { Vault } from "@pulumi/azure-native/keyvault";
 import { DiagnosticSetting } from "@pulumi/azure-native/monitor";
+import { PrivateDnsZoneGroup, PrivateEndpoint } from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentContext } from "./context";
 
@@ -22,6 +23,7 @@ export class KeyVault extends pulumi.ComponentResource {
   ) {
     super("altinn:apps:KeyVault", name, {}, opts);
     const { names, tags, target } = context;
+    const privateEndpoint = target.layer.keyVaultPrivateEndpoint;
 
     this.vault = new Vault(
       names.keyVault,
@@ -37,6 +39,7 @@ export class KeyVault extends pulumi.ComponentResource {
           enableSoftDelete: true,
           softDeleteRetentionInDays: 90,
           enablePurgeProtection: true,
+          publicNetworkAccess: privateEndpoint ? "Disabled" : "Enabled",
           networkAcls: {
             defaultAction: "Deny",
             bypass: "AzureServices",
@@ -59,6 +62,35 @@ export class KeyVault extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+
+    if (privateEndpoint) {
+      const endpoint = new PrivateEndpoint(
+        names.keyVaultPrivateEndpoint,
+        {
+          privateEndpointName: names.keyVaultPrivateEndpoint,
+          resourceGroupName,
+          location: target.location,
+          tags,
+          subnet: { id: privateEndpoint.subnetId },
+          privateLinkServiceConnections: [
+            { name: names.keyVaultPrivateEndpoint, privateLinkServiceId: this.vault.id, groupIds: ["vault"] },
+          ],
+        },
+        { parent: this },
+      );
+      if (privateEndpoint.privateDnsZoneId) {
+        new PrivateDnsZoneGroup(
+          `${names.keyVaultPrivateEndpoint}-dns`,
+          {
+            privateDnsZoneGroupName: "default",
+            privateEndpointName: endpoint.name,
+            resourceGroupName,
+            privateDnsZoneConfigs: [{ name: "vault", privateDnsZoneId: privateEndpoint.privateDnsZoneId }],
+          },
+          { parent: this },
+        );
+      }
+    }
 
     this.registerOutputs({ vaultId: this.vault.id, vaultUri: this.vaultUri });
   }

@@ -26,6 +26,8 @@ export class Monitoring extends pulumi.ComponentResource {
         tags,
         sku: { name: "PerGB2018" },
         retentionInDays: target.layer.logRetentionDays,
+        publicNetworkAccessForIngestion: target.layer.monitoringPublicNetworkAccess.ingestion,
+        publicNetworkAccessForQuery: target.layer.monitoringPublicNetworkAccess.query,
         // Entra ID only: no shared keys; the cluster's monitoring add-on authenticates with its managed identity.
         features: { disableLocalAuth: true, enableLogAccessUsingOnlyResourcePermissions: true },
       },
@@ -44,6 +46,10 @@ export class Monitoring extends pulumi.ComponentResource {
         ingestionMode: "LogAnalytics",
         workspaceResourceId: this.workspace.id,
         disableLocalAuth: true,
+        publicNetworkAccessForIngestion: target.layer.monitoringPublicNetworkAccess.ingestion,
+        publicNetworkAccessForQuery: target.layer.monitoringPublicNetworkAccess.query,
+        // Profiler and snapshot debugger are not offered; should they be, their data must go to owner storage.
+        forceCustomerStorageForProfiler: true,
       },
       { parent: this },
     );

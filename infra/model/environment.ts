@@ -18,11 +18,25 @@ export const clusterSettingsSchema = z
     maxNodes: z.int().min(1).max(100),
     availabilityZones: z.array(availabilityZoneSchema).max(3),
     skuTier: z.enum(["Free", "Standard", "Premium"]),
+    /** Node OS security updates; the cluster's own channel is always `patch`. */
+    nodeOsUpgradeChannel: z.enum(["NodeImage", "SecurityPatch"]),
+    /** Needs the subscription feature Microsoft.Compute/EncryptionAtHost registered (see README, Security baseline). */
+    encryptionAtHost: z.boolean(),
   })
   .strict();
 export type ClusterSettings = z.output<typeof clusterSettingsSchema>;
 export const clusterOverridesSchema = clusterSettingsSchema.partial();
 export type ClusterOverrides = z.output<typeof clusterOverridesSchema>;
+
+const armIdSchema = (kind: string) =>
+  z
+    .string()
+    .regex(
+      /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/[^/]+\/providers\/.+$/i,
+      `must be the resource id of a ${kind}`,
+    );
+
+const publicNetworkAccessSchema = z.enum(["Enabled", "Disabled"]);
 
 const CONFIG_NAMESPACE = "altinn-apps";
 
@@ -48,7 +62,24 @@ const environmentSettingsShape = {
   groupOwnerObjectIds: z.array(guidSchema).min(1),
   logRetentionDays: z.int().min(30).max(730),
   keyVaultAllowedIpRanges: z.array(ipRangeSchema),
-  apiServerAuthorizedIpRanges: z.array(ipRangeSchema).min(1),
+  /**
+   * `private`: no public API server at all. `authorizedIpRanges`: public, limited to apiServerAuthorizedIpRanges (a
+   * documented exception to "private clusters should be enabled", for deploy agents outside the VNet).
+   */
+  apiServerAccess: z.enum(["authorizedIpRanges", "private"]),
+  apiServerAuthorizedIpRanges: z.array(ipRangeSchema),
+  /**
+   * Public network access to the Log Analytics workspace and Application Insights. Query stays Enabled while the
+   * Developer role reads logs from the portal outside Azure; Disabled needs an Azure Monitor Private Link Scope.
+   */
+  monitoringPublicNetworkAccess: z
+    .object({ ingestion: publicNetworkAccessSchema, query: publicNetworkAccessSchema })
+    .strict(),
+  /** When set, the Key Vault gets a private endpoint in this subnet and its public network access is disabled. */
+  keyVaultPrivateEndpoint: z
+    .object({ subnetId: armIdSchema("subnet"), privateDnsZoneId: armIdSchema("private DNS zone").optional() })
+    .strict()
+    .optional(),
 };
 
 type SettingsShape = typeof environmentSettingsShape;
@@ -79,6 +110,22 @@ export const environmentLayerFileSchema = z
         code: "custom",
         path: ["config", `${CONFIG_NAMESPACE}:cluster`, "minNodes"],
         message: `minNodes (${cluster.minNodes}) must not exceed maxNodes (${cluster.maxNodes})`,
+      });
+    }
+    const ranges = config[`${CONFIG_NAMESPACE}:apiServerAuthorizedIpRanges`];
+    const rangesPath = ["config", `${CONFIG_NAMESPACE}:apiServerAuthorizedIpRanges`];
+    if (config[`${CONFIG_NAMESPACE}:apiServerAccess`] === "authorizedIpRanges" && ranges.length === 0) {
+      context.addIssue({
+        code: "custom",
+        path: rangesPath,
+        message: "must list at least one range while apiServerAccess is authorizedIpRanges",
+      });
+    }
+    if (config[`${CONFIG_NAMESPACE}:apiServerAccess`] === "private" && ranges.length > 0) {
+      context.addIssue({
+        code: "custom",
+        path: rangesPath,
+        message: "must be empty when apiServerAccess is private: a private cluster has no public endpoint",
       });
     }
     if (config[`${CONFIG_NAMESPACE}:environment`] === "prod" && !config[`${CONFIG_NAMESPACE}:termsOfUseVersion`]) {
