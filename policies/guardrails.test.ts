@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { aksHardened } from "./aksHardened";
+import { aksSecurityBaseline } from "./aksSecurityBaseline";
 import { allowedLocations } from "./allowedLocations";
 import { appInsightsWorkspaceBased } from "./appInsightsWorkspaceBased";
 import { azureResourcesTagged } from "./azureResourcesTagged";
 import { keyVaultHardened } from "./keyVaultHardened";
+import { logAnalyticsEntraOnly } from "./logAnalyticsEntraOnly";
 import { prodStatefulProtected } from "./prodStatefulProtected";
 import { roleAssignmentsToGroupsOnly } from "./roleAssignmentsToGroupsOnly";
 import { isNotApplicable, registry, resource, tags, taggedResource, TYPES, violations } from "./testing/fixtures";
@@ -174,5 +176,79 @@ describe("prod-stateful-protected", () => {
   it("does not apply in tt02 or to stateless resources", async () => {
     expect(await isNotApplicable(prodStatefulProtected, taggedResource(TYPES.cluster, {}, "digdir-tt02"))).toBe(true);
     expect(await violations(prodStatefulProtected, taggedResource(TYPES.appInsights, {}))).toEqual([]);
+  });
+});
+
+const BASELINE_CLUSTER = {
+  addonProfiles: { azurepolicy: { enabled: true }, omsagent: { enabled: true } },
+  apiServerAccessProfile: { disableRunCommand: true, authorizedIPRanges: ["192.0.2.0/24"] },
+  securityProfile: {
+    imageCleaner: { enabled: true, intervalHours: 168 },
+    defender: {
+      logAnalyticsWorkspaceResourceId:
+        "/subscriptions/x/resourceGroups/y/providers/Microsoft.OperationalInsights/workspaces/z",
+      securityMonitoring: { enabled: true },
+    },
+  },
+  autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
+};
+const baselineCluster = (changes: Record<string, unknown> = {}) =>
+  taggedResource(TYPES.cluster, { ...BASELINE_CLUSTER, ...changes });
+
+describe("aks-security-baseline", () => {
+  it("passes a cluster with every baseline control, with either node OS channel", async () => {
+    expect(await violations(aksSecurityBaseline, baselineCluster())).toEqual([]);
+    const securityPatch = baselineCluster({
+      autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "SecurityPatch" },
+    });
+    expect(await violations(aksSecurityBaseline, securityPatch)).toEqual([]);
+  });
+  it.each([
+    [
+      { addonProfiles: { omsagent: { enabled: true } } },
+      "the Azure Policy add-on (addonProfiles.azurepolicy) must be enabled",
+    ],
+    [
+      { apiServerAccessProfile: { authorizedIPRanges: ["192.0.2.0/24"] } },
+      "apiServerAccessProfile.disableRunCommand must be true",
+    ],
+    [
+      { securityProfile: { ...BASELINE_CLUSTER.securityProfile, imageCleaner: { enabled: false } } },
+      "securityProfile.imageCleaner.enabled must be true",
+    ],
+    [
+      { securityProfile: { imageCleaner: { enabled: true } } },
+      "securityProfile.defender must enable security monitoring into the owner's Log Analytics workspace",
+    ],
+    [
+      { securityProfile: { ...BASELINE_CLUSTER.securityProfile, defender: { securityMonitoring: { enabled: true } } } },
+      "securityProfile.defender must enable security monitoring into the owner's Log Analytics workspace",
+    ],
+    [
+      { autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "None" } },
+      'autoUpgradeProfile.nodeOSUpgradeChannel must be NodeImage or SecurityPatch (is "None")',
+    ],
+    [
+      { autoUpgradeProfile: { upgradeChannel: "patch" } },
+      "autoUpgradeProfile.nodeOSUpgradeChannel must be NodeImage or SecurityPatch (is undefined)",
+    ],
+  ])("refuses %j", async (changes, message) => {
+    expect(await violations(aksSecurityBaseline, baselineCluster(changes))).toEqual([message]);
+  });
+});
+
+describe("loganalytics-entra-only", () => {
+  it("passes a workspace with local auth disabled and refuses one without", async () => {
+    expect(
+      await violations(
+        logAnalyticsEntraOnly,
+        taggedResource(TYPES.workspace, { features: { disableLocalAuth: true } }),
+      ),
+    ).toEqual([]);
+    for (const features of [undefined, {}, { disableLocalAuth: false }]) {
+      expect(await violations(logAnalyticsEntraOnly, taggedResource(TYPES.workspace, { features }))).toEqual([
+        "features.disableLocalAuth must be true: no shared-key ingestion",
+      ]);
+    }
   });
 });

@@ -1,9 +1,11 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { aksHardened } from "./aksHardened";
+import { aksSecurityBaseline } from "./aksSecurityBaseline";
 import { allowedLocations } from "./allowedLocations";
 import { appInsightsWorkspaceBased } from "./appInsightsWorkspaceBased";
 import { azureResourcesTagged } from "./azureResourcesTagged";
 import { keyVaultHardened } from "./keyVaultHardened";
+import { logAnalyticsEntraOnly } from "./logAnalyticsEntraOnly";
 import { prodRequiresAcceptedTerms } from "./prodRequiresAcceptedTerms";
 import { prodStatefulProtected } from "./prodStatefulProtected";
 import { roleAssignmentsToGroupsOnly } from "./roleAssignmentsToGroupsOnly";
@@ -16,7 +18,9 @@ export const POLICIES: readonly ResourceValidationPolicy[] = [
   azureResourcesTagged,
   keyVaultHardened,
   aksHardened,
+  aksSecurityBaseline,
   appInsightsWorkspaceBased,
+  logAnalyticsEntraOnly,
   roleAssignmentsToGroupsOnly,
   allowedLocations,
   prodStatefulProtected,

@@ -250,6 +250,33 @@ describe("environment layers", () => {
     ]);
   });
 
+  it("ties the API server's IP ranges to its access mode", () => {
+    const privateWithRanges = prodLayer.replace(
+      "altinn-apps:apiServerAccess: authorizedIpRanges",
+      "altinn-apps:apiServerAccess: private",
+    );
+    expect(layerProblems(privateWithRanges).map((problem) => problem.message)).toEqual([
+      "must be empty when apiServerAccess is private: a private cluster has no public endpoint",
+    ]);
+    const publicWithoutRanges = prodLayer.replace(
+      /( {2}altinn-apps:apiServerAuthorizedIpRanges:)\n(\s+- .*\n)+/,
+      "$1 []\n",
+    );
+    expect(layerProblems(publicWithoutRanges).map((problem) => [problem.path, problem.message])).toEqual([
+      [
+        "config.altinn-apps:apiServerAuthorizedIpRanges",
+        "must list at least one range while apiServerAccess is authorizedIpRanges",
+      ],
+    ]);
+  });
+
+  it("requires resource ids for a Key Vault private endpoint", () => {
+    const text = `${prodLayer}  altinn-apps:keyVaultPrivateEndpoint:\n    subnetId: my-subnet\n`;
+    expect(layerProblems(text).map((problem) => [problem.path, problem.message])).toEqual([
+      ["config.altinn-apps:keyVaultPrivateEndpoint.subnetId", "must be the resource id of a subnet"],
+    ]);
+  });
+
   it("reports a missing layer", () => {
     expect(layerProblems(undefined)).toEqual([
       { file: "Pulumi.prod.yaml", line: 0, column: 0, path: "", message: "file not found" },

@@ -74,10 +74,12 @@ describe("the in-process policy runner", () => {
     expect(new Set(names).size).toBe(names.length);
     expect(names.sort()).toEqual([
       "aks-hardened",
+      "aks-security-baseline",
       "allowed-locations",
       "appinsights-workspace-based",
       "azure-resources-tagged",
       "keyvault-hardened",
+      "loganalytics-entra-only",
       "prod-requires-accepted-terms",
       "prod-stateful-protected",
       "role-assignments-to-groups-only",
