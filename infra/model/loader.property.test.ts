@@ -26,6 +26,39 @@ describe("the loader never crashes", () => {
     );
   });
 
+  it("on YAML-shaped text with anchors, aliases, tags, merge keys, directives and tabs", () => {
+    const pieces = [
+      "org: abc",
+      "- x",
+      "  b: [1, 2]",
+      "i: &x 1",
+      "j: *x",
+      "k: *missing",
+      "t: !!str 3",
+      "u: !custom 3",
+      "<<: {m: 1}",
+      "l: |\n  t",
+      "\t",
+      "{",
+      "'",
+      "---",
+      "...",
+      "%YAML 1.2",
+      "? h",
+      "users:",
+      "  - upn: a@ai-dev.no",
+      "access: *x",
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 10 }), (lines) => {
+        const { problems } = validateFleet(fleetOf(ownerSource("abc", lines.join("\n"))), TODAY);
+        expect(problems.length).toBeGreaterThan(0);
+        expectStructured(problems, "stacks/abc.yaml");
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it("on arbitrary YAML values: they are rejected with positions, never thrown", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => {

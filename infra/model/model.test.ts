@@ -54,6 +54,12 @@ describe("one owner file", () => {
     expect(problems[0]?.line).toBeGreaterThanOrEqual(2);
   });
 
+  it("reports an alias without its anchor instead of crashing", () => {
+    expect(problemsOf(ownerSource("abc", "org: abc\naccess: *grants\n"))).toEqual([
+      expect.objectContaining({ file: "stacks/abc.yaml", path: "", message: expect.stringMatching(/alias/i) }),
+    ]);
+  });
+
   it("reports duplicate keys as a YAML error", () => {
     const problems = problemsOf(ownerSource("abc", "org: abc\norg: abd\n"));
     expect(problems[0]).toMatchObject({ line: 2, column: 1 });

@@ -22,15 +22,27 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
+  const data = syntaxProblems.length > 0 ? undefined : toData(document, file, syntaxProblems);
   return {
     file,
-    data: syntaxProblems.length > 0 ? undefined : document.toJS({ maxAliasCount: 100 }),
+    data,
     syntaxProblems,
     problemAt(path, message, options = {}) {
       const offset = offsetOf(document, path, options.atKey ?? false);
       return { file, ...positionOf(offset), path: formatPath(path), message };
     },
   };
+}
+
+/** `toJS` throws on what parsing let through (an alias whose anchor is missing): report it like a syntax error. */
+function toData(document: Document, file: string, syntaxProblems: Problem[]): unknown {
+  try {
+    return document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    syntaxProblems.push({ file, line: 1, column: 1, path: "", message: firstLine(message) });
+    return undefined;
+  }
 }
 
 /** The start of the deepest node on `path` that exists: a missing field is reported where its parent is. */

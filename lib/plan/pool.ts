@@ -3,9 +3,11 @@ import { availableParallelism } from "node:os";
 import * as path from "node:path";
 import type { IsoDate } from "../../infra/model";
 import type { StackPlan } from "./stackPlan";
-import type { WorkerMessage, WorkerRequest } from "./worker";
+import { planStacks, type WorkerMessage, type WorkerRequest } from "./worker";
 
-const WORKER = path.join(__dirname, "worker.ts");
+const WORKER = path.join(__dirname, `worker${path.extname(__filename)}`);
+/** Workers run this file as TypeScript when the pool does (tests, npm scripts); compiled JavaScript needs no loader. */
+const WORKER_EXEC_ARGV = path.extname(__filename) === ".ts" ? ["--require", require.resolve("tsx/cjs")] : [];
 
 /** Split stacks round-robin so each worker gets a similar mix of tt02 and prod. */
 function shares(stacks: readonly string[], workers: number): string[][] {
@@ -44,7 +46,10 @@ export interface PoolOptions {
   readonly onProgress?: (planned: number, total: number) => void;
 }
 
-/** Plan stacks across a pool of worker processes sized to the machine; results come back in the order asked. */
+/**
+ * Plan stacks across a pool sized to the machine; results come back in the order asked. This process is one of the
+ * pool (it has loaded the program already): one stack, or one core, needs no child process at all.
+ */
 export async function planInWorkers(stacks: readonly string[], options: PoolOptions): Promise<StackPlan[]> {
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), stacks.length));
   const plans = new Map<string, StackPlan>();
