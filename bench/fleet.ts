@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { environmentLayerFileName, ENVIRONMENTS, isValidOrgNumber, ownerFilePath, type Owner } from "../infra/model";
@@ -15,6 +15,18 @@ export function syntheticOwners(count: number, productionShare = 0.5): FleetSpec
     org: `o${String(index).padStart(4, "0")}`,
     production: index < Math.round(count * productionShare),
   }));
+}
+
+/** Altinn's real service owners from the registry fixture: those with `production` get prod. */
+export function altinnOwners(
+  registryFile = path.join(REPO_ROOT, "test/fixtures/altinn-orgs.json"),
+): FleetSpec["owners"] {
+  const registry = JSON.parse(readFileSync(registryFile, "utf8")) as {
+    orgs: Record<string, { environments: string[] }>;
+  };
+  return Object.entries(registry.orgs)
+    .map(([org, entry]) => ({ org, production: entry.environments.includes("production") }))
+    .sort((a, b) => a.org.localeCompare(b.org));
 }
 
 /** Valid organisation numbers, deterministically: the n-th 8-digit base whose check digit exists. */

@@ -1,4 +1,3 @@
-import * as path from "node:path";
 import { z } from "zod";
 import {
   ENVIRONMENTS,
@@ -11,6 +10,7 @@ import {
   type IsoDate,
   type TermsOfUse,
 } from "../infra/model";
+import { findRepositoryRoot } from "../lib/repo";
 
 /**
  * What the policies need to know about the fleet: the terms every prod owner must have accepted, each owner's
@@ -55,7 +55,7 @@ export function registryFromConfig(value: unknown): RegistryResult {
 }
 
 /** The repository this pack lives in: `policies/` sits next to `stacks/` and the environment layers. */
-export const PACK_REPOSITORY_ROOT = path.resolve(__dirname, "..");
+export const PACK_REPOSITORY_ROOT = findRepositoryRoot(__dirname);
 
 const fromRepository = new Map<string, RegistryResult>();
 

@@ -20,7 +20,7 @@ function runWorker(request: WorkerRequest, onPlanned: (plan: StackPlan) => void)
   return new Promise((resolve, reject) => {
     // Each worker is a fresh process: the Pulumi runtime's global state never leaks between workers.
     const child = fork(WORKER, [], {
-      execArgv: ["--require", require.resolve("tsx/cjs")],
+      execArgv: WORKER_EXEC_ARGV,
       stdio: ["ignore", "ignore", "pipe", "ipc"],
     });
     let stderr = "";
@@ -57,11 +57,12 @@ export async function planInWorkers(stacks: readonly string[], options: PoolOpti
     plans.set(plan.stack, plan);
     options.onProgress?.(plans.size, stacks.length);
   };
-  await Promise.all(
-    shares(stacks, workers).map((share) =>
-      runWorker({ root: options.root, today: options.today, stacks: share }, onPlanned),
-    ),
-  );
+  const request = (share: string[]): WorkerRequest => ({ root: options.root, today: options.today, stacks: share });
+  const [own = [], ...others] = shares(stacks, workers);
+  // Children first, so they load while this process plans its own share.
+  const children = others.map((share) => runWorker(request(share), onPlanned));
+  await planStacks(request(own), onPlanned);
+  await Promise.all(children);
   return stacks.map((stack) => {
     const plan = plans.get(stack);
     if (!plan) throw new Error(`no plan came back for ${stack}`);

@@ -1,0 +1,16 @@
+// The import floor: a cold process that loads only the Pulumi SDK and the provider modules the program uses.
+require("@pulumi/pulumi");
+for (const module of [
+  "applicationinsights",
+  "authorization",
+  "containerservice",
+  "keyvault",
+  "monitor",
+  "network",
+  "operationalinsights",
+  "provider",
+  "resources",
+]) {
+  require(`@pulumi/azure-native/${module}`);
+}
+for (const module of ["getUsers", "group", "provider"]) require(`@pulumi/azuread/${module}`);

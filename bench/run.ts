@@ -1,0 +1,132 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import * as path from "node:path";
+import { Command } from "commander";
+import { REPO_ROOT } from "../lib/repo";
+import { altinnOwners, syntheticOwners, writeFleet, type FleetSpec } from "./fleet";
+
+interface Measurement {
+  readonly wallSeconds: number;
+  /** The largest resident set of any process the command started (workers included), in MiB. */
+  readonly peakMiB: number;
+}
+
+const USAGE_HOOK = path.join(__dirname, "usage.cjs");
+/** What `npm run validate` and `npm run plan` run: compile with esbuild, then plain Node. */
+const CLI = path.join(REPO_ROOT, "scripts/run.mjs");
+
+/** Run `node <args>` in a cold process (as CI and a developer would), timing it and collecting peak memory. */
+function measure(args: readonly string[]): Measurement {
+  const usageFile = path.join(mkdtempSync(path.join(tmpdir(), "bench-usage-")), "rss");
+  writeFileSync(usageFile, "");
+  const started = performance.now();
+  const result = spawnSync(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, NODE_OPTIONS: `--require ${USAGE_HOOK}`, BENCH_USAGE_FILE: usageFile },
+    encoding: "utf8",
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  const wallSeconds = (performance.now() - started) / 1000;
+  if (result.status !== 0)
+    throw new Error(`node ${args.join(" ")} exited ${result.status}:\n${result.stderr}${result.stdout.slice(-2000)}`);
+  const peaks = readFileSync(usageFile, "utf8").split("\n").filter(Boolean).map(Number);
+  rmSync(path.dirname(usageFile), { recursive: true });
+  return { wallSeconds, peakMiB: Math.max(...peaks) / 1024 };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+function medianOf(runs: number, run: () => Measurement): Measurement {
+  const measurements = Array.from({ length: runs }, run);
+  return {
+    wallSeconds: median(measurements.map((measurement) => measurement.wallSeconds)),
+    peakMiB: Math.max(...measurements.map((measurement) => measurement.peakMiB)),
+  };
+}
+
+interface FleetCase {
+  readonly label: string;
+  readonly spec: FleetSpec;
+}
+
+interface Row {
+  readonly label: string;
+  readonly owners: number;
+  readonly stacks: number;
+  readonly grants: number;
+  readonly validate: Measurement;
+  readonly singleStack: Measurement;
+  readonly fleet: Measurement;
+}
+
+function benchFleet({ label, spec }: FleetCase, runs: number): Row {
+  const root = mkdtempSync(path.join(tmpdir(), "bench-fleet-"));
+  try {
+    writeFleet(root, spec);
+    const firstProd = spec.owners.find((owner) => owner.production) ?? spec.owners[0];
+    const stack = `${firstProd?.org}-${firstProd?.production ? "prod" : "tt02"}`;
+    const stacks = spec.owners.reduce((total, owner) => total + (owner.production ? 2 : 1), 0);
+    process.stderr.write(`${label}: ${spec.owners.length} owners, ${stacks} stacks\n`);
+    return {
+      label,
+      owners: spec.owners.length,
+      stacks,
+      grants: spec.grantsPerOwner,
+      validate: medianOf(runs, () => measure([CLI, "validate", "--root", root])),
+      singleStack: medianOf(runs, () => measure([CLI, "plan", "--root", root, "--stack", stack, "--format", "json"])),
+      fleet: medianOf(runs, () => measure([CLI, "plan", "--root", root, "--format", "json"])),
+    };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const seconds = (value: number) => value.toFixed(2);
+
+function report(rows: readonly Row[], floor: Measurement, runs: number): string {
+  const header = [
+    `Machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+    `Medians of ${runs} runs, each a cold process as \`npm run validate|plan\` runs it (\`node scripts/run.mjs …\`: esbuild compile, then plain Node); peak memory is the largest process (plan workers included).`,
+    `Import floor (a process that only imports @pulumi/pulumi and the provider subpaths the program uses): ${seconds(floor.wallSeconds)} s, ${floor.peakMiB.toFixed(0)} MiB.`,
+    "",
+    "| fleet | owners | stacks | validate (s) | plan one stack, cold (s) | PR check: validate + one stack (s) | plan whole fleet (s) | per stack (s) | per stack / import floor | peak memory (MiB) |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+  ];
+  const lines = rows.map((row) => {
+    const perStack = row.fleet.wallSeconds / row.stacks;
+    const peak = Math.max(row.validate.peakMiB, row.singleStack.peakMiB, row.fleet.peakMiB);
+    return `| ${row.label} | ${row.owners} | ${row.stacks} | ${seconds(row.validate.wallSeconds)} | ${seconds(row.singleStack.wallSeconds)} | ${seconds(row.validate.wallSeconds + row.singleStack.wallSeconds)} | ${seconds(row.fleet.wallSeconds)} | ${perStack.toFixed(3)} | ${(perStack / floor.wallSeconds).toFixed(2)} | ${peak.toFixed(0)} |`;
+  });
+  return [...header, ...lines].join("\n");
+}
+
+function main(argv: readonly string[]): void {
+  const options = new Command("bench")
+    .description("Time validate and plan at Altinn's real fleet size and beyond; writes bench/RESULTS.md.")
+    .option("--runs <count>", "runs per measurement (the median is reported)", (value) => Number.parseInt(value, 10), 3)
+    .option("--quick", "only the 10-owner fleet (to check the benchmark itself)", false)
+    .parse([...argv], { from: "user" })
+    .opts<{ runs: number; quick: boolean }>();
+  const altinn = altinnOwners();
+  const cases: FleetCase[] = [
+    { label: "10 Altinn owners × 20 grants", spec: { owners: altinn.slice(0, 10), grantsPerOwner: 20 } },
+    ...(options.quick
+      ? []
+      : [
+          { label: `all ${altinn.length} Altinn owners × 20 grants`, spec: { owners: altinn, grantsPerOwner: 20 } },
+          { label: "300 owners × 30 grants", spec: { owners: syntheticOwners(300), grantsPerOwner: 30 } },
+        ]),
+  ];
+  const floor = medianOf(options.runs, () => measure([path.join(__dirname, "importFloor.cjs")]));
+  const rows = cases.map((fleetCase) => benchFleet(fleetCase, options.runs));
+  const table = report(rows, floor, options.runs);
+  process.stdout.write(`${table}\n`);
+  if (!options.quick) writeFileSync(path.join(__dirname, "RESULTS.md"), `# Benchmark results\n\n${table}\n`);
+}
+
+if (require.main === module) main(process.argv.slice(2));
