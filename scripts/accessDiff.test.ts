@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { captureOutput } from "../test/support/output";
 import { stringify } from "yaml";
 import { ownerDocument } from "../test/support/fleet";
 import { writeRepository } from "../test/support/repository";
@@ -40,16 +41,7 @@ function repository(): { root: string; write: (org: string, document: Record<str
   return { root, write };
 }
 
-let output: string;
-beforeEach(() => {
-  output = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    output += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-});
-afterEach(() => vi.restoreAllMocks());
+const output = captureOutput();
 
 const run = (root: string, ...extra: string[]) =>
   main(["--base", "HEAD", "--root", root, "--today", "2026-11-23", ...extra]);
@@ -70,7 +62,7 @@ describe("npm run access-diff", () => {
       }),
     );
     expect(run(root)).toBe(0);
-    expect(output).toBe(
+    expect(output.stdout()).toBe(
       [
         "## Access changes",
         "",
@@ -89,25 +81,25 @@ describe("npm run access-diff", () => {
         "",
       ].join("\n"),
     );
-    expect(output).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+    expect(output.stdout()).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
   });
 
   it("trips the guard on removing more than 25 % of an owner's grants, unless overridden", () => {
     const { root, write } = repository();
     write("abc", ownerDocument("abc", { users: USERS, access: BASE_ACCESS.slice(0, 3) }));
     expect(run(root)).toBe(1);
-    expect(output).toMatch(/### ⛔ Removal guard\n\n- abc loses 2 of its 5 active grants \(40 % > 25 %\)/);
-    expect(output).toMatch(/adds the `access-removal-approved` label/);
-    output = "";
+    expect(output.stdout()).toMatch(/### ⛔ Removal guard\n\n- abc loses 2 of its 5 active grants \(40 % > 25 %\)/);
+    expect(output.stdout()).toMatch(/adds the `access-removal-approved` label/);
+    output.clear();
     expect(run(root, "--allow-removals")).toBe(0);
-    expect(output).toMatch(/### Removal guard: overridden/);
+    expect(output.stdout()).toMatch(/### Removal guard: overridden/);
   });
 
   it("trips the guard when prod loses its last Operations member", () => {
     const { root, write } = repository();
     write("abc", ownerDocument("abc", { users: USERS, access: BASE_ACCESS.slice(1) }));
     expect(run(root)).toBe(1);
-    expect(output).toMatch(/- abc would have no Operations member left in prod/);
+    expect(output.stdout()).toMatch(/- abc would have no Operations member left in prod/);
   });
 
   it("does not count expired grants that are cleaned up", () => {
@@ -118,7 +110,7 @@ describe("npm run access-diff", () => {
       ownerDocument("abc", { users: USERS, access: BASE_ACCESS.filter((entry) => entry.expires === undefined) }),
     );
     expect(main(["--base", "HEAD", "--root", root, "--today", "2027-02-01"])).toBe(0);
-    expect(output).toMatch(/\| ➖ loses \| ola@ai-dev.no \| Ola Hansen \| Developer \| 2027-01-31 \|/);
+    expect(output.stdout()).toMatch(/\| ➖ loses \| ola@ai-dev.no \| Ola Hansen \| Developer \| 2027-01-31 \|/);
   });
 
   it("calls out added and removed owners and terms-of-use changes", () => {
@@ -140,18 +132,18 @@ describe("npm run access-diff", () => {
       }),
     );
     expect(run(root)).toBe(0);
-    expect(output).toMatch(/- ➕ added: \*\*xyz\*\* \(Agency xyz\), environments: tt02/);
-    expect(output).toMatch(
+    expect(output.stdout()).toMatch(/- ➕ added: \*\*xyz\*\* \(Agency xyz\), environments: tt02/);
+    expect(output.stdout()).toMatch(
       /### tt02 · xyz\n[\s\S]*\| ➕ gains \| dev.xyz@ai-dev.no \| Dev Person \| Developer \| never \|/,
     );
-    expect(output).toMatch(
+    expect(output.stdout()).toMatch(
       /- \*\*abc\*\*: version 2025-1, accepted 2025-02-03 by Kari Nordmann, 4\/4 confirmations → version 2026-1, accepted 2026-11-01/,
     );
     rmSync(path.join(root, "stacks/abc.yaml"));
-    output = "";
+    output.clear();
     expect(run(root)).toBe(1);
-    expect(output).toMatch(/- ➖ removed: \*\*abc\*\* \(Agency abc\)/);
-    expect(output).toMatch(/abc loses 5 of its 5 active grants/);
+    expect(output.stdout()).toMatch(/- ➖ removed: \*\*abc\*\* \(Agency abc\)/);
+    expect(output.stdout()).toMatch(/abc loses 5 of its 5 active grants/);
   });
 
   it("exits 2 on a base that is not a commit", () => {

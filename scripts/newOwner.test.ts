@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { captureOutput } from "../test/support/output";
 import { validateFleet } from "../infra/model";
 import { fleetOf, ownerSource, TODAY } from "../test/support/fleet";
 import { writeRepository } from "../test/support/repository";
@@ -8,21 +9,7 @@ import { main } from "./newOwner";
 
 const REGISTRY = path.join(__dirname, "../test/fixtures/altinn-orgs.json");
 
-let output: string;
-let errors: string;
-beforeEach(() => {
-  output = "";
-  errors = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    output += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    errors += String(chunk);
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const output = captureOutput();
 
 describe("npm run new-owner", () => {
   it("scaffolds a production owner from the registry, with placeholders that fail validation until filled", async () => {
@@ -34,7 +21,7 @@ describe("npm run new-owner", () => {
     expect(text).toMatch(/^orgNumber: "974761211"$/m);
     expect(text).toMatch(/^ {2}tt02:\n {4}subscriptionId: REPLACE-with-the-id-of-Altinn-dat-Test$/m);
     expect(text).toMatch(/^ {2}prod:\n {4}subscriptionId: REPLACE-with-the-id-of-Altinn-dat-Prod$/m);
-    expect(output).toMatch(/accepts the terms of use/);
+    expect(output.stdout()).toMatch(/accepts the terms of use/);
 
     const problems = validateFleet(fleetOf(ownerSource("dat", text)), TODAY).problems;
     expect(problems.map((problem) => problem.path).sort()).toEqual([
@@ -55,7 +42,7 @@ describe("npm run new-owner", () => {
     const nav = readFileSync(path.join(root, "stacks/nav.yaml"), "utf8");
     expect(nav).toMatch(/^ {2}tt02:/m);
     expect(nav).not.toMatch(/^ {2}prod:/m);
-    expect(output).not.toMatch(/terms of use/);
+    expect(output.stdout()).not.toMatch(/terms of use/);
     expect(await main(["ttd", "--registry", REGISTRY, "--root", root])).toBe(0);
     expect(readFileSync(path.join(root, "stacks/ttd.yaml"), "utf8")).toMatch(/^testOwner: true/m);
   });
@@ -64,9 +51,9 @@ describe("npm run new-owner", () => {
     const root = writeRepository([]);
     expect(await main(["brg", "--registry", REGISTRY, "--root", root])).toBe(0);
     expect(await main(["brg", "--registry", REGISTRY, "--root", root])).toBe(1);
-    expect(errors).toMatch(/stacks\/brg.yaml already exists/);
+    expect(output.stderr()).toMatch(/stacks\/brg.yaml already exists/);
     expect(await main(["zzz", "--registry", REGISTRY, "--root", root])).toBe(1);
-    expect(errors).toMatch(/"zzz" is not in the org registry/);
+    expect(output.stderr()).toMatch(/"zzz" is not in the org registry/);
     expect(await main(["Bad-Org", "--registry", REGISTRY, "--root", root])).toBe(2);
   });
 });

@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { captureOutput } from "../test/support/output";
 import { readFleetSources } from "../infra/model";
 import { changedFilesSince, stacksAffectedBy } from "../lib/plan/select";
 import { REPO_ROOT } from "../lib/repo";
@@ -9,15 +10,7 @@ import { ownerYaml } from "../test/support/fleet";
 import { writeRepository } from "../test/support/repository";
 import { main } from "./plan";
 
-let output: string;
-beforeEach(() => {
-  output = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    output += String(chunk);
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const output = captureOutput();
 
 interface PlanJson {
   stacks: {
@@ -35,7 +28,7 @@ interface PlanJson {
 describe("npm run plan", () => {
   it("passes the sample fleet: every owner and environment, as JSON of the documented shape", async () => {
     expect(await main(["--format", "json", "--today", "2026-11-23"])).toBe(0);
-    const plan = JSON.parse(output) as PlanJson;
+    const plan = JSON.parse(output.stdout()) as PlanJson;
     expect(plan.stacks.map((stack) => stack.stack)).toEqual([
       "brg-tt02",
       "brg-prod",
@@ -75,31 +68,35 @@ describe("npm run plan", () => {
   it("fails a fleet with a prod owner lacking accepted terms, naming the violation", async () => {
     const root = writeRepository([ownerYaml("abc"), ownerYaml("xyz", { termsOfUse: undefined })]);
     expect(await main(["--root", root, "--today", "2026-11-23"])).toBe(1);
-    expect(output).toMatch(/^xyz-prod: FAIL \(12 mandatory, 0 advisory\)$/m);
-    expect(output).toMatch(
+    expect(output.stdout()).toMatch(/^xyz-prod: FAIL \(12 mandatory, 0 advisory\)$/m);
+    expect(output.stdout()).toMatch(
       /\[mandatory\] prod-requires-accepted-terms \(12 resource\(s\)\): xyz may not have prod resources until the terms of use are accepted: no termsOfUse record/,
     );
-    expect(output).toMatch(/^abc-prod: pass$/m);
-    expect(output).toMatch(/FAIL\n$/);
+    expect(output.stdout()).toMatch(/^abc-prod: pass$/m);
+    expect(output.stdout()).toMatch(/FAIL\n$/);
   });
 
   it("reports an invalid owner file as an error of its stacks, with positions", async () => {
     const root = writeRepository([ownerYaml("abc", { contact: "nope" })]);
     expect(await main(["--root", root, "--format", "markdown", "--today", "2026-11-23"])).toBe(1);
-    expect(output).toMatch(/^## Plan: ❌ fail/);
-    expect(output).toMatch(
+    expect(output.stdout()).toMatch(/^## Plan: ❌ fail/);
+    expect(output.stdout()).toMatch(
       /\| `abc-tt02` \| error \| program \| \| stack abc-tt02 has invalid configuration:<br>stacks\/abc.yaml:\d+:\d+: contact: must be an e-mail address \|/,
     );
   });
 
   it("lists the selected stacks by environment for CI matrices, without planning", async () => {
     expect(await main(["--list", "--stack", "nav-tt02", "brg-prod"])).toBe(0);
-    expect(JSON.parse(output)).toEqual({ all: ["nav-tt02", "brg-prod"], tt02: ["nav-tt02"], prod: ["brg-prod"] });
+    expect(JSON.parse(output.stdout())).toEqual({
+      all: ["nav-tt02", "brg-prod"],
+      tt02: ["nav-tt02"],
+      prod: ["brg-prod"],
+    });
   });
 
   it("plans only the named stacks", async () => {
     expect(await main(["--stack", "nav-tt02", "--format", "json", "--today", "2026-11-23"])).toBe(0);
-    expect((JSON.parse(output) as PlanJson).stacks.map((stack) => stack.stack)).toEqual(["nav-tt02"]);
+    expect((JSON.parse(output.stdout()) as PlanJson).stacks.map((stack) => stack.stack)).toEqual(["nav-tt02"]);
   });
 });
 

@@ -1,20 +1,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { captureOutput } from "../test/support/output";
 import { loadFleet, parseIsoDate } from "../infra/model";
 import { ownerYaml } from "../test/support/fleet";
 import { writeRepository } from "../test/support/repository";
 import { main } from "./removeExpiredGrants";
 
-let output: string;
-beforeEach(() => {
-  output = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    output += String(chunk);
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const output = captureOutput();
 
 describe("npm run remove-expired-grants", () => {
   it("removes exactly the expired grants, keeping comments, so the fleet validates again", () => {
@@ -31,7 +24,7 @@ describe("npm run remove-expired-grants", () => {
     expect(loadFleet(root, today).problems).toHaveLength(2);
 
     expect(main(["--root", root, "--today", today])).toBe(0);
-    expect(output).toBe(
+    expect(output.stdout()).toBe(
       "Expired grants removed:\n\n" +
         "- `stacks/abc.yaml`: dev.abc@ai-dev.no, developer in tt02 (expired 2026-11-01)\n" +
         "- `stacks/abc.yaml`: ops.abc@ai-dev.brreg.no, operations in prod (expired 2026-11-22)\n",
@@ -48,7 +41,7 @@ describe("npm run remove-expired-grants", () => {
     const root = writeRepository([ownerYaml("abc")]);
     const before = readFileSync(path.join(root, "stacks/abc.yaml"), "utf8");
     expect(main(["--root", root, "--today", "2026-11-23"])).toBe(0);
-    expect(output).toBe("No expired grants.\n");
+    expect(output.stdout()).toBe("No expired grants.\n");
     expect(readFileSync(path.join(root, "stacks/abc.yaml"), "utf8")).toBe(before);
   });
 });

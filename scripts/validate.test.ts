@@ -1,7 +1,8 @@
 import { mkdtempSync, cpSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { captureOutput } from "../test/support/output";
 import { REPO_ROOT } from "../lib/repo";
 import { main } from "./validate";
 
@@ -14,20 +15,11 @@ function copyOfRepository(): string {
 }
 
 describe("npm run validate", () => {
-  let output: string;
-  beforeEach(() => {
-    output = "";
-    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-      output += String(chunk);
-      return true;
-    });
-    vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-  });
-  afterEach(() => vi.restoreAllMocks());
+  const output = captureOutput();
 
   it("prints ok and exits 0 for the sample fleet", () => {
     expect(main(["--today", "2026-11-23"])).toBe(0);
-    expect(output).toBe("ok: 6 owner file(s) and 2 environment layers are valid\n");
+    expect(output.stdout()).toBe("ok: 6 owner file(s) and 2 environment layers are valid\n");
   });
 
   it("exits 1 with every problem, sorted, as text and as JSON", () => {
@@ -35,13 +27,13 @@ describe("npm run validate", () => {
     const digdir = path.join(root, "stacks/digdir.yaml");
     writeFileSync(digdir, "org: digdir\ncontact: nope\nsurprise: true\n");
     expect(main(["--root", root, "--today", "2026-11-23"])).toBe(1);
-    expect(output).toMatch(/^stacks\/digdir.yaml:1:1: environments: required\n/);
-    expect(output).toMatch(/\nstacks\/digdir.yaml:3:1: surprise: unknown key "surprise"/);
-    expect(output).toMatch(/problem\(s\) in 1 file\(s\); nothing was applied\n$/);
+    expect(output.stdout()).toMatch(/^stacks\/digdir.yaml:1:1: environments: required\n/);
+    expect(output.stdout()).toMatch(/\nstacks\/digdir.yaml:3:1: surprise: unknown key "surprise"/);
+    expect(output.stdout()).toMatch(/problem\(s\) in 1 file\(s\); nothing was applied\n$/);
 
-    output = "";
+    output.clear();
     expect(main(["--root", root, "--format", "json", "--today", "2026-11-23"])).toBe(1);
-    const report = JSON.parse(output) as { valid: boolean; errors: Record<string, unknown>[] };
+    const report = JSON.parse(output.stdout()) as { valid: boolean; errors: Record<string, unknown>[] };
     expect(report.valid).toBe(false);
     expect(report.errors[0]).toEqual({
       file: "stacks/digdir.yaml",
@@ -63,7 +55,7 @@ describe("npm run validate", () => {
 
   it("evaluates expiry at --today", () => {
     expect(main(["--today", "2027-07-01", "--format", "json"])).toBe(1);
-    const report = JSON.parse(output) as { errors: { path: string; message: string }[] };
+    const report = JSON.parse(output.stdout()) as { errors: { path: string; message: string }[] };
     expect(report.errors.every((error) => /^access\[\d+\]\.expires$/.test(error.path))).toBe(true);
     expect(report.errors.map((error) => error.message)).toContain("grant expired on 2027-06-30: remove it from access");
   });

@@ -1,7 +1,7 @@
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { ManagedCluster } from "@pulumi/azure-native/containerservice";
-import { DiagnosticSetting } from "@pulumi/azure-native/monitor";
 import * as pulumi from "@pulumi/pulumi";
+import { auditLogToWorkspace } from "./auditLog";
 import type { EnvironmentContext } from "./context";
 
 type AgentPoolProfile = inputs.containerservice.ManagedClusterAgentPoolProfileArgs;
@@ -104,17 +104,7 @@ export class Cluster extends pulumi.ComponentResource {
     );
 
     // The control plane's audit logs (who did what through the API server) go to the owner's workspace.
-    new DiagnosticSetting(
-      names.clusterDiagnostics,
-      {
-        name: names.clusterDiagnostics,
-        resourceUri: this.cluster.id,
-        workspaceId,
-        logAnalyticsDestinationType: "Dedicated",
-        logs: [{ categoryGroup: "audit", enabled: true }],
-      },
-      { parent: this },
-    );
+    auditLogToWorkspace(names.clusterDiagnostics, this.cluster.id, workspaceId, this);
 
     this.oidcIssuerUrl = this.cluster.oidcIssuerProfile.apply((profile) => profile?.issuerURL);
     this.keyVaultSecretsProviderObjectId = this.cluster.addonProfiles.apply((addons) => {

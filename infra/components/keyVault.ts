@@ -1,7 +1,7 @@
 import { Vault } from "@pulumi/azure-native/keyvault";
-import { DiagnosticSetting } from "@pulumi/azure-native/monitor";
 import { PrivateDnsZoneGroup, PrivateEndpoint } from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
+import { auditLogToWorkspace } from "./auditLog";
 import type { EnvironmentContext } from "./context";
 
 export interface KeyVaultArgs {
@@ -51,17 +51,7 @@ export class KeyVault extends pulumi.ComponentResource {
     );
     this.vaultUri = this.vault.properties.apply((properties) => properties.vaultUri);
 
-    new DiagnosticSetting(
-      names.keyVaultDiagnostics,
-      {
-        name: names.keyVaultDiagnostics,
-        resourceUri: this.vault.id,
-        workspaceId,
-        logAnalyticsDestinationType: "Dedicated",
-        logs: [{ categoryGroup: "audit", enabled: true }],
-      },
-      { parent: this },
-    );
+    auditLogToWorkspace(names.keyVaultDiagnostics, this.vault.id, workspaceId, this);
 
     if (privateEndpoint) {
       const endpoint = new PrivateEndpoint(
