@@ -13,8 +13,15 @@ interface Measurement {
 }
 
 const USAGE_HOOK = path.join(__dirname, "usage.cjs");
-/** What `npm run validate` and `npm run plan` run: compile with esbuild, then plain Node. */
-const CLI = path.join(REPO_ROOT, "scripts/run.mjs");
+/** The Node arguments of an npm script, read from package.json so the benchmark measures exactly what users run. */
+function npmScript(name: string): string[] {
+  const scripts = (
+    JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
+  ).scripts;
+  const [program, ...args] = (scripts[name] ?? "").split(" ");
+  if (program !== "node") throw new Error(`npm script ${name} does not start with node: ${scripts[name]}`);
+  return args;
+}
 
 /** Run `node <args>` in a cold process (as CI and a developer would), timing it and collecting peak memory. */
 function measure(args: readonly string[]): Measurement {
@@ -77,9 +84,11 @@ function benchFleet({ label, spec }: FleetCase, runs: number): Row {
       owners: spec.owners.length,
       stacks,
       grants: spec.grantsPerOwner,
-      validate: medianOf(runs, () => measure([CLI, "validate", "--root", root])),
-      singleStack: medianOf(runs, () => measure([CLI, "plan", "--root", root, "--stack", stack, "--format", "json"])),
-      fleet: medianOf(runs, () => measure([CLI, "plan", "--root", root, "--format", "json"])),
+      validate: medianOf(runs, () => measure([...npmScript("validate"), "--root", root])),
+      singleStack: medianOf(runs, () =>
+        measure([...npmScript("plan"), "--root", root, "--stack", stack, "--format", "json"]),
+      ),
+      fleet: medianOf(runs, () => measure([...npmScript("plan"), "--root", root, "--format", "json"])),
     };
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -91,7 +100,7 @@ const seconds = (value: number) => value.toFixed(2);
 function report(rows: readonly Row[], floor: Measurement, runs: number): string {
   const header = [
     `Machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
-    `Medians of ${runs} runs, each a cold process as \`npm run validate|plan\` runs it (\`node scripts/run.mjs …\`: esbuild compile, then plain Node); peak memory is the largest process (plan workers included).`,
+    `Medians of ${runs} runs, each a cold process running the exact command of \`npm run validate\` / \`npm run plan\` (from package.json: an esbuild compile, then plain Node); peak memory is the largest process (plan workers included).`,
     `Import floor (a process that only imports @pulumi/pulumi and the provider subpaths the program uses): ${seconds(floor.wallSeconds)} s, ${floor.peakMiB.toFixed(0)} MiB.`,
     "",
     "| fleet | owners | stacks | validate (s) | plan one stack, cold (s) | PR check: validate + one stack (s) | plan whole fleet (s) | per stack (s) | per stack / import floor | peak memory (MiB) |",
