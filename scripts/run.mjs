@@ -1,7 +1,6 @@
 // Runs one of the CLIs in scripts/ under plain Node: the TypeScript sources are compiled with esbuild first (about a
 // tenth of a second), because a loader hook on every required file doubles the cost of importing the Pulumi SDK.
-import { buildSync } from "esbuild";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import process from "node:process";
@@ -25,20 +24,36 @@ function sources(directory) {
   });
 }
 
+/** Compile only when a source (or this script) is newer than its output: most runs reuse dist/ as it is. */
+function isStale(entryPoints) {
+  const newestInput = Math.max(
+    statSync(fileURLToPath(import.meta.url)).mtimeMs,
+    ...entryPoints.map((file) => statSync(path.join(root, file)).mtimeMs),
+  );
+  return entryPoints.some((file) => {
+    const output = path.join(outdir, file.replace(/\.ts$/, ".js"));
+    return !existsSync(output) || statSync(output).mtimeMs < newestInput;
+  });
+}
+
 const [command, ...args] = process.argv.slice(2);
 if (!command) {
   process.stderr.write("usage: node scripts/run.mjs <script> [arguments…]\n");
   process.exit(2);
 }
-buildSync({
-  absWorkingDir: root,
-  entryPoints: SOURCE_DIRECTORIES.flatMap(sources),
-  outdir,
-  outbase: ".",
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  logLevel: "error",
-});
+const entryPoints = SOURCE_DIRECTORIES.flatMap(sources);
+if (isStale(entryPoints)) {
+  const { buildSync } = await import("esbuild");
+  buildSync({
+    absWorkingDir: root,
+    entryPoints,
+    outdir,
+    outbase: ".",
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    logLevel: "error",
+  });
+}
 const { main } = createRequire(import.meta.url)(path.join(outdir, "scripts", `${command}.js`));
 process.exitCode = await main(args);
