@@ -3,7 +3,13 @@ import { readFleetSources, type IsoDate } from "../infra/model";
 import { EXIT, formatOption, parseCommandLine, todayOption } from "../lib/cli";
 import { formatJson, formatMarkdown, formatText, summarize, type PlanReport } from "../lib/plan/format";
 import { planInWorkers } from "../lib/plan/pool";
-import { allStacks, changedFilesSince, stacksAffectedBy, type Selection } from "../lib/plan/select";
+import {
+  allStacks,
+  changedFilesSince,
+  stacksAffectedBy,
+  stacksByEnvironment,
+  type Selection,
+} from "../lib/plan/select";
 import { REPO_ROOT } from "../lib/repo";
 
 interface Options {
@@ -50,11 +56,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   const selection = select(options);
   if (options.list) {
-    const inEnvironment = (environment: string) =>
-      selection.stacks.filter((stack) => stack.endsWith(`-${environment}`));
-    process.stdout.write(
-      `${JSON.stringify({ all: selection.stacks, tt02: inEnvironment("tt02"), prod: inEnvironment("prod") })}\n`,
-    );
+    process.stdout.write(`${JSON.stringify({ all: selection.stacks, ...stacksByEnvironment(selection.stacks) })}\n`);
     return EXIT.ok;
   }
   const stacks = await planInWorkers(selection.stacks, {

@@ -8,6 +8,7 @@ import {
   STACKS_DIR,
   type EnvironmentName,
   type FleetSources,
+  type SourceFile,
 } from "../../infra/model";
 
 /**
@@ -26,11 +27,20 @@ function declaredEnvironments(text: string | undefined): EnvironmentName[] {
   }
 }
 
+function stacksOf(source: SourceFile): string[] {
+  return declaredEnvironments(source.text).map((environment) => stackName(orgOfOwnerFile(source.file), environment));
+}
+
 /** Every owner × environment stack, in a stable order. */
 export function allStacks(sources: FleetSources): string[] {
-  return sources.owners.flatMap((source) =>
-    declaredEnvironments(source.text).map((environment) => stackName(orgOfOwnerFile(source.file), environment)),
-  );
+  return sources.owners.flatMap(stacksOf);
+}
+
+/** Stacks by environment, for CI matrices (prod deploys wait for reviewers). */
+export function stacksByEnvironment(stacks: readonly string[]): Record<EnvironmentName, string[]> {
+  return Object.fromEntries(
+    ENVIRONMENTS.map((environment) => [environment, stacks.filter((stack) => stack.endsWith(`-${environment}`))]),
+  ) as Record<EnvironmentName, string[]>;
 }
 
 /** Files that change what every stack provisions or how it is checked: code, the environment layers, dependencies. */
@@ -51,11 +61,10 @@ export interface Selection {
 
 /** The stacks a change touches: those of changed owner files, or all of them when shared code or a layer changed. */
 export function stacksAffectedBy(changedFiles: readonly string[], sources: FleetSources): Selection {
-  const all = allStacks(sources);
   const shared = changedFiles.filter((file) => AFFECTS_EVERY_STACK.some((pattern) => pattern.test(file)));
   if (shared.length > 0)
     return {
-      stacks: all,
+      stacks: allStacks(sources),
       reason: `shared code or configuration changed (${shared.slice(0, 5).join(", ")}${shared.length > 5 ? ", …" : ""})`,
     };
   const owners = new Set(
@@ -63,7 +72,7 @@ export function stacksAffectedBy(changedFiles: readonly string[], sources: Fleet
       .filter((file) => file.startsWith(`${STACKS_DIR}/`) && isOwnerFileName(file.slice(STACKS_DIR.length + 1)))
       .map(orgOfOwnerFile),
   );
-  const stacks = all.filter((stack) => owners.has(stack.slice(0, stack.lastIndexOf("-"))));
+  const stacks = sources.owners.filter((source) => owners.has(orgOfOwnerFile(source.file))).flatMap(stacksOf);
   return {
     stacks,
     reason:

@@ -1,6 +1,6 @@
 import { accessGroupNames } from "../../infra/naming";
 import { resolveStack } from "../../infra/program";
-import type { FleetResult, IsoDate } from "../../infra/model";
+import { parseStackName, type FleetResult, type IsoDate } from "../../infra/model";
 import { packConfigForFleet } from "../../policies/registry";
 import { runPolicies, type PolicyViolation } from "../../policies/runner/runner";
 import type { Directory } from "../azureMocks";
@@ -30,6 +30,15 @@ export interface StackPlan {
   readonly error?: string;
 }
 
+/** Owner and environment for the report; a stack name that does not parse is reported by the evaluation itself. */
+function stackIdentity(stack: string): { org: string; environment: string } {
+  try {
+    return parseStackName(stack);
+  } catch {
+    return { org: "", environment: "" };
+  }
+}
+
 function membersOf(stack: string, fleet: FleetResult, today: IsoDate): PlannedMember[] {
   const target = resolveStack(stack, fleet, today);
   const names = new Map(target.owner.users.map((user) => [user.upn, user.name]));
@@ -48,7 +57,7 @@ export async function planStack(
   today: IsoDate,
   directory: Directory,
 ): Promise<StackPlan> {
-  const [owner = "", environment = ""] = stack.split(/-(?=[^-]+$)/);
+  const { org: owner, environment } = stackIdentity(stack);
   const evaluation = await evaluateStack({ stack, fleet, today, directory });
   const base = { stack, owner, environment };
   if (evaluation.error !== undefined) {
