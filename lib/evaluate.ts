@@ -27,6 +27,8 @@ export interface StackEvaluation {
   readonly outputs: Readonly<Record<string, unknown>>;
   /** Set when the program failed: then `resources` is what was registered before the failure. */
   readonly error?: string;
+  /** The validated owner environment the program ran for; absent when the stack could not be resolved. */
+  readonly target?: OwnerEnvironment;
 }
 
 export interface EvaluateOptions {
@@ -118,8 +120,8 @@ export async function evaluateStack({ stack, fleet, today, directory }: Evaluate
   await Promise.race([run().catch(onFailure), firstFailure]);
 
   const resources = joinRegistrations(stack, registrations, observed);
-  if (failures.length === 0) return { stack, resources, outputs };
-  return { stack, resources, outputs: {}, error: [...new Set(failures.map(messageOf))].join("\n") };
+  if (failures.length === 0) return { stack, resources, outputs, target };
+  return { stack, resources, outputs: {}, target, error: [...new Set(failures.map(messageOf))].join("\n") };
 }
 
 /** URNs as the engine builds them: the parent chain's types (without the root stack) joined by `$`. */

@@ -1,8 +1,8 @@
 import { accessGroupNames } from "../../infra/naming";
-import { resolveStack } from "../../infra/program";
-import { parseStackName, type FleetResult, type IsoDate } from "../../infra/model";
+import { parseStackName, type FleetResult, type IsoDate, type OwnerEnvironment } from "../../infra/model";
 import { packConfigForFleet } from "../../policies/registry";
 import { runPolicies, type PolicyViolation } from "../../policies/runner/runner";
+import type { PolicyPackConfig } from "@pulumi/policy";
 import type { Directory } from "../azureMocks";
 import { evaluateStack } from "../evaluate";
 
@@ -39,8 +39,7 @@ function stackIdentity(stack: string): { org: string; environment: string } {
   }
 }
 
-function membersOf(stack: string, fleet: FleetResult, today: IsoDate): PlannedMember[] {
-  const target = resolveStack(stack, fleet, today);
+function membersOf(target: OwnerEnvironment): PlannedMember[] {
   const names = new Map(target.owner.users.map((user) => [user.upn, user.name]));
   return target.activeGrants.map((grant) => ({
     group: accessGroupNames(target.org, target.environment, grant.role).displayName,
@@ -50,26 +49,38 @@ function membersOf(stack: string, fleet: FleetResult, today: IsoDate): PlannedMe
   }));
 }
 
+/** What planning any stack of one fleet needs, prepared once per process. */
+export interface PlanContext {
+  readonly fleet: FleetResult;
+  readonly today: IsoDate;
+  /** The mocked tenant's users. */
+  readonly directory: Directory;
+  /** Policy config pointing the registry-reading policies at this fleet. */
+  readonly policyConfig: PolicyPackConfig;
+}
+
+export function planContext(fleet: FleetResult, today: IsoDate, directory: Directory): PlanContext {
+  return { fleet, today, directory, policyConfig: packConfigForFleet(fleet.fleet, today) };
+}
+
 /** Plan one stack in this process. The Pulumi runtime is process-global: one stack at a time per process. */
 export async function planStack(
   stack: string,
-  fleet: FleetResult,
-  today: IsoDate,
-  directory: Directory,
+  { fleet, today, directory, policyConfig }: PlanContext,
 ): Promise<StackPlan> {
   const { org: owner, environment } = stackIdentity(stack);
   const evaluation = await evaluateStack({ stack, fleet, today, directory });
   const base = { stack, owner, environment };
-  if (evaluation.error !== undefined) {
+  if (evaluation.error !== undefined || !evaluation.target) {
     return { ...base, resources: [], members: [], violations: [], error: evaluation.error };
   }
-  const report = await runPolicies(evaluation.resources, { config: packConfigForFleet(fleet.fleet, today) });
+  const report = await runPolicies(evaluation.resources, { config: policyConfig });
   return {
     ...base,
     resources: evaluation.resources
       .filter((resource) => resource.type !== "pulumi:pulumi:Stack")
       .map(({ type, name, inputs }) => ({ type, name, inputs })),
-    members: membersOf(stack, fleet, today),
+    members: membersOf(evaluation.target),
     violations: report.violations,
   };
 }

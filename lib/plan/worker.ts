@@ -1,6 +1,6 @@
 import { directoryOf } from "../azureMocks";
 import { loadFleet, type IsoDate } from "../../infra/model";
-import { planStack, type StackPlan } from "./stackPlan";
+import { planContext, planStack, type StackPlan } from "./stackPlan";
 
 /** The request a planning worker receives once, and the messages it answers with. */
 export interface WorkerRequest {
@@ -17,7 +17,8 @@ export type WorkerMessage = { readonly kind: "planned"; readonly plan: StackPlan
 export async function planStacks(request: WorkerRequest, onPlanned: (plan: StackPlan) => void): Promise<void> {
   const fleet = loadFleet(request.root, request.today);
   const directory = directoryOf(fleet.fleet.owners.flatMap(({ owner }) => owner.users.map((user) => user.upn)));
-  for (const stack of request.stacks) onPlanned(await planStack(stack, fleet, request.today, directory));
+  const context = planContext(fleet, request.today, directory);
+  for (const stack of request.stacks) onPlanned(await planStack(stack, context));
 }
 
 if (require.main === module && process.send) {
