@@ -64,15 +64,18 @@ async function stackOutputs(outputs: Record<string, unknown>): Promise<Record<st
 
 /**
  * Where rejections nobody handled go. After a program fails, the runtime may still reject promises of resources
- * that waited on the failed value; they belong to the evaluation that already failed, so they are routed here
- * instead of crashing the process that goes on to evaluate the next stack.
+ * that waited on the failed value; they belong to the evaluation that already failed, so they are routed to it
+ * instead of crashing the process that goes on to evaluate the next stack. Any other one crashes, as by default.
  */
 let failureSink: ((reason: unknown) => void) | undefined;
 let sinkInstalled = false;
 function routeUnhandledRejections(): void {
   if (sinkInstalled) return;
   sinkInstalled = true;
-  process.on("unhandledRejection", (reason) => failureSink?.(reason));
+  process.on("unhandledRejection", (reason) => {
+    if (!failureSink) throw reason;
+    failureSink(reason);
+  });
 }
 
 /**
@@ -120,7 +123,10 @@ export async function evaluateStack({ stack, fleet, today, directory }: Evaluate
   await Promise.race([run().catch(onFailure), firstFailure]);
 
   const resources = joinRegistrations(stack, registrations, observed);
-  if (failures.length === 0) return { stack, resources, outputs, target };
+  if (failures.length === 0) {
+    failureSink = undefined;
+    return { stack, resources, outputs, target };
+  }
   return { stack, resources, outputs: {}, target, error: [...new Set(failures.map(messageOf))].join("\n") };
 }
 
