@@ -1,5 +1,7 @@
 import {
   hasExpired,
+  ownerFilePath,
+  STACKS_DIR,
   validateFleet,
   type EnvironmentName,
   type FleetSources,
@@ -40,7 +42,7 @@ function owners(sources: FleetSources, today: IsoDate): { byOrg: Map<string, Own
   const byOrg = new Map(fleet.owners.map(({ owner }) => [owner.org, owner]));
   const valid = new Set(fleet.owners.map(({ file }) => file));
   const invalid = [...new Set(problems.map((problem) => problem.file))].filter(
-    (file) => file.startsWith("stacks/") && !valid.has(file),
+    (file) => file.startsWith(`${STACKS_DIR}/`) && !valid.has(file),
   );
   return { byOrg, invalid };
 }
@@ -99,7 +101,7 @@ export function diffAccess(base: FleetSources, head: FleetSources, today: IsoDat
   const after = owners(head, today);
   const orgs = [...new Set([...before.byOrg.keys(), ...after.byOrg.keys()])].sort();
   const invalidFiles = [...after.invalid].sort();
-  const isInvalidNow = (org: string) => invalidFiles.includes(`stacks/${org}.yaml`);
+  const isInvalidNow = (org: string) => invalidFiles.includes(ownerFilePath(org));
   const comparable = orgs.filter((org) => !isInvalidNow(org));
   return {
     changes: comparable.flatMap((org) => grantChanges(org, before.byOrg.get(org), after.byOrg.get(org))),
