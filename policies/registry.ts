@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   ENVIRONMENTS,
+  findRepositoryRoot,
   formatProblem,
   loadFleet,
   termsOfUseSchema,
@@ -10,7 +11,6 @@ import {
   type IsoDate,
   type TermsOfUse,
 } from "../infra/model";
-import { findRepositoryRoot } from "../lib/repo";
 
 /**
  * What the policies need to know about the fleet: the terms every prod owner must have accepted, each owner's

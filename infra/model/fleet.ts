@@ -54,6 +54,14 @@ export function orgOfOwnerFile(file: string): string {
   return path.posix.basename(file, ".yaml");
 }
 
+/** The nearest directory at or above `start` holding Pulumi.yaml: the repository, from source or from dist/. */
+export function findRepositoryRoot(start: string): string {
+  for (let directory = start; ; directory = path.dirname(directory)) {
+    if (existsSync(path.join(directory, "Pulumi.yaml"))) return directory;
+    if (path.dirname(directory) === directory) throw new Error(`no Pulumi.yaml at or above ${start}`);
+  }
+}
+
 export function readFleetSources(root: string): FleetSources {
   const read = (file: string): SourceFile => {
     const absolute = path.join(root, file);
