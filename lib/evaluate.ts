@@ -38,10 +38,19 @@ export interface EvaluateOptions {
   readonly today: IsoDate;
   /** The Entra ID users that exist in the mocked tenant. */
   readonly directory: Directory;
+  /** Evaluate as the first preview of a new stack: every computed value is unknown. */
+  readonly firstPreview?: boolean;
 }
 
-function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply((value) => resolve(value)));
+/**
+ * A settled output's value, or "[unknown]". Called after the runtime has disconnected, when every output is settled:
+ * a known one runs its apply within the current microtasks, an unknown one never does.
+ */
+function settledValue<T>(output: pulumi.Output<T>): Promise<T | "[unknown]"> {
+  return new Promise((resolve) => {
+    output.apply((value) => resolve(value));
+    setImmediate(() => resolve("[unknown]"));
+  });
 }
 
 /** The resource options only a transformation can see under mocks (the mock monitor is not told about them). */
@@ -56,7 +65,7 @@ async function stackOutputs(outputs: Record<string, unknown>): Promise<Record<st
   const entries = await Promise.all(
     Object.entries(outputs).map(async ([key, value]) => {
       const output = pulumi.output(value);
-      return [key, (await pulumi.isSecret(output)) ? "[secret]" : await valueOf(output)] as const;
+      return [key, (await pulumi.isSecret(output)) ? "[secret]" : await settledValue(output)] as const;
     }),
   );
   return Object.fromEntries(entries);
@@ -82,7 +91,13 @@ function routeUnhandledRejections(): void {
  * Run the real program for one stack against mocks, as `pulumi preview` would run it against Azure. The Pulumi
  * runtime is process-global: evaluate stacks one after another, never concurrently in one process.
  */
-export async function evaluateStack({ stack, fleet, today, directory }: EvaluateOptions): Promise<StackEvaluation> {
+export async function evaluateStack({
+  stack,
+  fleet,
+  today,
+  directory,
+  firstPreview = false,
+}: EvaluateOptions): Promise<StackEvaluation> {
   let target: OwnerEnvironment;
   try {
     target = resolveStack(stack, fleet, today);
@@ -106,7 +121,12 @@ export async function evaluateStack({ stack, fleet, today, directory }: Evaluate
   let programOutputs: Record<string, unknown> = {};
   let outputs: Record<string, unknown> = {};
   const run = async () => {
-    await pulumi.runtime.setMocks(new AzureMocks(directory, (args) => registrations.push(args)), PROJECT, stack, true);
+    await pulumi.runtime.setMocks(
+      new AzureMocks(directory, (args) => registrations.push(args), firstPreview),
+      PROJECT,
+      stack,
+      true,
+    );
     await pulumi.runtime.runInPulumiStack(async () => {
       // Mocks switch off the engine-side transforms; the in-process one still sees every resource's options.
       pulumi.runtime.registerStackTransformation(({ resource, type, name, opts }) => {

@@ -9,10 +9,10 @@ import { runPolicies } from "./runner/runner";
 
 const USERS = ["dev.abc@ai-dev.no", "ops.abc@ai-dev.brreg.no", "dev.xyz@ai-dev.no", "ops.xyz@ai-dev.brreg.no"];
 
-async function verdicts(stack: string) {
+async function verdicts(stack: string, firstPreview = false) {
   const root = writeRepository([ownerYaml("abc"), ownerYaml("xyz", { termsOfUse: undefined })]);
   const fleet = loadFleet(root, TODAY);
-  const evaluation = await evaluateStack({ stack, fleet, today: TODAY, directory: directoryOf(USERS) });
+  const evaluation = await evaluateStack({ stack, fleet, today: TODAY, directory: directoryOf(USERS), firstPreview });
   expect(evaluation.error).toBeUndefined();
   const config = packConfigForFleet(fleet.fleet, TODAY);
   return { evaluation, report: await runPolicies(evaluation.resources, { config }) };
@@ -46,5 +46,39 @@ describe("the real program under the policy pack", () => {
   it("lets the same owner into tt02", async () => {
     const { report } = await verdicts("xyz-tt02");
     expect(report.violations).toEqual([]);
+  });
+
+  describe("on the first preview of a new stack, when Azure has computed nothing yet", () => {
+    it("still refuses a prod owner without accepted terms: the gate reads only known values", async () => {
+      const { report } = await verdicts("xyz-prod", true);
+      const mandatory = report.violations.filter((violation) => violation.level === "mandatory");
+      expect(mandatory.length).toBeGreaterThan(10);
+      expect(new Set(mandatory.map((violation) => violation.policy))).toEqual(
+        new Set(["prod-requires-accepted-terms"]),
+      );
+    });
+
+    it("reports the checks that need computed values as advisory 'can't run during preview', never as passed", async () => {
+      const { evaluation, report } = await verdicts("abc-prod", true);
+      expect(evaluation.outputs).toMatchObject({
+        clusterId: "[unknown]",
+        keyVaultUri: "[unknown]",
+        appHostname: "abc.apps.altinn.no",
+      });
+      expect(report.violations.filter((violation) => violation.level === "mandatory")).toEqual([]);
+      // azure-native fills the cluster's security profile through an apply, so all of it is unknown until the
+      // workspace exists; `pulumi up` runs the analyzer again with the values known.
+      expect(report.violations.map((violation) => [violation.policy, violation.urn.split("::").at(-1)]).sort()).toEqual(
+        [
+          ["aks-hardened", "abc-prod-aks"],
+          ["aks-security-baseline", "abc-prod-aks"],
+          ["appinsights-workspace-based", "abc-prod-ai"],
+        ],
+      );
+      for (const violation of report.violations)
+        expect(violation.message).toMatch(
+          /^can't run policy '[a-z-]+' from policy pack 'altinn-apps@v0.1.0' during preview: /,
+        );
+    });
   });
 });

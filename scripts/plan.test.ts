@@ -94,6 +94,12 @@ describe("npm run plan", () => {
     });
   });
 
+  it("can plan the first preview of a new stack, where computed values are unknown", async () => {
+    expect(await main(["--stack", "digdir-prod", "--first-preview", "--today", "2026-11-23"])).toBe(0);
+    expect(output.stdout()).toMatch(/^digdir-prod: pass \(3 advisory\)$/m);
+    expect(output.stdout()).toMatch(/\[advisory\] aks-hardened \(1 resource\(s\)\): can't run policy 'aks-hardened'/);
+  });
+
   it("plans only the named stacks", async () => {
     expect(await main(["--stack", "nav-tt02", "--format", "json", "--today", "2026-11-23"])).toBe(0);
     expect((JSON.parse(output.stdout()) as PlanJson).stacks.map((stack) => stack.stack)).toEqual(["nav-tt02"]);

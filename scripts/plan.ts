@@ -20,6 +20,7 @@ interface Options {
   root: string;
   workers?: number;
   list: boolean;
+  firstPreview: boolean;
 }
 
 function select(options: Options): Selection {
@@ -48,6 +49,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       "print the selected stacks as JSON ({ all, tt02, prod }) and plan nothing: for CI matrices",
       false,
     )
+    .option(
+      "--first-preview",
+      "evaluate as the first preview of new stacks: nothing computed by Azure is known yet",
+      false,
+    )
     .option("--workers <count>", "worker processes (default: one per core)", (value) => Number.parseInt(value, 10))
     .option("--root <dir>", "repository root", REPO_ROOT);
   const parsed = parseCommandLine<Options>(command, argv);
@@ -62,6 +68,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const stacks = await planInWorkers(selection.stacks, {
     root: options.root,
     today: options.today,
+    firstPreview: options.firstPreview,
     workers: options.workers,
     onProgress: progress,
   });

@@ -42,6 +42,7 @@ function runWorker(request: WorkerRequest, onPlanned: (plan: StackPlan) => void)
 export interface PoolOptions {
   readonly root: string;
   readonly today: IsoDate;
+  readonly firstPreview?: boolean;
   readonly workers?: number;
   readonly onProgress?: (planned: number, total: number) => void;
 }
@@ -57,7 +58,12 @@ export async function planInWorkers(stacks: readonly string[], options: PoolOpti
     plans.set(plan.stack, plan);
     options.onProgress?.(plans.size, stacks.length);
   };
-  const request = (share: string[]): WorkerRequest => ({ root: options.root, today: options.today, stacks: share });
+  const request = (share: string[]): WorkerRequest => ({
+    root: options.root,
+    today: options.today,
+    stacks: share,
+    firstPreview: options.firstPreview ?? false,
+  });
   const [own = [], ...others] = shares(stacks, workers);
   // Children first, so they load while this process plans its own share.
   const children = others.map((share) => runWorker(request(share), onPlanned));

@@ -57,19 +57,26 @@ export interface PlanContext {
   readonly directory: Directory;
   /** Policy config pointing the registry-reading policies at this fleet. */
   readonly policyConfig: PolicyPackConfig;
+  /** Plan as the first preview of new stacks: nothing computed is known yet. */
+  readonly firstPreview: boolean;
 }
 
-export function planContext(fleet: FleetResult, today: IsoDate, directory: Directory): PlanContext {
-  return { fleet, today, directory, policyConfig: packConfigForFleet(fleet.fleet, today) };
+export function planContext(
+  fleet: FleetResult,
+  today: IsoDate,
+  directory: Directory,
+  firstPreview = false,
+): PlanContext {
+  return { fleet, today, directory, policyConfig: packConfigForFleet(fleet.fleet, today), firstPreview };
 }
 
 /** Plan one stack in this process. The Pulumi runtime is process-global: one stack at a time per process. */
 export async function planStack(
   stack: string,
-  { fleet, today, directory, policyConfig }: PlanContext,
+  { fleet, today, directory, policyConfig, firstPreview }: PlanContext,
 ): Promise<StackPlan> {
   const { org: owner, environment } = stackIdentity(stack);
-  const evaluation = await evaluateStack({ stack, fleet, today, directory });
+  const evaluation = await evaluateStack({ stack, fleet, today, directory, firstPreview });
   const base = { stack, owner, environment };
   if (evaluation.error !== undefined || !evaluation.target) {
     return { ...base, resources: [], members: [], violations: [], error: evaluation.error };

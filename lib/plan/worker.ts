@@ -7,6 +7,7 @@ export interface WorkerRequest {
   readonly root: string;
   readonly today: IsoDate;
   readonly stacks: readonly string[];
+  readonly firstPreview: boolean;
 }
 export type WorkerMessage = { readonly kind: "planned"; readonly plan: StackPlan } | { readonly kind: "done" };
 
@@ -17,7 +18,7 @@ export type WorkerMessage = { readonly kind: "planned"; readonly plan: StackPlan
 export async function planStacks(request: WorkerRequest, onPlanned: (plan: StackPlan) => void): Promise<void> {
   const fleet = loadFleet(request.root, request.today);
   const directory = directoryOf(fleet.fleet.owners.flatMap(({ owner }) => owner.users.map((user) => user.upn)));
-  const context = planContext(fleet, request.today, directory);
+  const context = planContext(fleet, request.today, directory, request.firstPreview);
   for (const stack of request.stacks) onPlanned(await planStack(stack, context));
 }
 
