@@ -27,7 +27,7 @@ export function parseCommandLine<T>(
   command: Command,
   argv: readonly string[],
 ): { options: T; args: string[] } | { exitCode: number } {
-  command.exitOverride().configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  command.exitOverride();
   try {
     command.parse([...argv], { from: "user" });
   } catch (error) {

@@ -1,6 +1,7 @@
 import { hasExpired, type IsoDate } from "./dates";
 import { environmentLayerFileName, type ClusterSettings, type EnvironmentLayer } from "./environment";
 import { ownerFilePath, type FleetResult } from "./fleet";
+import { stackName } from "./identity";
 import type { Grant, Owner } from "./owner";
 import { ValidationError, type Problem } from "./problem";
 import type { EnvironmentName } from "./schema";
@@ -34,7 +35,7 @@ export function resolveOwnerEnvironment(
   const isRelevant = (problem: Problem) =>
     problem.file === ownerFile || problem.file === environmentLayerFileName(environment);
   const relevant = problems.filter((problem) => isRelevant(problem) && !expiredGrants.includes(problem));
-  const stack = `${org}-${environment}`;
+  const stack = stackName(org, environment);
   if (relevant.length > 0) throw new ValidationError(relevant, `stack ${stack} has invalid configuration`);
   const loaded = fleet.owners.find((candidate) => candidate.file === ownerFile);
   const layer = fleet.layers[environment];
