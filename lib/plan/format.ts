@@ -1,4 +1,4 @@
-import type { StackPlan } from "./stackPlan";
+import type { PlannedResource, StackPlan } from "./stackPlan";
 
 export interface PlanSummary {
   readonly stacks: number;
@@ -23,10 +23,7 @@ export function summarize(stacks: readonly StackPlan[]): PlanSummary {
   const mandatoryViolations = count("mandatory");
   return {
     stacks: stacks.length,
-    resources: stacks.reduce(
-      (total, plan) => total + plan.resources.filter((resource) => !isBookkeeping(resource.type)).length,
-      0,
-    ),
+    resources: stacks.reduce((total, plan) => total + provisioned(plan).length, 0),
     members: stacks.reduce((total, plan) => total + plan.members.length, 0),
     errors,
     mandatoryViolations,
@@ -35,9 +32,11 @@ export function summarize(stacks: readonly StackPlan[]): PlanSummary {
   };
 }
 
-/** Providers and components are how the program is built, not what lands in Azure. */
-function isBookkeeping(type: string): boolean {
-  return type.startsWith("pulumi:providers:") || type.startsWith("altinn:apps:");
+/** What lands in Azure and Entra ID: providers and components are how the program is built, not what it builds. */
+function provisioned(plan: StackPlan): PlannedResource[] {
+  return plan.resources.filter(
+    (resource) => !resource.type.startsWith("pulumi:providers:") && !resource.type.startsWith("altinn:apps:"),
+  );
 }
 
 function shortType(type: string): string {
@@ -46,15 +45,22 @@ function shortType(type: string): string {
 
 function resourceCounts(plan: StackPlan): [string, number][] {
   const counts = new Map<string, number>();
-  for (const resource of plan.resources.filter((candidate) => !isBookkeeping(candidate.type))) {
+  for (const resource of provisioned(plan)) {
     counts.set(shortType(resource.type), (counts.get(shortType(resource.type)) ?? 0) + 1);
   }
   return [...counts.entries()].sort(([a], [b]) => a.localeCompare(b));
 }
 
 /** One line per policy and message, with how many resources it hit: a missing terms record is one finding, not 13. */
-function groupedViolations(plan: StackPlan): { level: string; policy: string; message: string; resources: string[] }[] {
-  const groups = new Map<string, { level: string; policy: string; message: string; resources: string[] }>();
+interface ViolationGroup {
+  readonly level: string;
+  readonly policy: string;
+  readonly message: string;
+  readonly resources: string[];
+}
+
+function groupedViolations(plan: StackPlan): ViolationGroup[] {
+  const groups = new Map<string, ViolationGroup>();
   for (const violation of plan.violations) {
     const key = `${violation.level}|${violation.policy}|${violation.message}`;
     const group = groups.get(key) ?? {
@@ -126,8 +132,7 @@ export function formatMarkdown({ stacks, summary, selection }: PlanReport): stri
     "| stack | verdict | resources | members |",
     "|---|---|---|---|",
     ...stacks.map(
-      (plan) =>
-        `| \`${plan.stack}\` | ${verdict(plan)} | ${plan.resources.filter((resource) => !isBookkeeping(resource.type)).length} | ${plan.members.length} |`,
+      (plan) => `| \`${plan.stack}\` | ${verdict(plan)} | ${provisioned(plan).length} | ${plan.members.length} |`,
     ),
   ];
   const findings = stacks.filter((plan) => plan.error !== undefined || plan.violations.length > 0);
