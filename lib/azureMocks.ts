@@ -1,11 +1,17 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { nameBasedGuid } from "../infra/guid";
+import type { Fleet } from "../infra/model";
 
 /** The Entra ID users the mocked tenant knows: UPN → object id. */
 export type Directory = ReadonlyMap<string, string>;
 
 export function directoryOf(upns: Iterable<string>): Directory {
   return new Map([...upns].map((upn) => [upn.toLowerCase(), nameBasedGuid("user", upn.toLowerCase())]));
+}
+
+/** A tenant in which every user registered in the fleet exists. */
+export function fleetDirectory(fleet: Fleet): Directory {
+  return directoryOf(fleet.owners.flatMap(({ owner }) => owner.users.map((user) => user.upn)));
 }
 
 /** Which input holds a resource's Azure name: azure-native echoes it as the `name` output. */

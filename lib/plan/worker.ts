@@ -1,4 +1,4 @@
-import { directoryOf } from "../azureMocks";
+import { fleetDirectory } from "../azureMocks";
 import { loadFleet, type IsoDate } from "../../infra/model";
 import { planContext, planStack, type StackPlan } from "./stackPlan";
 
@@ -17,8 +17,7 @@ export type WorkerMessage = { readonly kind: "planned"; readonly plan: StackPlan
  */
 export async function planStacks(request: WorkerRequest, onPlanned: (plan: StackPlan) => void): Promise<void> {
   const fleet = loadFleet(request.root, request.today);
-  const directory = directoryOf(fleet.fleet.owners.flatMap(({ owner }) => owner.users.map((user) => user.upn)));
-  const context = planContext(fleet, request.today, directory, request.firstPreview);
+  const context = planContext(fleet, request.today, fleetDirectory(fleet.fleet), request.firstPreview);
   for (const stack of request.stacks) onPlanned(await planStack(stack, context));
 }
 

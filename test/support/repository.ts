@@ -1,10 +1,10 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import type { SourceFile } from "../../infra/model";
-import { directoryOf, type Directory } from "../../lib/azureMocks";
+import { validateFleet, type SourceFile } from "../../infra/model";
+import { fleetDirectory, type Directory } from "../../lib/azureMocks";
 import type { RegisteredResource } from "../../lib/evaluate";
-import { REPO_SOURCES } from "./fleet";
+import { REPO_SOURCES, TODAY } from "./fleet";
 
 /** A throw-away repository: the real environment layers plus the given owner files. */
 export function writeRepository(owners: readonly SourceFile[], layers = REPO_SOURCES.layers): string {
@@ -18,11 +18,7 @@ export function writeRepository(owners: readonly SourceFile[], layers = REPO_SOU
 
 /** A tenant in which every registered user of the repository's sample fleet exists. */
 export function sampleDirectory(): Directory {
-  return directoryOf(
-    REPO_SOURCES.owners.flatMap((source) =>
-      [...(source.text ?? "").matchAll(/upn: (\S+)/g)].map((match) => match[1] ?? ""),
-    ),
-  );
+  return fleetDirectory(validateFleet(REPO_SOURCES, TODAY).fleet);
 }
 
 export function resourcesOfType(resources: readonly RegisteredResource[], type: string): RegisteredResource[] {
