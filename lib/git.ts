@@ -42,3 +42,11 @@ export function fleetSourcesAt(root: string, ref: string): FleetSources {
     owners: names.map((name) => showFile(root, ref, `${STACKS_DIR}/${name}`)),
   };
 }
+
+/** Files changed since `ref`, committed or not (including new untracked files). */
+export function changedFilesSince(root: string, ref: string): string[] {
+  const files = (...args: string[]) => git(root, args).split("\n").filter(Boolean);
+  return [
+    ...new Set([...files("diff", "--name-only", ref), ...files("ls-files", "--others", "--exclude-standard")]),
+  ].sort();
+}

@@ -3,13 +3,8 @@ import { readFleetSources, type IsoDate } from "../infra/model";
 import { EXIT, formatOption, parseCommandLine, todayOption } from "../lib/cli";
 import { formatJson, formatMarkdown, formatText, summarize, type PlanReport } from "../lib/plan/format";
 import { planInWorkers } from "../lib/plan/pool";
-import {
-  allStacks,
-  changedFilesSince,
-  stacksAffectedBy,
-  stacksByEnvironment,
-  type Selection,
-} from "../lib/plan/select";
+import { allStacks, stacksAffectedBy, stacksByEnvironment, type Selection } from "../lib/plan/select";
+import { changedFilesSince } from "../lib/git";
 import { REPO_ROOT } from "../lib/repo";
 
 interface Options {

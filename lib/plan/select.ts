@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { parse } from "yaml";
 import {
   ENVIRONMENTS,
@@ -80,13 +79,4 @@ export function stacksAffectedBy(changedFiles: readonly string[], sources: Fleet
         ? `owner files changed: ${[...owners].sort().join(", ")}`
         : "no owner file, code or layer changed",
   };
-}
-
-/** Files changed since `ref`, committed or not (including new untracked files). */
-export function changedFilesSince(root: string, ref: string): string[] {
-  const git = (...args: string[]) =>
-    execFileSync("git", args, { cwd: root, encoding: "utf8" }).split("\n").filter(Boolean);
-  return [
-    ...new Set([...git("diff", "--name-only", ref), ...git("ls-files", "--others", "--exclude-standard")]),
-  ].sort();
 }
