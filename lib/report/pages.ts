@@ -31,6 +31,11 @@ const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
 ].join("; ");
 
+// Built as plain strings, outside any html`` template: a formatter must not add a byte inside them, or the hashes in
+// the policy would no longer match and the browser would block the page's own style and script.
+const STYLE_ELEMENT = raw(`<style>${STYLES}</style>`);
+const SCRIPT_ELEMENT = raw(`<script>${SEARCH_SCRIPT}</script>`);
+
 function page(title: string, body: Html): string {
   return html`<!doctype html>
     <html lang="en">
@@ -41,16 +46,12 @@ function page(title: string, body: Html): string {
         <meta name="referrer" content="no-referrer" />
         <meta name="robots" content="noindex, nofollow" />
         <title>${title}</title>
-        <style>
-          ${raw(STYLES)}
-        </style>
+        ${STYLE_ELEMENT}
       </head>
       <body>
         <a class="skip" href="#main">Skip to content</a>
         <main id="main">${body}</main>
-        <script>
-          ${raw(SEARCH_SCRIPT)};
-        </script>
+        ${SCRIPT_ELEMENT}
       </body>
     </html> `.html;
 }

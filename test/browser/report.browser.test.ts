@@ -163,7 +163,10 @@ describe("the access report in a real browser", () => {
     await expect(expiring.getAttribute("class")).resolves.toBe("expiring");
     await expect(expiring.textContent()).resolves.toMatch(/Expires soon\s*16 days left/);
     await expect(later.getAttribute("class")).resolves.toBe("active");
-    const background = (row: typeof later) => row.evaluate((element) => getComputedStyle(element).backgroundColor);
+    // Runs in the page; this project's TypeScript has no DOM library, hence the narrow type for the page's global.
+    type PageGlobal = { getComputedStyle(element: unknown): { backgroundColor: string } };
+    const background = (row: typeof later) =>
+      row.evaluate((element) => (globalThis as unknown as PageGlobal).getComputedStyle(element).backgroundColor);
     await expect(background(expiring)).resolves.not.toBe(await background(later));
     await page.close();
   });
@@ -190,7 +193,7 @@ describe("the access report in a real browser", () => {
       await expect(page.locator("#grants tbody td", { hasText: "</td></tr><b>bold</b>" }).count()).resolves.toBe(1);
       await expect(page.getByText(MARKUP_OWNER).first().isVisible()).resolves.toBe(true);
       await expect(page.locator("img, main script, main b").count()).resolves.toBe(0);
-      await expect(page.evaluate(() => (window as { __injected?: number }).__injected)).resolves.toBeUndefined();
+      await expect(page.evaluate("window.__injected")).resolves.toBeUndefined();
       await page.close();
     }
   });
