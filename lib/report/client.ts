@@ -1,31 +1,44 @@
+/** At most this many grant rows are in the page at once; the rest wait in its data block (the "show all" button). */
+export const ROWS_SHOWN = 100;
+
 /**
  * The pages' only script, inlined (the site makes no requests) and allowed by its hash in each page's
- * Content-Security-Policy. It filters the grants table as one types: every word must occur in the row's search text
- * (person, UPN, owner code and names, role, environment), which the generator wrote lower-cased into data-search.
+ * Content-Security-Policy. Every grant's row, escaped by the generator, waits in a JSON data block with its
+ * lower-cased search text (person, UPN, owner code and names, role, environment, access); as one types, the rows in
+ * which every word occurs replace the table's body, at most ROWS_SHOWN of them unless "show all" is pressed. Keeping
+ * thousands of rows out of the table is what keeps a keystroke fast: a table lays out all its rows again on a change.
  * Plain ES2017 on purpose: it is shipped as written, not compiled.
  */
 export const SEARCH_SCRIPT = `"use strict";
 (function () {
+  var LIMIT = ${ROWS_SHOWN};
   var input = document.getElementById("grant-search");
   var status = document.getElementById("grant-search-status");
-  if (!input || !status) return;
-  var rows = Array.prototype.slice.call(document.querySelectorAll("#grants tbody tr"));
-  var texts = rows.map(function (row) { return row.getAttribute("data-search") || ""; });
-  function filter() {
+  var more = document.getElementById("grant-show-all");
+  var body = document.querySelector("#grants tbody");
+  var data = document.getElementById("grant-rows");
+  if (!input || !status || !more || !body || !data) return;
+  var rows = JSON.parse(data.textContent);
+  var showAll = false;
+  function update() {
     var words = input.value.toLowerCase().split(/\\s+/).filter(Boolean);
-    var shown = 0;
+    var matches = [];
     for (var i = 0; i < rows.length; i++) {
       var match = true;
-      for (var w = 0; w < words.length && match; w++) match = texts[i].indexOf(words[w]) !== -1;
-      if (rows[i].hidden === match) rows[i].hidden = !match;
-      if (match) shown++;
+      for (var w = 0; w < words.length && match; w++) match = rows[i][0].indexOf(words[w]) !== -1;
+      if (match) matches.push(rows[i][1]);
     }
-    status.textContent = words.length === 0
-      ? "Showing all " + rows.length + " grants."
-      : "Showing " + shown + " of " + rows.length + " grants.";
+    var shown = showAll ? matches.length : Math.min(matches.length, LIMIT);
+    body.innerHTML = matches.slice(0, shown).join("");
+    more.hidden = shown === matches.length;
+    more.textContent = "Show all " + matches.length + " matching grants";
+    status.textContent = shown === rows.length ? "Showing all " + rows.length + " grants."
+      : shown === matches.length ? "Showing " + shown + " of " + rows.length + " grants."
+      : "Showing the first " + shown + " of " + matches.length + " matching grants (" + rows.length + " in all).";
   }
-  input.addEventListener("input", filter);
-  if (input.value) filter();
+  input.addEventListener("input", update);
+  more.addEventListener("click", function () { showAll = true; update(); });
+  update();
 })();
 `;
 
@@ -47,6 +60,14 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
 caption { text-align: left; color: var(--muted); padding: .25rem 0; }
 th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid var(--line); }
 thead th { background: #eef1f4; position: sticky; top: 0; }
+/* Fixed layout: a change in the grants table does not measure every cell again to size the columns. */
+#grants { table-layout: fixed; }
+#grants th, #grants td { overflow-wrap: anywhere; }
+th .sub { font-weight: normal; }
+#grants col.person { width: 16%; } #grants col.owner { width: 13%; } #grants col.role { width: 8.5%; }
+#grants col.environment { width: 8%; } #grants col.access { width: 7%; } #grants col.expires { width: 12%; }
+#grants col.ticket { width: 8.5%; } #grants col.reason { width: 11%; } #grants col.added { width: 18%; }
+section.grants { contain: layout; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.expiring { background: var(--warn-bg); }
 tr.expired { background: var(--bad-bg); }
@@ -61,6 +82,8 @@ tr.expired { background: var(--bad-bg); }
 .search label { font-weight: 600; }
 .search input { font: inherit; padding: .4rem .5rem; border: 1px solid #57606a; border-radius: .3rem; }
 .search p { margin: 0; }
+button { font: inherit; padding: .35rem .75rem; border: 1px solid #57606a; border-radius: .3rem; background: #f6f8fa; color: var(--ink); cursor: pointer; }
+button:focus-visible { outline: 3px solid #1f6feb; outline-offset: 2px; }
 code { font-size: .9em; }
 .subject { display: block; max-width: 18rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 th .upn { font-weight: normal; }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { ENVIRONMENTS, ROLES, type EnvironmentName, type IsoDate, type RoleName } from "../../infra/model";
 import { ROLE_ASSIGNMENTS } from "../../infra/roles";
-import { SEARCH_SCRIPT, STYLES } from "./client";
+import { ROWS_SHOWN, SEARCH_SCRIPT, STYLES } from "./client";
 import { formatDay, formatInstant, plural } from "./format";
 import { html, raw, safeHttpsUrl, type Html } from "./html";
 import { EXPIRING_WITHIN_DAYS, type AccessReport, type GrantRow, type OwnerReport, type RoleCounts } from "./model";
@@ -159,30 +159,34 @@ function searchText(grant: GrantRow): string {
     .toLowerCase();
 }
 
+const GRANT_COLUMNS = [
+  "person",
+  "owner",
+  "role",
+  "environment",
+  "access",
+  "expires",
+  "ticket",
+  "reason",
+  "added",
+] as const;
+
+// One line per row, kept so by the formatter: the markup is repeated for every grant, in the table and the data block.
+// prettier-ignore
+function grantRow(grant: GrantRow, context: PageContext, withOwner: boolean): string {
+  const owner = withOwner ? html`<td><a href="${ownerPagePath(grant.org)}">${grant.org}</a><br><span class="sub">${ownerName(grant.ownerName)}</span></td>` : "";
+  return html`<tr class="${grant.status}"><th scope="row">${grant.person ?? grant.user}<br><span class="upn">${grant.user}</span></th>${owner}<td>${ROLE_LABELS[grant.role]}</td><td>${grant.environment}</td><td>${grant.access}</td>${expiryCell(grant)}<td>${grant.ticket ?? html`<span class="sub">none</span>`}</td><td>${grant.reason ?? ""}</td>${addedCell(grant, context)}</tr>`.html;
+}
+
+/** JSON inside a script element: no "<" at all, so nothing in it can close the element or open a comment. */
+function jsonDataBlock(id: string, value: unknown): Html {
+  return raw(`<script type="application/json" id="${id}">${JSON.stringify(value).replace(/</g, "\\u003c")}</script>`);
+}
+
 function grantsSection(grants: readonly GrantRow[], context: PageContext, withOwner: boolean): Html {
-  const rows = grants.map(
-    (grant) =>
-      html`<tr class="${grant.status}" data-search="${searchText(grant)}">
-        <th scope="row">${grant.person ?? grant.user}<br /><span class="upn">${grant.user}</span></th>
-        ${
-          withOwner
-            ? html`<td>
-                <a href="${ownerPagePath(grant.org)}">${grant.org}</a><br /><span class="sub"
-                  >${ownerName(grant.ownerName)}</span
-                >
-              </td>`
-            : ""
-        }
-        <td>${ROLE_LABELS[grant.role]}</td>
-        <td>${grant.environment}</td>
-        <td>${grant.access}</td>
-        ${expiryCell(grant)}
-        <td>${grant.ticket ?? html`<span class="sub">none</span>`}</td>
-        <td>${grant.reason ?? ""}</td>
-        ${addedCell(grant, context)}
-      </tr>`,
-  );
-  return html`<section aria-labelledby="grants-heading">
+  const rows = grants.map((grant) => grantRow(grant, context, withOwner));
+  const initial = Math.min(rows.length, ROWS_SHOWN);
+  return html`<section class="grants" aria-labelledby="grants-heading">
     <h2 id="grants-heading">Grants</h2>
     <div class="search">
       <label for="grant-search">Filter grants by person, owner, role or environment</label>
@@ -195,13 +199,25 @@ function grantsSection(grants: readonly GrantRow[], context: PageContext, withOw
         aria-controls="grants"
       />
       <p id="grant-search-hint" class="hint">Every word must match, e.g. “kari prod operations”.</p>
-      <p id="grant-search-status" role="status">Showing all ${grants.length} grants.</p>
+      <p id="grant-search-status" role="status">
+        ${
+          initial === rows.length
+            ? `Showing all ${rows.length} grants.`
+            : `Showing the first ${initial} of ${rows.length} grants.`
+        }
+      </p>
+      <noscript><p>Filtering needs JavaScript; every grant is also listed on its owner's page.</p></noscript>
     </div>
     <table id="grants">
       <caption>
         Every grant${withOwner ? " of every owner" : ""}; expiring within ${EXPIRING_WITHIN_DAYS} days and expired
         grants are marked.
       </caption>
+      <colgroup>
+        ${GRANT_COLUMNS.filter((column) => withOwner || column !== "owner").map(
+          (column) => html`<col class="${column}" />`,
+        )}
+      </colgroup>
       <thead>
         <tr>
           <th scope="col">Person</th>
@@ -216,9 +232,14 @@ function grantsSection(grants: readonly GrantRow[], context: PageContext, withOw
         </tr>
       </thead>
       <tbody>
-        ${rows}
+        ${raw(rows.slice(0, initial).join(""))}
       </tbody>
     </table>
+    <button type="button" id="grant-show-all" hidden>Show all</button>
+    ${jsonDataBlock(
+      "grant-rows",
+      grants.map((grant, index) => [searchText(grant), rows[index]]),
+    )}
   </section>`;
 }
 
