@@ -5,20 +5,17 @@ import { escapeHtml, html, raw, safeHttpsUrl } from "./html";
 describe("html", () => {
   it("escapes every interpolated value and keeps fragments", () => {
     const name = `<script>alert("x")</script> & 'co'`;
-    expect(
-      html`<td title="${name}">${name}</td>
-        ${raw("<br>")}`.html,
-    ).toBe(
+    // prettier-ignore
+    const markup = html`<td title="${name}">${name}</td>${raw("<br>")}`;
+    expect(markup.html).toBe(
       '<td title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;</td><br>',
     );
   });
 
   it("joins lists, prints numbers and omits absent values", () => {
-    expect(
-      html`<ul>
-        ${["<a>", html`<li>${1}</li>`]}${undefined}${null}${false}
-      </ul>`.html,
-    ).toBe("<ul>&lt;a&gt;<li>1</li></ul>");
+    // prettier-ignore
+    const markup = html`<ul>${["<a>", html`<li>${1}</li>`]}${undefined}${null}${false}</ul>`;
+    expect(markup.html).toBe("<ul>&lt;a&gt;<li>1</li></ul>");
   });
 
   it("leaves no character that could open a tag or leave an attribute, whatever the value", () => {
