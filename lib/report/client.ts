@@ -34,6 +34,7 @@ export const SEARCH_SCRIPT = `"use strict";
     more.textContent = "Show all " + matches.length + " matching grants";
     status.textContent = shown === rows.length ? "Showing all " + rows.length + " grants."
       : shown === matches.length ? "Showing " + shown + " of " + rows.length + " grants."
+      : words.length === 0 ? "Showing the first " + shown + " of " + rows.length + " grants."
       : "Showing the first " + shown + " of " + matches.length + " matching grants (" + rows.length + " in all).";
   }
   input.addEventListener("input", update);

@@ -67,6 +67,17 @@ function hostileRepository(): string {
   ]);
 }
 
+/** One owner with more grants than the table shows at once. */
+function largeRepository(): string {
+  const users = Array.from({ length: 30 }, (_, index) => ({ upn: `user${index}@ai-dev.no`, name: `User ${index}` }));
+  const access = users.flatMap(({ upn }) =>
+    (["tt02", "prod"] as const).flatMap((environment) =>
+      (["developer", "operations"] as const).map((role) => ({ user: upn, role, environment })),
+    ),
+  );
+  return writeRepository([ownerYaml("big", { users, access })]);
+}
+
 describe("the access report in a real browser", () => {
   let browser: Browser;
   let context: BrowserContext;
@@ -75,6 +86,7 @@ describe("the access report in a real browser", () => {
   const problems: string[] = [];
   let sample: string;
   let hostile: string;
+  let large: string;
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -88,7 +100,9 @@ describe("the access report in a real browser", () => {
     });
     const sampleSite = await serve(generate(REPO_ROOT));
     const hostileSite = await serve(generate(hostileRepository()));
-    servers.push(sampleSite.server, hostileSite.server);
+    const largeSite = await serve(generate(largeRepository()));
+    servers.push(sampleSite.server, hostileSite.server, largeSite.server);
+    large = largeSite.origin;
     sample = sampleSite.origin;
     hostile = hostileSite.origin;
   }, 60_000);
@@ -186,6 +200,21 @@ describe("the access report in a real browser", () => {
     }
   });
 
+  it("keeps at most 100 rows in the table until all are asked for", async () => {
+    const page = await open(`${large}/`, "large-fleet");
+    const status = page.locator("#grant-search-status");
+    await expect(visibleGrantRows(page).count()).resolves.toBe(100);
+    await expect(status.textContent()).resolves.toBe("Showing the first 100 of 120 grants.");
+    await page.getByRole("button", { name: "Show all 120 matching grants" }).click();
+    await expect(visibleGrantRows(page).count()).resolves.toBe(120);
+    await expect(status.textContent()).resolves.toBe("Showing all 120 grants.");
+    await expect(page.locator("#grant-show-all").isHidden()).resolves.toBe(true);
+    await page.getByLabel("Filter grants by person, owner, role or environment").fill("user1");
+    // user1 and user10-19: 11 people with 4 grants each.
+    await expect(status.textContent()).resolves.toBe("Showing 44 of 120 grants.");
+    await page.close();
+  });
+
   it("says history is unavailable outside a git repository", async () => {
     const page = await open(`${hostile}/`, "hostile-fleet-history");
     await expect(page.locator(".notice").textContent()).resolves.toContain("Git history is unavailable");
@@ -203,7 +232,7 @@ describe("the access report in a real browser", () => {
   it("made no request beyond the local site, and the browser reported no error (no blocked script or style)", () => {
     expect(requests.length).toBeGreaterThan(0);
     const local = requests.filter(
-      (url) => url.startsWith(`${sample}/`) || url.startsWith(`${hostile}/`) || url.startsWith("file:///"),
+      (url) => [sample, hostile, large].some((origin) => url.startsWith(`${origin}/`)) || url.startsWith("file:///"),
     );
     expect(requests).toEqual(local);
     expect(problems).toEqual([]);
