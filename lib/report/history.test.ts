@@ -30,13 +30,20 @@ function writeOwner(root: string, access: readonly object[]): void {
   writeFileSync(path.join(root, "stacks/abc.yaml"), stringify(ownerDocument("abc", { access })));
 }
 
-function commit(root: string, message: string, date: string): string {
+function commit(root: string, message: string, date: string, command = ["commit", "-q", "-m", message]): string {
   git(root, "add", "-A");
-  execFileSync("git", ["commit", "-q", "-m", message], {
+  execFileSync("git", command, {
     cwd: root,
     env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_AUTHOR_NAME: "Kari Nordmann" },
   });
   return git(root, "rev-parse", "HEAD");
+}
+
+/** The origin of an owner abc's grant, read from the history of `root`. */
+function originOf(root: string, grant: Parameters<typeof grantKey>[0]) {
+  const history = readGrantHistory(root);
+  if (!history.available) throw new Error(history.reason);
+  return history.origin("stacks/abc.yaml", grantKey(grant));
 }
 
 function repository(): string {
@@ -86,8 +93,7 @@ describe("readGrantHistory", () => {
       `# reformatted\n${stringify(ownerDocument("abc", { access: [{ ...DEV_PROD, expires: "2027-06-30", ticket: "X-1" }] }), { indent: 4 })}`,
     );
     commit(root, "Extend", "2025-02-10T09:00:00Z");
-    const history = readGrantHistory(root);
-    expect(history.available && history.origin("stacks/abc.yaml", grantKey(DEV_PROD))?.commit).toBe(added);
+    expect(originOf(root, DEV_PROD)?.commit).toBe(added);
   });
 
   it("follows the first parent: a grant merged from a branch dates from the merge", () => {
@@ -100,14 +106,9 @@ describe("readGrantHistory", () => {
     git(root, "checkout", "-q", "main");
     writeFileSync(path.join(root, "README.md"), "unrelated\n");
     commit(root, "Unrelated", "2025-01-12T09:00:00Z");
-    execFileSync("git", ["merge", "-q", "--no-ff", "-m", "Merge pull request #7 from request", "request"], {
-      cwd: root,
-      env: { ...process.env, GIT_AUTHOR_DATE: "2025-01-13T09:00:00Z", GIT_COMMITTER_DATE: "2025-01-13T09:00:00Z" },
-    });
-    const history = readGrantHistory(root);
-    expect(history.available && history.origin("stacks/abc.yaml", grantKey(DEV_PROD))?.subject).toBe(
-      "Merge pull request #7 from request",
-    );
+    const merge = ["merge", "-q", "--no-ff", "-m", "Merge pull request #7 from request", "request"];
+    commit(root, "", "2025-01-13T09:00:00Z", merge);
+    expect(originOf(root, DEV_PROD)?.subject).toBe("Merge pull request #7 from request");
   });
 
   it("skips a historical version that is not valid YAML instead of forgetting the grants", () => {
@@ -118,8 +119,7 @@ describe("readGrantHistory", () => {
     commit(root, "Broken", "2025-01-11T09:00:00Z");
     writeOwner(root, [DEV_PROD]);
     commit(root, "Fixed", "2025-01-12T09:00:00Z");
-    const history = readGrantHistory(root);
-    expect(history.available && history.origin("stacks/abc.yaml", grantKey(DEV_PROD))?.commit).toBe(added);
+    expect(originOf(root, DEV_PROD)?.commit).toBe(added);
   });
 
   it("marks grants from the oldest commit of a shallow clone as added at or before it", () => {

@@ -159,6 +159,17 @@ function searchText(grant: GrantRow): string {
     .toLowerCase();
 }
 
+/** Column headers; a `false` entry is a column this table leaves out. */
+function headerRow(labels: readonly (string | false)[]): Html {
+  return html`<tr>
+    ${labels.map((label) => label && html`<th scope="col">${label}</th>`)}
+  </tr>`;
+}
+
+function personCell(grant: GrantRow): Html {
+  return html`<th scope="row">${grant.person ?? grant.user}<br /><span class="upn">${grant.user}</span></th>`;
+}
+
 const GRANT_COLUMNS = [
   "person",
   "owner",
@@ -175,7 +186,7 @@ const GRANT_COLUMNS = [
 // prettier-ignore
 function grantRow(grant: GrantRow, context: PageContext, withOwner: boolean): string {
   const owner = withOwner ? html`<td><a href="${ownerPagePath(grant.org)}">${grant.org}</a><br><span class="sub">${ownerName(grant.ownerName)}</span></td>` : "";
-  return html`<tr class="${grant.status}"><th scope="row">${grant.person ?? grant.user}<br><span class="upn">${grant.user}</span></th>${owner}<td>${ROLE_LABELS[grant.role]}</td><td>${grant.environment}</td><td>${grant.access}</td>${expiryCell(grant)}<td>${grant.ticket ?? html`<span class="sub">none</span>`}</td><td>${grant.reason ?? ""}</td>${addedCell(grant, context)}</tr>`.html;
+  return html`<tr class="${grant.status}">${personCell(grant)}${owner}<td>${ROLE_LABELS[grant.role]}</td><td>${grant.environment}</td><td>${grant.access}</td>${expiryCell(grant)}<td>${grant.ticket ?? html`<span class="sub">none</span>`}</td><td>${grant.reason ?? ""}</td>${addedCell(grant, context)}</tr>`.html;
 }
 
 /** JSON inside a script element: no "<" at all, so nothing in it can close the element or open a comment. */
@@ -219,17 +230,7 @@ function grantsSection(grants: readonly GrantRow[], context: PageContext, withOw
         )}
       </colgroup>
       <thead>
-        <tr>
-          <th scope="col">Person</th>
-          ${withOwner ? html`<th scope="col">Owner</th>` : ""}
-          <th scope="col">Role</th>
-          <th scope="col">Environment</th>
-          <th scope="col">Access</th>
-          <th scope="col">Expires</th>
-          <th scope="col">Ticket</th>
-          <th scope="col">Reason</th>
-          <th scope="col">Added</th>
-        </tr>
+        ${headerRow(["Person", withOwner && "Owner", "Role", "Environment", "Access", "Expires", "Ticket", "Reason", "Added"])}
       </thead>
       <tbody>
         ${raw(rows.slice(0, initial).join(""))}
@@ -255,20 +256,13 @@ function expiringSection(grants: readonly GrantRow[], withOwner: boolean): Html 
             Grants that end within ${EXPIRING_WITHIN_DAYS} days, soonest first (and expired grants still in the files).
           </caption>
           <thead>
-            <tr>
-              <th scope="col">Person</th>
-              ${withOwner ? html`<th scope="col">Owner</th>` : ""}
-              <th scope="col">Role</th>
-              <th scope="col">Environment</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Ticket</th>
-            </tr>
+            ${headerRow(["Person", withOwner && "Owner", "Role", "Environment", "Expires", "Ticket"])}
           </thead>
           <tbody>
             ${soon.map(
               (grant) =>
                 html`<tr class="${grant.status}">
-                  <th scope="row">${grant.person ?? grant.user}<br /><span class="upn">${grant.user}</span></th>
+                  ${personCell(grant)}
                   ${withOwner ? html`<td><a href="${ownerPagePath(grant.org)}">${grant.org}</a></td>` : ""}
                   <td>${ROLE_LABELS[grant.role]}</td>
                   <td>${grant.environment}</td>
