@@ -1,5 +1,5 @@
 /** At most this many grant rows are in the page at once; the rest wait in its data block (the "show all" button). */
-export const ROWS_SHOWN = 100;
+export const ROWS_SHOWN = 50;
 
 /**
  * The pages' only script, inlined (the site makes no requests) and allowed by its hash in each page's
