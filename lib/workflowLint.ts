@@ -69,11 +69,16 @@ function child(node: Node | null | undefined, key: string): Node | undefined {
   return isMap(node) ? ((node as YAMLMap<unknown, Node>).get(key, true) as Node | undefined) : undefined;
 }
 
-function mapEntries(node: Node | undefined): [string, Node][] {
+/** A map's entries as [key, value, key node]: findings about a whole entry point at its key. */
+function mapEntries(node: Node | undefined): [string, Node, Node][] {
   if (!isMap(node)) return [];
   return node.items.flatMap((pair) =>
-    isScalar(pair.key) && pair.value ? [[String(pair.key.value), pair.value as Node] as [string, Node]] : [],
+    isScalar(pair.key) && pair.value ? [[String(pair.key.value), pair.value as Node, pair.key] as [string, Node, Node]] : [],
   );
+}
+
+function keyNode(node: Node | null | undefined, key: string): Node | undefined {
+  return mapEntries(node ?? undefined).find(([name]) => name === key)?.[2];
 }
 
 function items(node: Node | undefined): Node[] {
@@ -222,7 +227,7 @@ export function lintWorkflow(
   if (permissions && !(isMap(permissions) && permissions.items.length === 0)) {
     const idToken = stringValue(child(permissions, "id-token")) === "write";
     source.report(
-      permissions,
+      keyNode(workflow, "permissions"),
       "workflow-permissions",
       idToken
         ? "workflow-level `id-token: write` gives every job a cloud login token: grant it only to the jobs that log in to Azure"
@@ -233,9 +238,9 @@ export function lintWorkflow(
   const triggers = keys(child(workflow, "on"));
   const noPullRequestCode = triggers.filter((trigger) => TRIGGERS_WITHOUT_PR_CODE.includes(trigger));
 
-  for (const [jobName, job] of mapEntries(child(workflow, "jobs"))) {
+  for (const [jobName, job, jobKey] of mapEntries(child(workflow, "jobs"))) {
     if (!child(job, "permissions")) {
-      source.report(job, "job-permissions", `job ${jobName} declares no permissions: it gets the repository's default token permissions`);
+      source.report(jobKey, "job-permissions", `job ${jobName} declares no permissions: it gets the repository's default token permissions`);
     }
     const jobUses = child(job, "uses");
     if (jobUses) checkUses(source, jobUses);
