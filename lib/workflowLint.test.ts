@@ -94,13 +94,20 @@ describe("workflow lint", () => {
 
   it("finds npm ci without --ignore-scripts in a job that can log in to Azure, holds a write token or a secret", () => {
     for (const permissions of ["      id-token: write", "      contents: write", "      contents: read"]) {
-      const findings = lintWorkflow("w.yml", workflow({ permissions, steps: "      - run: npm ci --no-audit && npm test" }));
+      const findings = lintWorkflow(
+        "w.yml",
+        workflow({ permissions, steps: "      - run: npm ci --no-audit && npm test" }),
+      );
       expect(brief(findings)).toEqual(permissions.includes("write") ? ["13:npm-ignore-scripts"] : []);
     }
     const secret = workflow({ steps: "      - run: npm install\n        env:\n          KEY: ${{ secrets.APP_KEY }}" });
     expect(lintWorkflow("w.yml", secret)[0]?.message).toMatch(/holds secrets.APP_KEY and runs `npm install`/);
     // Job permissions inherited from the workflow level count too.
-    const inherited = workflow({ top: "permissions:\n  id-token: write", permissions: "", steps: "      - run: npm ci" });
+    const inherited = workflow({
+      top: "permissions:\n  id-token: write",
+      permissions: "",
+      steps: "      - run: npm ci",
+    });
     expect(brief(lintWorkflow("w.yml", inherited))).toContain("12:npm-ignore-scripts");
   });
 
@@ -111,7 +118,11 @@ describe("workflow lint", () => {
     );
     expect(action.findings).toEqual([]);
     const text = workflow({ permissions: "      id-token: write", steps: "      - uses: ./.github/actions/setup" });
-    const findings = lintWorkflow("w.yml", text, new Map([[".github/actions/setup", { file: ".github/actions/setup/action.yml", source: action.source }]]));
+    const findings = lintWorkflow(
+      "w.yml",
+      text,
+      new Map([[".github/actions/setup", { file: ".github/actions/setup/action.yml", source: action.source }]]),
+    );
     expect(brief(findings)).toEqual(["13:npm-ignore-scripts"]);
     expect(findings[0]?.message).toContain("through ./.github/actions/setup (.github/actions/setup/action.yml:6)");
   });

@@ -73,7 +73,9 @@ function child(node: Node | null | undefined, key: string): Node | undefined {
 function mapEntries(node: Node | undefined): [string, Node, Node][] {
   if (!isMap(node)) return [];
   return node.items.flatMap((pair) =>
-    isScalar(pair.key) && pair.value ? [[String(pair.key.value), pair.value as Node, pair.key] as [string, Node, Node]] : [],
+    isScalar(pair.key) && pair.value
+      ? [[String(pair.key.value), pair.value as Node, pair.key] as [string, Node, Node]]
+      : [],
   );
 }
 
@@ -126,7 +128,11 @@ function checkUses(source: Source, uses: Node): void {
       `\`${reference}\` is not pinned: use the full commit SHA with the version in a comment (\`${reference.slice(0, at === -1 ? undefined : at)}@<40 hex> # vX.Y.Z\`)`,
     );
   } else if (!/#\s*v?\d+(\.\d+)*/.test(source.lineOf(uses))) {
-    source.report(uses, "unpinned-action", `\`${reference}\`: add the version the SHA stands for as a comment (# vX.Y.Z)`);
+    source.report(
+      uses,
+      "unpinned-action",
+      `\`${reference}\`: add the version the SHA stands for as a comment (# vX.Y.Z)`,
+    );
   }
 }
 
@@ -173,7 +179,9 @@ function credentialsOf(source: Source, job: Node, workflowPermissions: Node | un
 
 /** npm install commands without --ignore-scripts in one run: script. */
 function npmInstallsWithScripts(script: string): string[] {
-  return [...script.matchAll(NPM_INSTALL)].map((match) => match[0].trim()).filter((command) => !/--ignore-scripts\b/.test(command));
+  return [...script.matchAll(NPM_INSTALL)]
+    .map((match) => match[0].trim())
+    .filter((command) => !/--ignore-scripts\b/.test(command));
 }
 
 export interface LocalAction {
@@ -240,7 +248,11 @@ export function lintWorkflow(
 
   for (const [jobName, job, jobKey] of mapEntries(child(workflow, "jobs"))) {
     if (!child(job, "permissions")) {
-      source.report(jobKey, "job-permissions", `job ${jobName} declares no permissions: it gets the repository's default token permissions`);
+      source.report(
+        jobKey,
+        "job-permissions",
+        `job ${jobName} declares no permissions: it gets the repository's default token permissions`,
+      );
     }
     const jobUses = child(job, "uses");
     if (jobUses) checkUses(source, jobUses);
@@ -286,7 +298,9 @@ export function lintRepositoryWorkflows(root: string): WorkflowFinding[] {
   const actionsDirectory = path.join(root, ".github", "actions");
   const actionDirectories = existsSync(actionsDirectory) ? readdirSync(actionsDirectory).sort() : [];
   for (const name of actionDirectories) {
-    const file = ["action.yml", "action.yaml"].map((candidate) => path.join(actionsDirectory, name, candidate)).find(existsSync);
+    const file = ["action.yml", "action.yaml"]
+      .map((candidate) => path.join(actionsDirectory, name, candidate))
+      .find(existsSync);
     if (!file) continue;
     const { findings: actionFindings, source } = lintAction(relative(file), readFileSync(file, "utf8"));
     findings.push(...actionFindings);
@@ -299,5 +313,7 @@ export function lintRepositoryWorkflows(root: string): WorkflowFinding[] {
 }
 
 export function formatWorkflowFindings(findings: readonly WorkflowFinding[]): string {
-  return findings.map((finding) => `${finding.file}:${finding.line}:${finding.column}: ${finding.rule}: ${finding.message}\n`).join("");
+  return findings
+    .map((finding) => `${finding.file}:${finding.line}:${finding.column}: ${finding.rule}: ${finding.message}\n`)
+    .join("");
 }
