@@ -33,6 +33,8 @@ const CONFIG: BootstrapConfig = {
     ],
   },
 };
+/** A resource class's type token (`azure-native:storage:StorageAccount`), read from the SDK class itself. */
+const token = (resource: object): string => (resource as { __pulumiType: string }).__pulumiType;
 const GRAPH_OBJECT_ID = "44444444-4444-4444-4444-444444444444";
 const appRoleId = (permission: string) => nameBasedGuid("graph-app-role", permission);
 
@@ -50,27 +52,27 @@ class BootstrapMocks implements pulumi.runtime.Mocks {
   newResource({ type, name, inputs }: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
     const group = `/subscriptions/${CONFIG.subscriptionId}/resourceGroups/${String(inputs["resourceGroupName"])}`;
     const ids: Record<string, () => string> = {
-      [StorageAccount.__pulumiType]: () =>
+      [token(StorageAccount)]: () =>
         `${group}/providers/Microsoft.Storage/storageAccounts/${String(inputs["accountName"])}`,
-      [BlobContainer.__pulumiType]: () =>
+      [token(BlobContainer)]: () =>
         `${group}/providers/Microsoft.Storage/storageAccounts/${String(inputs["accountName"])}/blobServices/default/containers/${String(inputs["containerName"])}`,
-      [Vault.__pulumiType]: () => `${group}/providers/Microsoft.KeyVault/vaults/${String(inputs["vaultName"])}`,
-      [Key.__pulumiType]: () =>
+      [token(Vault)]: () => `${group}/providers/Microsoft.KeyVault/vaults/${String(inputs["vaultName"])}`,
+      [token(Key)]: () =>
         `${group}/providers/Microsoft.KeyVault/vaults/${String(inputs["vaultName"])}/keys/${String(inputs["keyName"])}`,
-      [UserAssignedIdentity.__pulumiType]: () =>
+      [token(UserAssignedIdentity)]: () =>
         `${group}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${String(inputs["resourceName"])}`,
     };
     const id = ids[type]?.() ?? `${name}-id`;
     const identity =
-      type === UserAssignedIdentity.__pulumiType
+      type === token(UserAssignedIdentity)
         ? { clientId: nameBasedGuid("client", name), principalId: nameBasedGuid("principal", name) }
         : {};
     const nameKeys: Record<string, string> = {
-      [StorageAccount.__pulumiType]: "accountName",
-      [BlobContainer.__pulumiType]: "containerName",
-      [Vault.__pulumiType]: "vaultName",
-      [Key.__pulumiType]: "keyName",
-      [UserAssignedIdentity.__pulumiType]: "resourceName",
+      [token(StorageAccount)]: "accountName",
+      [token(BlobContainer)]: "containerName",
+      [token(Vault)]: "vaultName",
+      [token(Key)]: "keyName",
+      [token(UserAssignedIdentity)]: "resourceName",
       "azure-native:resources:ResourceGroup": "resourceGroupName",
     };
     return { id, state: { ...inputs, ...identity, name: inputs[nameKeys[type] ?? ""] ?? name } };
@@ -133,7 +135,7 @@ describe("bootstrap under mocks", () => {
   });
 
   it("trusts exactly the environment subjects the workflows' jobs get, written one after another", () => {
-    const credentials = ofType(FederatedIdentityCredential.__pulumiType);
+    const credentials = ofType(token(FederatedIdentityCredential));
     expect(credentials.map((credential) => [credential.name, credential.inputs["subject"]])).toEqual([
       ["altinn-apps-preview-github-preview", "repo:altinn/altinn-apps-infra:environment:preview"],
       ["altinn-apps-preview-github-drift", "repo:altinn/altinn-apps-infra:environment:drift"],
@@ -153,7 +155,7 @@ describe("bootstrap under mocks", () => {
 
   /** An identity's role assignments as "role @ scope". */
   const rolesOf = (identity: string) =>
-    underIdentity(identity, RoleAssignment.__pulumiType).map((assignment) => {
+    underIdentity(identity, token(RoleAssignment)).map((assignment) => {
       const roleId = String(assignment.inputs["roleDefinitionId"]).split("/").at(-1);
       const role = Object.entries(PLATFORM_ROLES).find(([, id]) => id === roleId)?.[0];
       return `${role} @ ${String(assignment.inputs["scope"]).replace(/^.*\/providers\//, "")}`;
@@ -185,7 +187,7 @@ describe("bootstrap under mocks", () => {
   });
 
   it("lets the deploy identities grant only the program's roles, to groups and service principals", () => {
-    const administrators = ofType(RoleAssignment.__pulumiType).filter((assignment) =>
+    const administrators = ofType(token(RoleAssignment)).filter((assignment) =>
       String(assignment.inputs["roleDefinitionId"]).endsWith(PLATFORM_ROLES["Role Based Access Control Administrator"]),
     );
     expect(administrators).toHaveLength(3);
@@ -198,7 +200,7 @@ describe("bootstrap under mocks", () => {
       expect(condition).toContain("ActionMatches{'Microsoft.Authorization/roleAssignments/write'}");
       expect(condition).toContain("ActionMatches{'Microsoft.Authorization/roleAssignments/delete'}");
     }
-    for (const { inputs } of ofType(RoleAssignment.__pulumiType)) {
+    for (const { inputs } of ofType(token(RoleAssignment))) {
       expect(inputs["principalType"]).toBe("ServicePrincipal");
       expect(inputs["roleAssignmentName"]).toMatch(
         /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
@@ -214,7 +216,7 @@ describe("bootstrap under mocks", () => {
 
   it("grants Microsoft Graph application permissions from the table: writes for deploys, reads for preview", () => {
     const graphOf = (identity: string) =>
-      underIdentity(identity, AppRoleAssignment.__pulumiType).map(({ inputs }) => {
+      underIdentity(identity, token(AppRoleAssignment)).map(({ inputs }) => {
         expect(inputs["resourceObjectId"]).toBe(GRAPH_OBJECT_ID);
         return Object.values([...GRAPH_PERMISSIONS.deploy, ...GRAPH_PERMISSIONS.read]).find(
           (permission) => appRoleId(permission) === inputs["appRoleId"],
@@ -237,7 +239,7 @@ describe("bootstrap under mocks", () => {
   });
 
   it("hardens and protects the state and the secrets key", () => {
-    const [account] = ofType(StorageAccount.__pulumiType);
+    const [account] = ofType(token(StorageAccount));
     expect(account?.inputs).toMatchObject({
       allowBlobPublicAccess: false,
       allowSharedKeyAccess: false,
@@ -245,24 +247,24 @@ describe("bootstrap under mocks", () => {
       enableHttpsTrafficOnly: true,
       minimumTlsVersion: "TLS1_2",
     });
-    expect(ofType(BlobServiceProperties.__pulumiType)[0]?.inputs).toMatchObject({
+    expect(ofType(token(BlobServiceProperties))[0]?.inputs).toMatchObject({
       isVersioningEnabled: true,
       deleteRetentionPolicy: { enabled: true, days: 30 },
       containerDeleteRetentionPolicy: { enabled: true, days: 30 },
     });
-    expect(ofType(BlobContainer.__pulumiType)[0]?.inputs).toMatchObject({ publicAccess: "None" });
-    expect(ofType(Vault.__pulumiType)[0]?.inputs["properties"]).toMatchObject({
+    expect(ofType(token(BlobContainer))[0]?.inputs).toMatchObject({ publicAccess: "None" });
+    expect(ofType(token(Vault))[0]?.inputs["properties"]).toMatchObject({
       enableRbacAuthorization: true,
       enablePurgeProtection: true,
       softDeleteRetentionInDays: 90,
     });
-    expect(ofType(Key.__pulumiType)[0]?.inputs["properties"]).toEqual({
+    expect(ofType(token(Key))[0]?.inputs["properties"]).toEqual({
       kty: "RSA",
       keySize: 3072,
       keyOps: ["encrypt", "decrypt"],
     });
     for (const type of [StorageAccount, BlobContainer, Vault, Key, UserAssignedIdentity]) {
-      const instances = ofType(type.__pulumiType);
+      const instances = ofType(token(type));
       expect(instances.length).toBeGreaterThan(0);
       for (const instance of instances) expect(instance.opts.protect, instance.name).toBe(true);
     }
