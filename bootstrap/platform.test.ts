@@ -325,7 +325,18 @@ describe("bootstrap settings", () => {
   });
 });
 
-describe("bootstrap and workflows agree", () => {
+describe("bootstrap, workflows and README agree", () => {
+  it("the README's bootstrap section names every Graph permission and every trusted environment", () => {
+    const readme = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### 1. Bootstrap"), readme.indexOf("### 2. Repository settings"));
+    for (const permission of [...GRAPH_PERMISSIONS.deploy, ...GRAPH_PERMISSIONS.read]) {
+      expect(section).toContain(`\`${permission}\``);
+    }
+    for (const environment of DEPLOY_IDENTITIES.flatMap((identity) => identity.githubEnvironments)) {
+      expect(section).toContain(`environment:${environment}\``);
+    }
+  });
+
   it("trusts exactly the GitHub environments whose jobs log in to Azure", () => {
     const directory = path.join(REPO_ROOT, ".github/workflows");
     const named = new Set<string>();
