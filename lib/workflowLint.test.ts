@@ -84,7 +84,7 @@ describe("workflow lint", () => {
       "w.yml",
       workflow({ top: "permissions:\n  contents: read\n  id-token: write", permissions: "" }),
     );
-    expect(brief(findings)).toEqual(["3:workflow-permissions", "7:job-permissions"]);
+    expect(brief(findings)).toEqual(["3:workflow-permissions", "7:job-permissions", "7:oidc-environment"]);
     expect(findings[0]?.message).toContain("id-token: write");
     expect(brief(lintWorkflow("w.yml", workflow({ top: "permissions: {}" })))).toEqual([]);
     expect(lintWorkflow("w.yml", workflow({ top: "permissions: read-all" }))[0]?.message).toContain(
@@ -98,7 +98,10 @@ describe("workflow lint", () => {
         "w.yml",
         workflow({ permissions, steps: "      - run: npm ci --no-audit && npm test" }),
       );
-      expect(brief(findings)).toEqual(permissions.includes("write") ? ["13:npm-ignore-scripts"] : []);
+      const expected = permissions.includes("write") ? ["13:npm-ignore-scripts"] : [];
+      expect(brief(findings)).toEqual(
+        permissions.includes("id-token") ? ["5:oidc-environment", ...expected] : expected,
+      );
     }
     const secret = workflow({ steps: "      - run: npm install\n        env:\n          KEY: ${{ secrets.APP_KEY }}" });
     expect(lintWorkflow("w.yml", secret)[0]?.message).toMatch(/holds secrets.APP_KEY and runs `npm install`/);
@@ -109,6 +112,21 @@ describe("workflow lint", () => {
       steps: "      - run: npm ci",
     });
     expect(brief(lintWorkflow("w.yml", inherited))).toContain("12:npm-ignore-scripts");
+  });
+
+  it("requires an environment on a job that can get an OIDC token, unless it calls a reusable workflow", () => {
+    const text = workflow({ permissions: "      id-token: write" });
+    const findings = lintWorkflow("w.yml", text);
+    expect(brief(findings)).toEqual(["5:oidc-environment"]);
+    expect(findings[0]?.message).toContain("job check can get an OIDC token but names no environment");
+    const withEnvironment = text.replace(
+      "    runs-on: ubuntu-latest",
+      "    runs-on: ubuntu-latest\n    environment: preview",
+    );
+    expect(lintWorkflow("w.yml", withEnvironment)).toEqual([]);
+    const caller =
+      "on: push\njobs:\n  up:\n    permissions:\n      id-token: write\n    uses: ./.github/workflows/up.yml\n";
+    expect(lintWorkflow("w.yml", caller)).toEqual([]);
   });
 
   it("follows a local composite action and names its file and line", () => {
@@ -123,8 +141,8 @@ describe("workflow lint", () => {
       text,
       new Map([[".github/actions/setup", { file: ".github/actions/setup/action.yml", source: action.source }]]),
     );
-    expect(brief(findings)).toEqual(["13:npm-ignore-scripts"]);
-    expect(findings[0]?.message).toContain("through ./.github/actions/setup (.github/actions/setup/action.yml:6)");
+    expect(brief(findings)).toEqual(["5:oidc-environment", "13:npm-ignore-scripts"]);
+    expect(findings[1]?.message).toContain("through ./.github/actions/setup (.github/actions/setup/action.yml:6)");
   });
 
   it("requires persist-credentials: false on checkout", () => {

@@ -14,6 +14,8 @@ export const WORKFLOW_RULES = {
   "job-permissions": "every job declares permissions: (else it gets the repository's default token permissions)",
   "npm-ignore-scripts":
     "a job holding credentials (id-token: write, a write permission or a secret) runs npm ci/install only with --ignore-scripts",
+  "oidc-environment":
+    "a job with id-token: write names an environment: the deploy identities trust only environment subjects, and the environment's protection rules are the gate",
   "checkout-credentials": "actions/checkout with persist-credentials: false (the token must not stay in .git/config)",
   "untrusted-checkout":
     "a pull_request_target or workflow_run workflow runs no pull request code: no checkout ref:, no local action",
@@ -256,6 +258,14 @@ export function lintWorkflow(
     }
     const jobUses = child(job, "uses");
     if (jobUses) checkUses(source, jobUses);
+    const jobPermissions = child(job, "permissions") ?? permissions;
+    if (!jobUses && stringValue(child(jobPermissions, "id-token")) === "write" && !child(job, "environment")) {
+      source.report(
+        jobKey,
+        "oidc-environment",
+        `job ${jobName} can get an OIDC token but names no environment: its subject would not be repo:<owner>/<repo>:environment:<name>, and no environment's protection rules would gate it`,
+      );
+    }
     const steps = items(child(job, "steps"));
     for (const step of steps) {
       checkStep(source, step);
