@@ -233,12 +233,11 @@ describe("pr.yml: the removal guard's overrides", () => {
 });
 
 describe("pr-labels.yml: a push drops the overrides", () => {
-  const [step] = (parse(readFileSync(path.join(REPO_ROOT, ".github/workflows/pr-labels.yml"), "utf8")) as Workflow)
-    .jobs["drop-approvals"]!.steps;
+  const step = stepOf("pr-labels.yml", "drop-approvals", "Remove the override labels");
 
   it("removes the override labels that are on the PR, and only those", () => {
     const run = runStep(
-      step!,
+      step,
       {
         github: {
           token: "t",
