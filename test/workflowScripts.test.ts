@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -26,6 +26,15 @@ function stepOf(file: string, job: string, id: string): Step {
   const workflow = parse(readFileSync(path.join(REPO_ROOT, ".github/workflows", file), "utf8")) as Workflow;
   const step = workflow.jobs[job]?.steps.find((candidate) => candidate.id === id || candidate.name === id);
   if (!step?.run) throw new Error(`${file}: no run step ${id} in job ${job}`);
+  return step;
+}
+
+function actionStep(action: string, id: string): Step {
+  const file = parse(readFileSync(path.join(REPO_ROOT, ".github/actions", action, "action.yml"), "utf8")) as {
+    runs: { steps: Step[] };
+  };
+  const step = file.runs.steps.find((candidate) => candidate.id === id || candidate.name === id);
+  if (!step?.run) throw new Error(`${action}: no run step ${id}`);
   return step;
 }
 
@@ -70,6 +79,8 @@ interface Run {
   readonly stdout: string;
   readonly outputs: Record<string, string>;
   readonly calls: { method: string; endpoint: string; body: string }[];
+  /** The working directory the script ran in. */
+  readonly directory: string;
 }
 
 interface RunOptions {
@@ -126,7 +137,7 @@ function runStep(
     .split("\n")
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Run["calls"][number]);
-  return { status: result.status ?? -1, stdout: result.stdout + result.stderr, outputs, calls };
+  return { status: result.status ?? -1, stdout: result.stdout + result.stderr, outputs, calls, directory };
 }
 
 const REPO = "altinn/altinn-apps-infra";
@@ -427,5 +438,84 @@ describe("pulumi-up.yml: an older run never deploys over a newer one", () => {
     expect(run.status).toBe(0);
     expect(run.outputs["deploy"]).toBe("false");
     expect(run.stdout).toContain("the newer run deploys it; skipping");
+  });
+});
+
+describe("composite actions", () => {
+  it("azure-login exports the provider settings, only for GUIDs", () => {
+    const step = actionStep("azure-login", "Export provider credentials");
+    const guid = "0a1b2c3d-0000-4000-8000-000000000001";
+    const directory = mkdtempSync(path.join(tmpdir(), "github-env-"));
+    const githubEnv = path.join(directory, "env");
+    writeFileSync(githubEnv, "");
+    const run = runStep(
+      step,
+      { inputs: { "client-id": guid, "tenant-id": guid } },
+      {},
+      { env: { GITHUB_ENV: githubEnv } },
+    );
+    expect(run.status).toBe(0);
+    expect(readFileSync(githubEnv, "utf8")).toBe(`ARM_USE_OIDC=true\nARM_CLIENT_ID=${guid}\nARM_TENANT_ID=${guid}\n`);
+    const injected = runStep(
+      step,
+      { inputs: { "client-id": `${guid}\nNODE_OPTIONS=--require=x`, "tenant-id": guid } },
+      {},
+      { env: { GITHUB_ENV: githubEnv } },
+    );
+    expect(injected.status).toBe(1);
+    expect(injected.stdout).toContain("client-id and tenant-id must be GUIDs");
+  });
+
+  describe("pulumi-stack", () => {
+    const step = actionStep("pulumi-stack", "stack");
+    /** A pulumi that knows one stack and logs what it is asked. */
+    const pulumiStub = `#!/usr/bin/env bash
+echo "called: pulumi $*" >> "$PULUMI_LOG"
+case "$1" in
+  login) exit 0 ;;
+  stack) [ "$3" = digdir-prod ] ;;
+  config) exit 0 ;;
+esac
+`;
+    const select = (stack: string, files: Record<string, string> = {}) => {
+      const run = runStep(
+        step,
+        { inputs: { stack } },
+        {},
+        {
+          stubs: { pulumi: pulumiStub },
+          files,
+          env: { PULUMI_BACKEND_URL: "azblob://pulumi-state?storage_account=x", PULUMI_LOG: "pulumi.log" },
+        },
+      );
+      const log = path.join(run.directory, "pulumi.log");
+      return { ...run, pulumi: existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean) : [] };
+    };
+
+    it("restores a missing settings file of an existing stack from its state", () => {
+      const run = select("digdir-prod");
+      expect(run.status).toBe(0);
+      expect(run.outputs).toEqual({ exists: "true" });
+      expect(run.pulumi).toEqual([
+        "called: pulumi login azblob://pulumi-state?storage_account=x",
+        "called: pulumi stack select digdir-prod",
+        "called: pulumi config refresh --stack digdir-prod",
+      ]);
+      const committed = select("digdir-prod", { "stacks/Pulumi.digdir-prod.yaml": "secretsprovider: x\n" });
+      expect(committed.pulumi).not.toContain("called: pulumi config refresh --stack digdir-prod");
+    });
+
+    it("reports a stack that does not exist yet", () => {
+      const run = select("nav-tt02");
+      expect(run.outputs).toEqual({ exists: "false" });
+      expect(run.pulumi.at(-1)).toBe("called: pulumi stack select nav-tt02");
+    });
+
+    it("refuses a value that is not a stack name", () => {
+      const run = select("digdir-prod; curl evil");
+      expect(run.status).toBe(1);
+      expect(run.stdout).toContain("not a stack name");
+      expect(run.pulumi).toEqual([]);
+    });
   });
 });
