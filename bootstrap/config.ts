@@ -30,7 +30,8 @@ export const bootstrapConfigSchema = z.strictObject({
 });
 export type BootstrapConfig = z.infer<typeof bootstrapConfigSchema>;
 
-export const CONFIG_NAMESPACE = "bootstrap";
+/** The project's own namespace (Pulumi.yaml `name`), as `new pulumi.Config()` reads it. */
+export const CONFIG_NAMESPACE = "altinn-apps-bootstrap";
 
 /**
  * The stack's settings, validated: every problem at once, each naming its key as it is written in

@@ -307,10 +307,10 @@ describe("bootstrap settings", () => {
     expect(() => parseBootstrapConfig(read(bad), "bootstrap/Pulumi.platform.yaml")).toThrow(
       [
         "invalid bootstrap settings:",
-        "bootstrap/Pulumi.platform.yaml: bootstrap:repository: required",
-        "bootstrap/Pulumi.platform.yaml: bootstrap:tenantId: expected a GUID",
-        "bootstrap/Pulumi.platform.yaml: bootstrap:ownerScopes.tt02.0: expected /providers/Microsoft.Management/managementGroups/<id> or /subscriptions/<guid>",
-        "bootstrap/Pulumi.platform.yaml: bootstrap:ownerScopes.prod: Too small: expected array to have >=1 items",
+        "bootstrap/Pulumi.platform.yaml: altinn-apps-bootstrap:repository: required",
+        "bootstrap/Pulumi.platform.yaml: altinn-apps-bootstrap:tenantId: expected a GUID",
+        "bootstrap/Pulumi.platform.yaml: altinn-apps-bootstrap:ownerScopes.tt02.0: expected /providers/Microsoft.Management/managementGroups/<id> or /subscriptions/<guid>",
+        "bootstrap/Pulumi.platform.yaml: altinn-apps-bootstrap:ownerScopes.prod: Too small: expected array to have >=1 items",
       ].join("\n"),
     );
   });
@@ -318,9 +318,9 @@ describe("bootstrap settings", () => {
   it("refuses the committed template until its placeholders are replaced", () => {
     const file = path.join(REPO_ROOT, "bootstrap/Pulumi.platform.yaml");
     const { config } = parse(readFileSync(file, "utf8")) as { config: Record<string, unknown> };
-    const template = (key: string) => config[`bootstrap:${key}`];
+    const template = (key: string) => config[`altinn-apps-bootstrap:${key}`];
     expect(() => parseBootstrapConfig(template, "bootstrap/Pulumi.platform.yaml")).toThrow(
-      /bootstrap:tenantId: expected a GUID[\s\S]*bootstrap:ownerScopes.tt02.0: replace the placeholder/,
+      /altinn-apps-bootstrap:tenantId: expected a GUID[\s\S]*altinn-apps-bootstrap:ownerScopes.tt02.0: replace the placeholder/,
     );
   });
 });
