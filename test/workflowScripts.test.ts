@@ -519,3 +519,14 @@ esac
     });
   });
 });
+
+describe("the Pulumi CLI the workflows install", () => {
+  it("is pinned in .pulumi-version to the SDK's version in package-lock.json", () => {
+    const lock = JSON.parse(readFileSync(path.join(REPO_ROOT, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { version?: string }>;
+    };
+    const pinned = readFileSync(path.join(REPO_ROOT, ".pulumi-version"), "utf8").trim();
+    expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(pinned).toBe(lock.packages["node_modules/@pulumi/pulumi"]?.version);
+  });
+});
