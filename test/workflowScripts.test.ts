@@ -284,7 +284,10 @@ describe("pr-comment.yml: one comment, only on the PR the run checked", () => {
     "pr-comment/number": number,
     "pr-comment/comment.md": comment,
   });
-  const pull = (sha: string) => ({ [`GET repos/${REPO}/pulls/7`]: { head: { sha } } });
+  const pull = (sha: string, files: string[] = ["stacks/digdir.yaml"]) => ({
+    [`GET repos/${REPO}/pulls/7`]: { head: { sha } },
+    [`GET repos/${REPO}/pulls/7/files`]: files.map((filename) => ({ filename })),
+  });
 
   it("creates the comment, then updates it in place", () => {
     const first = runStep(
@@ -328,6 +331,23 @@ describe("pr-comment.yml: one comment, only on the PR the run checked", () => {
     const other = runStep(step, context([8]), pull(HEAD), { files: artifact("7") });
     expect(other.status).toBe(1);
     expect(other.stdout).toContain("PR #7 is not among the run's pull requests [8]");
+  });
+
+  it("warns when the pull request changes the code that produced the comment", () => {
+    const run = runStep(
+      step,
+      context([]),
+      {
+        ...pull(HEAD, ["stacks/digdir.yaml", ".github/workflows/pr.yml", "lib/accessDiff.ts"]),
+        [`GET repos/${REPO}/issues/7/comments`]: [],
+        [`POST repos/${REPO}/issues/7/comments`]: {},
+      },
+      { files: artifact("7") },
+    );
+    expect(run.status).toBe(0);
+    expect(run.calls.at(-1)?.body).toMatch(
+      /^<!-- altinn-apps-pr-comment -->\n> \[!WARNING\]\n> This pull request changes 2 file\(s\) of the code that produced this comment/,
+    );
   });
 
   it("posts nothing when the PR's head is not the commit the run checked", () => {
