@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { grantAccessShape } from "./access";
 import { isoDateSchema } from "./dates";
 import { clusterOverridesSchema } from "./environment";
 import { isValidOrgNumber } from "./orgNumber";
@@ -54,6 +55,7 @@ const grantSchema = z
     ticket: identifierText(z.string().min(1)).optional(),
     expires: isoDateSchema.optional(),
     reason: z.string().min(1).optional(),
+    ...grantAccessShape,
   })
   .strict();
 export type Grant = z.output<typeof grantSchema>;
