@@ -11,7 +11,10 @@ export interface AccessGroupsArgs {
 }
 
 /** UPN → object id of every granted user; fails the run, naming every missing account, if the tenant lacks any. */
-function lookUpUsers({ target }: EnvironmentContext, parent: pulumi.Resource): pulumi.Output<ReadonlyMap<string, string>> {
+function lookUpUsers(
+  { target }: EnvironmentContext,
+  parent: pulumi.Resource,
+): pulumi.Output<ReadonlyMap<string, string>> {
   const upns = [...new Set(target.activeGrants.map((grant) => grant.user))].sort();
   if (upns.length === 0) return pulumi.output(new Map<string, string>());
   // One batched lookup per stack, not one per member.

@@ -87,7 +87,8 @@ export const DEFAULT_LIFETIME: Readonly<Record<EnvironmentName, GrantLifetime>> 
 export function accessPolicy(layer: AccessLayer): AccessPolicy {
   const model = layer.accessModel ?? "membership";
   const fallback = DEFAULT_LIFETIME[layer.environment];
-  const justInTime = model === "pim" && layer.justInTime && layer.justInTime.roles.length > 0 ? layer.justInTime : undefined;
+  const justInTime =
+    model === "pim" && layer.justInTime && layer.justInTime.roles.length > 0 ? layer.justInTime : undefined;
   return {
     model,
     lifetime: layer.grantLifetime ?? { developer: fallback, operations: fallback },
@@ -106,6 +107,11 @@ export function grantKind(policy: AccessPolicy, grant: { role: Role; standing?: 
   const justInTime = policy.justInTime?.roles.includes(grant.role) ?? false;
   const standing = grant.standing === true && policy.justInTime?.allowStanding === true;
   return justInTime && !standing ? "eligibility" : "assignment";
+}
+
+/** Whether every grant of `role` must be an eligibility: just-in-time, and no grant may opt for standing access. */
+export function onlyJustInTime(policy: AccessPolicy, role: Role): boolean {
+  return (policy.justInTime?.roles.includes(role) ?? false) && !policy.justInTime?.allowStanding;
 }
 
 /** `today` plus whole calendar months; a day the month lacks becomes its last day (2027-01-31 + 1 → 2027-02-28). */

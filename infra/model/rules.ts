@@ -72,7 +72,9 @@ export function checkGrantLifetimes({ source, owner }: ParsedOwner, layers: Laye
       );
     }
     if (grant.standing === true && !policy.justInTime?.allowStanding) {
-      problems.push(at("standing", `standing access is not allowed in ${grant.environment} (see the layer's justInTime)`));
+      problems.push(
+        at("standing", `standing access is not allowed in ${grant.environment} (see the layer's justInTime)`),
+      );
     }
     return problems;
   });
