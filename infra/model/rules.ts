@@ -48,7 +48,7 @@ export function checkExpiredGrants({ source, owner }: ParsedOwner, today: IsoDat
 export function checkGrantLifetimes({ source, owner }: ParsedOwner, layers: Layers, today: IsoDate): Problem[] {
   return owner.access.flatMap((grant, index): Problem[] => {
     const layer = layers[grant.environment];
-    if (!layer || hasExpired(grant.expires, today)) return [];
+    if (!layer || !owner.environments[grant.environment] || hasExpired(grant.expires, today)) return [];
     const policy = accessPolicy(layer);
     const lifetime = policy.lifetime[grant.role];
     const at = (field: string, message: string) => source.problemAt(["access", index, field], message);
@@ -58,7 +58,7 @@ export function checkGrantLifetimes({ source, owner }: ParsedOwner, layers: Laye
       problems.push(
         at(
           "role",
-          `a ${grant.role} grant in ${grant.environment} must set expires` +
+          `${grant.role} grants in ${grant.environment} must set expires` +
             (latest ? ` (at the latest ${latest})` : ""),
         ),
       );

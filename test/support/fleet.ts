@@ -47,7 +47,13 @@ export function ownerDocument(org: string, overrides: Record<string, unknown> = 
     access: [
       { user: `dev.${org}@ai-dev.no`, role: "developer", environment: "tt02" },
       { user: `dev.${org}@ai-dev.no`, role: "developer", environment: "prod", expires: "2027-01-31" },
-      { user: `ops.${org}@ai-dev.brreg.no`, role: "operations", environment: "prod", ticket: "ALTINN-1" },
+      {
+        user: `ops.${org}@ai-dev.brreg.no`,
+        role: "operations",
+        environment: "prod",
+        ticket: "ALTINN-1",
+        expires: "2027-06-30",
+      },
     ],
     ...overrides,
   };
