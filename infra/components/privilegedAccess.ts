@@ -76,15 +76,16 @@ export class PrivilegedAccess extends pulumi.ComponentResource {
 
     for (const grant of target.activeGrants.filter((candidate) => candidate.role === role)) {
       const args = {
-        groupId,
+        // Through the policy, so that each schedule is requested after it: one checked against Entra ID's default
+        // policy can fail or race (provider issues #1450, #1466).
+        groupId: roleManagementPolicy.groupId,
         principalId: users.apply((found) => found.get(grant.user) ?? ""),
         assignmentType: MEMBER,
         justification: justification(target.org, grant),
         ...(grant.expires ? { expirationDate: endOfDayInOslo(grant.expires) } : { permanentAssignment: true }),
         ...(grant.ticket && { ticketNumber: grant.ticket }),
       };
-      // After the policy: a schedule checked against Entra ID's default policy can fail or race (issues #1450, #1466).
-      const scheduleOpts = { parent: this, dependsOn: [roleManagementPolicy] };
+      const scheduleOpts = { parent: this };
       const scheduleName = `${mailNickname}-${grant.user}`;
       if (grantKind(policy, grant) === "eligibility")
         new PrivilegedAccessGroupEligibilitySchedule(scheduleName, args, scheduleOpts);
