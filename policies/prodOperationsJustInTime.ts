@@ -53,7 +53,7 @@ export const prodOperationsJustInTime: ResourceValidationPolicy = {
     (_schedule, args, reportViolation) => {
       const identity = identityFromStack(args.urn);
       if (!identity.ok) {
-        reportViolation(`${identity.problem}, so an active assignment cannot be shown not to be prod Operations`);
+        reportViolation(`${identity.problem}: an active assignment cannot be shown not to be prod Operations`);
         return;
       }
       if (identity.environment !== "prod") return;
