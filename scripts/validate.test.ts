@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { captureOutput } from "../test/support/output";
 import { REPO_ROOT } from "../lib/repo";
+import { TODAY } from "../test/support/fleet";
 import { main } from "./validate";
 
 function copyOfRepository(): string {
@@ -52,6 +53,13 @@ describe("npm run validate", () => {
     writeFileSync(path.join(root, "stacks/brg.yaml"), "broken: [\n");
     expect(main(["--root", root, "--today", "2026-11-23", path.join(root, "stacks/digdir.yaml")])).toBe(0);
     expect(main(["--root", root, "--today", "2026-11-23", path.join(root, "stacks/brg.yaml")])).toBe(1);
+  });
+
+  it("is run by CI on the sample fleet at the tests' pinned date, so CI does not break as the calendar moves", () => {
+    const ci = readFileSync(path.join(REPO_ROOT, ".ci/run"), "utf8");
+    expect(ci).toContain(`SAMPLE_FLEET_DATE=${TODAY}\n`);
+    expect(ci).toMatch(/^npm run validate -- --today "\$SAMPLE_FLEET_DATE"$/m);
+    expect(ci).toMatch(/^npm run plan -- --today "\$SAMPLE_FLEET_DATE"/m);
   });
 
   it("evaluates expiry at --today", () => {
