@@ -1,7 +1,6 @@
 import { z } from "zod";
 import type { IsoDate } from "./dates";
-import { guidSchema } from "./schema";
-import type { EnvironmentName } from "./schema";
+import { guidSchema, ROLES, type EnvironmentName, type RoleName } from "./schema";
 
 /**
  * How grants become access, per environment layer. `pim`: Privileged Identity Management for Groups (Entra ID P2 or
@@ -10,9 +9,6 @@ import type { EnvironmentName } from "./schema";
  */
 export const ACCESS_MODELS = ["pim", "membership"] as const;
 export type AccessModel = (typeof ACCESS_MODELS)[number];
-
-const ROLE_NAMES = ["developer", "operations"] as const;
-type Role = (typeof ROLE_NAMES)[number];
 
 const lifetimeSchema = z
   .object({
@@ -30,7 +26,7 @@ const ACTIVATION_DURATION = /^PT(?:(?:[1-9]|1\d|2[0-3])H(?:30M)?|30M|1D)$/;
 const justInTimeSchema = z
   .object({
     /** Roles granted as eligibility (activated on demand in PIM) rather than as an active membership. */
-    roles: z.array(z.enum(ROLE_NAMES)),
+    roles: z.array(z.enum(ROLES)),
     /** Whether a grant may opt out with `standing: true`. */
     allowStanding: z.boolean(),
     activation: z
@@ -66,14 +62,14 @@ interface AccessLayer {
   readonly environment: EnvironmentName;
   readonly platformAdminGroupObjectId: string;
   readonly accessModel?: AccessModel | undefined;
-  readonly grantLifetime?: Readonly<Record<Role, GrantLifetime>> | undefined;
+  readonly grantLifetime?: Readonly<Record<RoleName, GrantLifetime>> | undefined;
   readonly justInTime?: JustInTime | undefined;
 }
 
 /** A layer's access settings with the defaults applied. */
 export interface AccessPolicy {
   readonly model: AccessModel;
-  readonly lifetime: Readonly<Record<Role, GrantLifetime>>;
+  readonly lifetime: Readonly<Record<RoleName, GrantLifetime>>;
   /** Only in `pim`; never when the layer names no just-in-time roles. */
   readonly justInTime: (JustInTime & { readonly approverGroupObjectId: string }) | undefined;
 }
@@ -102,7 +98,7 @@ export function accessPolicy(layer: AccessLayer): AccessPolicy {
 /** How one grant becomes access under a layer's policy. */
 export type GrantKind = "member" | "assignment" | "eligibility";
 
-export function grantKind(policy: AccessPolicy, grant: { role: Role; standing?: boolean | undefined }): GrantKind {
+export function grantKind(policy: AccessPolicy, grant: { role: RoleName; standing?: boolean | undefined }): GrantKind {
   if (policy.model === "membership") return "member";
   const justInTime = policy.justInTime?.roles.includes(grant.role) ?? false;
   const standing = grant.standing === true && policy.justInTime?.allowStanding === true;
@@ -110,7 +106,7 @@ export function grantKind(policy: AccessPolicy, grant: { role: Role; standing?: 
 }
 
 /** Whether every grant of `role` must be an eligibility: just-in-time, and no grant may opt for standing access. */
-export function onlyJustInTime(policy: AccessPolicy, role: Role): boolean {
+export function onlyJustInTime(policy: AccessPolicy, role: RoleName): boolean {
   return (policy.justInTime?.roles.includes(role) ?? false) && !policy.justInTime?.allowStanding;
 }
 
