@@ -1,13 +1,12 @@
-import type { EnvironmentLayer, Grant } from "../../infra/model";
+import { accessPolicy, grantKind, type EnvironmentLayer, type Grant } from "../../infra/model";
 
 export type AccessKind = "standing" | "just-in-time";
 
 /**
- * Whether a grant is standing group membership or just-in-time (eligible, activated when needed). The one place the
- * report decides it: the environment layer's access model will make prod Operations grants just-in-time unless a
- * grant opts for standing access. Until that model exists every grant is standing membership, which is what the
- * program provisions today (authoritative group members).
+ * Whether a grant is standing access or just-in-time (an eligibility, activated when needed): the one place the
+ * report decides it, from the layer's access model (infra/model/access.ts), which makes the roles the layer lists
+ * under `justInTime` eligibilities in `pim` unless a grant may and does opt for standing access.
  */
-export function accessKind(_grant: Grant, _layer: EnvironmentLayer | undefined): AccessKind {
-  return "standing";
+export function accessKind(grant: Grant, layer: EnvironmentLayer | undefined): AccessKind {
+  return layer && grantKind(accessPolicy(layer), grant) === "eligibility" ? "just-in-time" : "standing";
 }

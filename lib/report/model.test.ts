@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseIsoDate, validateFleet } from "../../infra/model";
-import { fleetOf, ownerYaml } from "../../test/support/fleet";
+import { fleetOf, layersWith, ownerYaml } from "../../test/support/fleet";
 import { buildAccessReport, daysBetween } from "./model";
 
 const TODAY = parseIsoDate("2027-01-10");
@@ -68,5 +68,17 @@ describe("buildAccessReport", () => {
       },
       expect.objectContaining({ required: false, shortcomings: [expect.stringContaining("no termsOfUse record")] }),
     ]);
+  });
+
+  it("counts prod Operations as just-in-time where the layer's access model makes it an eligibility", () => {
+    const prodOperations = (layers: ReturnType<typeof layersWith>) => {
+      const { fleet, problems } = validateFleet({ layers, owners: [ownerYaml("abc")] }, TODAY);
+      expect(problems).toEqual([]);
+      const [owner] = buildAccessReport(fleet, NO_HISTORY, TODAY).owners;
+      return owner?.counts.prod?.operations;
+    };
+    expect(prodOperations(layersWith("prod", (text) => text))).toEqual({ standing: 0, "just-in-time": 1 });
+    const membership = layersWith("prod", (text) => text.replace("accessModel: pim", "accessModel: membership"));
+    expect(prodOperations(membership)).toEqual({ standing: 1, "just-in-time": 0 });
   });
 });

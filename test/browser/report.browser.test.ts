@@ -62,7 +62,15 @@ function hostileRepository(): string {
       name: { nb: MARKUP_OWNER, en: "Agency evil" },
       termsOfUse: undefined,
       users: [{ upn: "eve@ai-dev.no", name: MARKUP_NAME }],
-      access: [{ user: "eve@ai-dev.no", role: "operations", environment: "prod", reason: "</td></tr><b>bold</b>" }],
+      access: [
+        {
+          user: "eve@ai-dev.no",
+          role: "operations",
+          environment: "prod",
+          expires: "2027-12-31",
+          reason: "</td></tr><b>bold</b>",
+        },
+      ],
     }),
   ]);
 }
@@ -72,7 +80,7 @@ function largeRepository(): string {
   const users = Array.from({ length: 30 }, (_, index) => ({ upn: `user${index}@ai-dev.no`, name: `User ${index}` }));
   const access = users.flatMap(({ upn }) =>
     (["tt02", "prod"] as const).flatMap((environment) =>
-      (["developer", "operations"] as const).map((role) => ({ user: upn, role, environment })),
+      (["developer", "operations"] as const).map((role) => ({ user: upn, role, environment, expires: "2027-12-31" })),
     ),
   );
   return writeRepository([ownerYaml("big", { users, access })]);
