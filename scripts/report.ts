@@ -3,7 +3,7 @@ import { Command, Option } from "commander";
 import { formatProblem, readFleetSources, type IsoDate } from "../infra/model";
 import { EXIT, parseCommandLine, todayOption } from "../lib/cli";
 import { REPO_ROOT } from "../lib/repo";
-import { writeAccessReport } from "../lib/report/site";
+import { writeAccessReport, type ReportResult } from "../lib/report/site";
 
 interface Options {
   out: string;
@@ -25,11 +25,13 @@ export function main(argv: readonly string[]): number {
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options } = parsed;
   const outDir = path.resolve(options.out);
-  let result;
+  const sources = readFleetSources(options.root);
+  let result: ReportResult;
   try {
+    // Only writing can fail here with a system error: the sources are read, and git's absence means no history.
     result = writeAccessReport({
       root: options.root,
-      sources: readFleetSources(options.root),
+      sources,
       outDir,
       today: options.today,
       generatedAt: new Date(),
