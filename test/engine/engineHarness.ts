@@ -53,6 +53,8 @@ export interface EngineRunOptions {
   readonly dryRun?: boolean;
   /** A first preview of a new stack: the mocks know nothing computed yet. */
   readonly firstPreview?: boolean;
+  /** Skip ts-node's type check (`PULUMI_NODEJS_TRANSPILE_ONLY`, which the runner honours like the tsconfig's `noCheck`). */
+  readonly transpileOnly?: boolean;
 }
 
 // Mirrors pkg/resource/deploy/source_eval.go supportsFeatureID: what a current engine tells the SDK it supports.
@@ -116,7 +118,7 @@ function bind(server: grpc.Server): Promise<number> {
  * in-process evaluation uses.
  */
 export async function runProgramOverGrpc(options: EngineRunOptions): Promise<EngineRun> {
-  const { root, stack, directory, dryRun = true, firstPreview = false } = options;
+  const { root, stack, directory, dryRun = true, firstPreview = false, transpileOnly = false } = options;
   const mocks = new AzureMocks(directory, () => undefined, firstPreview);
   const resources: WireResource[] = [];
   const invokes: string[] = [];
@@ -200,7 +202,7 @@ export async function runProgramOverGrpc(options: EngineRunOptions): Promise<Eng
   server.addService(engineService.EngineService, engine as engineService.IEngineServer);
   const port = await bind(server);
   try {
-    const { exitCode, stderr } = await runRunner(root, stack, `127.0.0.1:${port}`, dryRun);
+    const { exitCode, stderr } = await runRunner(root, stack, `127.0.0.1:${port}`, dryRun, transpileOnly);
     return { resources, invokes, logs, outputs, exitCode, stderr };
   } finally {
     server.forceShutdown();
@@ -224,6 +226,7 @@ function runRunner(
   stack: string,
   address: string,
   dryRun: boolean,
+  transpileOnly: boolean,
 ): Promise<{ exitCode: number | null; stderr: string }> {
   const runPath = require.resolve("@pulumi/pulumi/cmd/run", { paths: [root] });
   const args = [
@@ -250,6 +253,7 @@ function runRunner(
     PULUMI_CONFIG: "{}",
     PULUMI_CONFIG_SECRET_KEYS: "[]",
     PULUMI_NODEJS_TYPESCRIPT: "true",
+    ...(transpileOnly ? { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } : {}),
   };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
