@@ -2,7 +2,6 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as engineService from "@pulumi/pulumi/proto/engine_grpc_pb";
-import * as engineProto from "@pulumi/pulumi/proto/engine_pb";
 import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
 import * as monitorService from "@pulumi/pulumi/proto/resource_grpc_pb";
 import * as resourceProto from "@pulumi/pulumi/proto/resource_pb";
@@ -10,6 +9,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AzureMocks, type Directory } from "../../lib/azureMocks";
 import { PROJECT } from "../../lib/evaluate";
+import { engineServer, serve, unary, unimplemented, type EngineLog } from "./grpc";
 import { fromWire, type Canonical } from "./wire";
 
 /** A resource as the engine recorded its RegisterResource request. */
@@ -25,12 +25,6 @@ export interface WireResource {
   readonly protect: boolean;
   /** Every resource this one depends on, explicit or through its inputs, sorted. */
   readonly dependencies: readonly string[];
-}
-
-export interface EngineLog {
-  readonly severity: "debug" | "info" | "warning" | "error";
-  readonly message: string;
-  readonly urn: string;
 }
 
 export interface EngineRun {
@@ -74,41 +68,11 @@ const ENGINE_FEATURES = new Set([
   "sendsOptionsToHooks",
 ]);
 
-const SEVERITIES: Record<engineProto.LogSeverity, EngineLog["severity"]> = {
-  [engineProto.LogSeverity.DEBUG]: "debug",
-  [engineProto.LogSeverity.INFO]: "info",
-  [engineProto.LogSeverity.WARNING]: "warning",
-  [engineProto.LogSeverity.ERROR]: "error",
-};
-
-type Handler<Request, Response> = grpc.handleUnaryCall<Request, Response>;
-
-/** Answer a unary call from an async function; a thrown error becomes the call's gRPC error, as the engine does. */
-function unary<Request, Response>(handle: (request: Request) => Response | Promise<Response>): Handler<Request, Response> {
-  return (call, callback) => {
-    Promise.resolve()
-      .then(() => handle(call.request))
-      .then(
-        (response) => callback(null, response),
-        (error: unknown) =>
-          callback({ code: grpc.status.UNKNOWN, details: error instanceof Error ? error.message : String(error) }),
-      );
-  };
-}
-
 /** A URN as the engine builds it (sdk/go/common/resource/urn: the parent's qualified type, unless it is the stack). */
 function engineUrn(stack: string, parent: string, type: string, name: string): string {
   const parentType = parent ? (parent.split("::")[2] ?? "") : "";
   const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
   return `urn:pulumi:${stack}::${PROJECT}::${qualified}::${name}`;
-}
-
-function bind(server: grpc.Server): Promise<number> {
-  return new Promise((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, port) =>
-      error ? reject(error) : resolve(port),
-    ),
-  );
 }
 
 /**
@@ -124,7 +88,6 @@ export async function runProgramOverGrpc(options: EngineRunOptions): Promise<Eng
   const invokes: string[] = [];
   const logs: EngineLog[] = [];
   let outputs: Record<string, Canonical> = {};
-  let rootUrn = "";
 
   const monitor: monitorService.IResourceMonitorServer = {
     supportsFeature: unary((request: resourceProto.SupportsFeatureRequest) =>
@@ -157,7 +120,8 @@ export async function runProgramOverGrpc(options: EngineRunOptions): Promise<Eng
       return response.setId(result.id ?? "").setObject(Struct.fromJavaScript(result.state as never));
     }),
     registerResourceOutputs: unary((request: resourceProto.RegisterResourceOutputsRequest) => {
-      if (request.getUrn() === rootUrn) {
+      const registered = resources.find((resource) => resource.urn === request.getUrn());
+      if (registered?.type === "pulumi:pulumi:Stack") {
         outputs = fromWire(request.getOutputs()?.toJavaScript() ?? {}) as Record<string, Canonical>;
       }
       return new Empty();
@@ -185,32 +149,17 @@ export async function runProgramOverGrpc(options: EngineRunOptions): Promise<Eng
     registerErrorHook: unimplemented("RegisterErrorHook"),
   };
 
-  const engine: Partial<engineService.IEngineServer> = {
-    log: unary((request: engineProto.LogRequest) => {
-      logs.push({ severity: SEVERITIES[request.getSeverity()], message: request.getMessage(), urn: request.getUrn() });
-      return new Empty();
-    }),
-    getRootResource: unary(() => new engineProto.GetRootResourceResponse().setUrn(rootUrn)),
-    setRootResource: unary((request: engineProto.SetRootResourceRequest) => {
-      rootUrn = request.getUrn();
-      return new engineProto.SetRootResourceResponse();
-    }),
-  };
 
   const server = new grpc.Server();
   server.addService(monitorService.ResourceMonitorService, monitor);
-  server.addService(engineService.EngineService, engine as engineService.IEngineServer);
-  const port = await bind(server);
+  server.addService(engineService.EngineService, engineServer(logs));
+  const address = await serve(server);
   try {
-    const { exitCode, stderr } = await runRunner(root, stack, `127.0.0.1:${port}`, dryRun, transpileOnly);
+    const { exitCode, stderr } = await runRunner(root, stack, address, dryRun, transpileOnly);
     return { resources, invokes, logs, outputs, exitCode, stderr };
   } finally {
     server.forceShutdown();
   }
-}
-
-function unimplemented(method: string): Handler<unknown, never> {
-  return (_call, callback) => callback({ code: grpc.status.UNIMPLEMENTED, details: `${method} is not expected` });
 }
 
 /**

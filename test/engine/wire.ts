@@ -48,3 +48,11 @@ export function fromMockInputs(value: unknown): Canonical {
   if (signatureOf(object) === specialSecretSig) return { "[secret]": fromMockInputs(object["value"]) };
   return Object.fromEntries(Object.entries(object).map(([key, item]) => [key, fromMockInputs(item)]));
 }
+
+/** In-process inputs as the engine marshals them for the analyzer (`MarshalOptions{KeepUnknowns, KeepSecrets}`). */
+export function toWire(value: unknown): unknown {
+  if (isUnknown(value)) return unknownValue;
+  if (Array.isArray(value)) return value.map(toWire);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, toWire(item)]));
+}
