@@ -60,7 +60,9 @@ function portOf(child: ChildProcess, stderr: () => string): Promise<number> {
       if (line) resolve(Number(line.trim()));
     });
     child.on("error", reject);
-    child.on("close", (code) => reject(new Error(`the policy pack exited (${code}) before serving:\n${stdout}${stderr()}`)));
+    child.on("close", (code) =>
+      reject(new Error(`the policy pack exited (${code}) before serving:\n${stdout}${stderr()}`)),
+    );
   });
 }
 

@@ -23,8 +23,7 @@ export interface AnalyzerPolicyInfo {
 }
 
 export type ReconciledConfig =
-  | { readonly config: Record<string, AnalyzerPolicyConfig> }
-  | { readonly errors: readonly string[] };
+  { readonly config: Record<string, AnalyzerPolicyConfig> } | { readonly errors: readonly string[] };
 
 function isEnforcementLevel(value: unknown): value is EnforcementLevel {
   return (ENFORCEMENT_LEVELS as readonly unknown[]).includes(value);
@@ -35,9 +34,12 @@ function extractEnforcementLevel(policy: string, props: Record<string, unknown>)
   const level = props["enforcementLevel"];
   delete props["enforcementLevel"];
   if (typeof level !== "string") {
-    throw new Error(`parsing enforcement level for "${policy}": ${String(level)} is not a valid enforcement level; must be a string`);
+    throw new Error(
+      `parsing enforcement level for "${policy}": ${String(level)} is not a valid enforcement level; must be a string`,
+    );
   }
-  if (!isEnforcementLevel(level)) throw new Error(`parsing enforcement level for "${policy}": "${level}" is not a valid enforcement level`);
+  if (!isEnforcementLevel(level))
+    throw new Error(`parsing enforcement level for "${policy}": "${level}" is not a valid enforcement level`);
   return level;
 }
 

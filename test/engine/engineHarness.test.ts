@@ -71,7 +71,12 @@ describe("an invalid owner file through Pulumi's runner", () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it("aborts before registering anything but the stack, with the in-process message and no stack trace", async () => {
-    const mocked = await evaluateStack({ stack: "digdir-prod", fleet: validateFleet(sources, today), today, directory });
+    const mocked = await evaluateStack({
+      stack: "digdir-prod",
+      fleet: validateFleet(sources, today),
+      today,
+      directory,
+    });
     expect(mocked.error).toContain("stacks/digdir.yaml");
     expect(wire.logs.filter((log) => log.severity === "error").map((log) => log.message)).toEqual([mocked.error]);
     expect(wire.exitCode).toBe(32);

@@ -149,7 +149,6 @@ export async function runProgramOverGrpc(options: EngineRunOptions): Promise<Eng
     registerErrorHook: unimplemented("RegisterErrorHook"),
   };
 
-
   const server = new grpc.Server();
   server.addService(monitorService.ResourceMonitorService, monitor);
   server.addService(engineService.EngineService, engineServer(logs));
