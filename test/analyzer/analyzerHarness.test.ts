@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import type { PolicyPackConfig } from "@pulumi/policy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stackName, validateFleet, type EnvironmentName } from "../../infra/model";
 import { evaluateStack, PROJECT, type RegisteredResource } from "../../lib/evaluate";
@@ -15,11 +16,11 @@ import { PolicyPackProcess, type AnalysisResult } from "./analyzerHarness";
 const PACK_TIMEOUT = 120_000;
 
 /** The README's `--policy-pack-config` example, as a user would copy it. */
-function readmePolicyConfig(): Record<string, unknown> {
+function readmePolicyConfig(): PolicyPackConfig {
   const readme = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
   const block = /Enforcement levels are overridden[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
   if (!block) throw new Error("README.md has no policy-pack config example");
-  return JSON.parse(block) as Record<string, unknown>;
+  return JSON.parse(block) as PolicyPackConfig;
 }
 
 const fleet = validateFleet(REPO_SOURCES, TODAY);
@@ -94,7 +95,7 @@ describe("the policy pack through Pulumi's policy-pack runner and the analyzer p
 
   // The README's example names one owner and a placeholder registry for allowed-locations: violations to compare.
   // With the fleet's own registry the sample fleet passes, as `npm run plan` reports.
-  const configs: [string, () => Record<string, unknown>, readonly string[], boolean][] = [
+  const configs: [string, () => PolicyPackConfig, readonly string[], boolean][] = [
     ["the README's example config", readmePolicyConfig, ["digdir-prod", "ttd-prod", "ttd-tt02"], true],
     ["the sample fleet's registry as config", () => packConfigForFleet(fleet.fleet, TODAY), sampleStacks, false],
   ];
