@@ -8,24 +8,12 @@ import * as resourceProto from "@pulumi/pulumi/proto/resource_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AzureMocks, type Directory } from "../../lib/azureMocks";
-import { PROJECT } from "../../lib/evaluate";
+import { PROJECT, type RegisteredResource } from "../../lib/evaluate";
 import { engineServer, serve, unary, unimplemented, type EngineLog } from "./grpc";
 import { fromWire, type Canonical } from "./wire";
 
-/** A resource as the engine recorded its RegisterResource request. */
-export interface WireResource {
-  readonly urn: string;
-  readonly type: string;
-  readonly name: string;
-  readonly custom: boolean;
-  readonly inputs: Record<string, Canonical>;
-  readonly parent: string | undefined;
-  /** The provider resource's URN (the reference without its id). */
-  readonly provider: string | undefined;
-  readonly protect: boolean;
-  /** Every resource this one depends on, explicit or through its inputs, sorted. */
-  readonly dependencies: readonly string[];
-}
+/** A resource as the engine recorded its RegisterResource request: what the in-process evaluation reports. */
+export type WireResource = Omit<RegisteredResource, "inputs"> & { readonly inputs: Record<string, Canonical> };
 
 export interface EngineRun {
   readonly resources: readonly WireResource[];
