@@ -31,8 +31,6 @@ export interface EngineRunOptions {
   readonly root: string;
   readonly stack: string;
   readonly directory: Directory;
-  /** `pulumi preview` (true) or `pulumi up` (false). */
-  readonly dryRun?: boolean;
   /** A first preview of a new stack: the mocks know nothing computed yet. */
   readonly firstPreview?: boolean;
   /** Skip ts-node's type check (`PULUMI_NODEJS_TRANSPILE_ONLY`, which the runner honours like the tsconfig's `noCheck`). */
@@ -64,13 +62,13 @@ function engineUrn(stack: string, parent: string, type: string, name: string): s
 }
 
 /**
- * Run the Pulumi program the way `pulumi preview`/`pulumi up` runs it: a resource monitor and an engine served over
+ * Run the Pulumi program the way `pulumi preview` runs it: a resource monitor and an engine served over
  * gRPC, and Pulumi's own Node.js runner (`@pulumi/pulumi/cmd/run`, TypeScript through its ts-node with type checking)
  * started with the language host's arguments and environment. Registrations are answered by the same mocks the
  * in-process evaluation uses.
  */
 export async function runProgramOverGrpc(options: EngineRunOptions): Promise<EngineRun> {
-  const { root, stack, directory, dryRun = true, firstPreview = false, transpileOnly = false } = options;
+  const { root, stack, directory, firstPreview = false, transpileOnly = false } = options;
   const mocks = new AzureMocks(directory, () => undefined, firstPreview);
   const resources: WireResource[] = [];
   const invokes: string[] = [];
@@ -142,7 +140,7 @@ export async function runProgramOverGrpc(options: EngineRunOptions): Promise<Eng
   server.addService(engineService.EngineService, engineServer(logs));
   const address = await serve(server);
   try {
-    const { exitCode, stderr } = await runRunner(root, stack, address, dryRun, transpileOnly);
+    const { exitCode, stderr } = await runRunner(root, stack, address, transpileOnly);
     return { resources, invokes, logs, outputs, exitCode, stderr };
   } finally {
     server.forceShutdown();
@@ -152,7 +150,7 @@ export async function runProgramOverGrpc(options: EngineRunOptions): Promise<Eng
 /**
  * Start `@pulumi/pulumi/cmd/run` as pulumi-language-nodejs does (sdk/nodejs/cmd/pulumi-language-nodejs/main.go,
  * constructArguments and execRuntime): `node <run> --monitor --engine --project --root-directory --stack --pwd
- * [--dry-run] --parallel <main>`, PULUMI_CONFIG and PULUMI_CONFIG_SECRET_KEYS from the stack's config (this project
+ * --dry-run --parallel <main>`, PULUMI_CONFIG and PULUMI_CONFIG_SECRET_KEYS from the stack's config (this project
  * keeps none in Pulumi's config: the owner files and layers are read by the program) and PULUMI_NODEJS_TYPESCRIPT
  * from Pulumi.yaml's `typescript: true`. The working directory and entry point follow pkg/engine/project.go
  * getPwdMain: `main: infra/` is a directory, so pwd is <root>/infra and the entry point ".".
@@ -161,7 +159,6 @@ function runRunner(
   root: string,
   stack: string,
   address: string,
-  dryRun: boolean,
   transpileOnly: boolean,
 ): Promise<{ exitCode: number | null; stderr: string }> {
   const runPath = require.resolve("@pulumi/pulumi/cmd/run", { paths: [root] });
@@ -179,7 +176,7 @@ function runRunner(
     stack,
     "--pwd",
     path.join(root, "infra"),
-    ...(dryRun ? ["--dry-run"] : []),
+    "--dry-run",
     "--parallel",
     "4",
     ".",
