@@ -6,6 +6,7 @@ import { azureResourcesTagged } from "./azureResourcesTagged";
 import type { DocumentedPolicy } from "./documentedPolicy";
 import { keyVaultHardened } from "./keyVaultHardened";
 import { logAnalyticsEntraOnly } from "./logAnalyticsEntraOnly";
+import { prodOperationsJustInTime } from "./prodOperationsJustInTime";
 import { prodRequiresAcceptedTerms } from "./prodRequiresAcceptedTerms";
 import { prodStatefulProtected } from "./prodStatefulProtected";
 import { roleAssignmentsToGroupsOnly } from "./roleAssignmentsToGroupsOnly";
@@ -24,4 +25,5 @@ export const POLICIES: readonly DocumentedPolicy[] = [
   roleAssignmentsToGroupsOnly,
   allowedLocations,
   prodStatefulProtected,
+  prodOperationsJustInTime,
 ];
