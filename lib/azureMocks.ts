@@ -174,7 +174,8 @@ function computedOutputs(type: string, name: string, inputs: Inputs, subscriptio
       return { objectId: nameBasedGuid("group", text(inputs["mailNickname"])) };
     default: {
       const child = CHILD_TYPES[type];
-      if (child) return { name: azureName, id: `${group}/providers/${child.parent(inputs)}/${child.collection}/${azureName}` };
+      if (child)
+        return { name: azureName, id: `${group}/providers/${child.parent(inputs)}/${child.collection}/${azureName}` };
       return armType ? { name: azureName, id: `${group}/providers/${armType}/${azureName}` } : {};
     }
   }

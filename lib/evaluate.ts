@@ -18,6 +18,10 @@ export interface RegisteredResource {
   /** The provider resource's URN, for custom resources. */
   readonly provider: string | undefined;
   readonly protect: boolean;
+  /** The input paths Pulumi leaves alone on update (`ignoreChanges`). */
+  readonly ignoreChanges: readonly string[];
+  /** URNs of the resources named in `dependsOn`. */
+  readonly dependsOn: readonly string[];
 }
 
 export interface StackEvaluation {
@@ -184,8 +188,21 @@ function joinRegistrations(
       parent: isStack ? undefined : parent ? urnOf(parent) : stackUrn,
       provider: registration.provider?.split("::").slice(0, -1).join("::"),
       protect: entry?.opts.protect ?? false,
+      ignoreChanges: entry?.opts.ignoreChanges ?? [],
+      dependsOn: dependenciesOf(entry?.opts.dependsOn).flatMap((resource) => {
+        const dependency = entryOf(resource);
+        return dependency ? [urnOf(dependency)] : [];
+      }),
     };
   });
+}
+
+/** `dependsOn` as the program gave it: one resource or a plain list (an Output of resources is not resolved here). */
+function dependenciesOf(dependsOn: pulumi.ResourceOptions["dependsOn"]): pulumi.Resource[] {
+  if (dependsOn === undefined) return [];
+  if (Array.isArray(dependsOn))
+    return dependsOn.filter((item): item is pulumi.Resource => pulumi.Resource.isInstance(item));
+  return pulumi.Resource.isInstance(dependsOn) ? [dependsOn] : [];
 }
 
 function messageOf(reason: unknown): string {

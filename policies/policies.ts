@@ -1,10 +1,12 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { aksHardened } from "./aksHardened";
+import { aksOwnerNetwork } from "./aksOwnerNetwork";
 import { aksSecurityBaseline } from "./aksSecurityBaseline";
 import { allowedLocations } from "./allowedLocations";
 import { appInsightsWorkspaceBased } from "./appInsightsWorkspaceBased";
 import { azureResourcesTagged } from "./azureResourcesTagged";
 import { keyVaultHardened } from "./keyVaultHardened";
+import { keyVaultNetworkRestricted } from "./keyVaultNetworkRestricted";
 import { logAnalyticsEntraOnly } from "./logAnalyticsEntraOnly";
 import { prodRequiresAcceptedTerms } from "./prodRequiresAcceptedTerms";
 import { prodStatefulProtected } from "./prodStatefulProtected";
@@ -17,7 +19,9 @@ export const POLICIES: readonly ResourceValidationPolicy[] = [
   prodRequiresAcceptedTerms,
   azureResourcesTagged,
   keyVaultHardened,
+  keyVaultNetworkRestricted,
   aksHardened,
+  aksOwnerNetwork,
   aksSecurityBaseline,
   appInsightsWorkspaceBased,
   logAnalyticsEntraOnly,

@@ -56,7 +56,11 @@ export class Network extends pulumi.ComponentResource {
     // keeps the existing ones (ARM since API 2023-09-01; pulumi-azure-native issue 611).
     this.virtualNetwork = new VirtualNetwork(
       names.virtualNetwork,
-      { ...located, virtualNetworkName: names.virtualNetwork, addressSpace: { addressPrefixes: [network.addressSpace] } },
+      {
+        ...located,
+        virtualNetworkName: names.virtualNetwork,
+        addressSpace: { addressPrefixes: [network.addressSpace] },
+      },
       { parent: this },
     );
     const subnet = (subnetName: string, args: Omit<SubnetArgs, "resourceGroupName" | "virtualNetworkName">) =>
