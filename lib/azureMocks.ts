@@ -195,7 +195,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
 
   constructor(
     private readonly directory: Directory,
-    private readonly onResource: (args: pulumi.runtime.MockResourceArgs) => void = () => undefined,
+    private readonly onResource: (args: pulumi.runtime.MockResourceArgs, computed: Inputs) => void = () => undefined,
     /**
      * A first preview: nothing exists in Azure yet, so nothing computed is known (ids, object ids, URIs), and every
      * input that depends on it is unknown, as the engine shows them. Providers still get an id.
@@ -204,14 +204,17 @@ export class AzureMocks implements pulumi.runtime.Mocks {
   ) {}
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Inputs } {
-    this.onResource(args);
     const inputs = args.inputs as Inputs;
     if (args.type === "pulumi:providers:azure-native")
       this.subscriptions.set(args.name, text(inputs["subscriptionId"]));
     const subscriptionId =
       this.subscriptions.get(providerName(args.provider) ?? "") ?? "00000000-0000-0000-0000-000000000000";
-    if (this.nothingExistsYet && !args.type.startsWith("pulumi:providers:")) return { id: undefined, state: {} };
+    if (this.nothingExistsYet && !args.type.startsWith("pulumi:providers:")) {
+      this.onResource(args, {});
+      return { id: undefined, state: {} };
+    }
     const computed = computedOutputs(args.type, args.name, inputs, subscriptionId);
+    this.onResource(args, computed);
     const id = text(computed["id"]) || `${args.name}-id`;
     return { id, state: { ...inputs, ...computed } };
   }

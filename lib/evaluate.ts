@@ -14,6 +14,8 @@ export interface RegisteredResource {
   readonly custom: boolean;
   /** Resolved inputs, as a resource provider (and a policy) sees them. */
   readonly inputs: Record<string, unknown>;
+  /** What the mocked Azure computed for it (ids, client and principal ids, URIs); empty on a first preview. */
+  readonly computed: Record<string, unknown>;
   readonly parent: string | undefined;
   /** The provider resource's URN, for custom resources. */
   readonly provider: string | undefined;
@@ -109,7 +111,7 @@ export async function evaluateStack({
     return { stack, resources: [], outputs: {}, error: messageOf(error) };
   }
 
-  const registrations: pulumi.runtime.MockResourceArgs[] = [];
+  const registrations: Registration[] = [];
   const observed: ObservedOptions[] = [];
   const failures: unknown[] = [];
   // Like the engine, stop at the first failure: resources that depend on a failed value would otherwise wait forever.
@@ -126,7 +128,7 @@ export async function evaluateStack({
   let outputs: Record<string, unknown> = {};
   const run = async () => {
     await pulumi.runtime.setMocks(
-      new AzureMocks(directory, (args) => registrations.push(args), firstPreview),
+      new AzureMocks(directory, (args, computed) => registrations.push({ ...args, computed }), firstPreview),
       PROJECT,
       stack,
       true,
@@ -167,9 +169,11 @@ function urnFactory(stack: string, observed: readonly ObservedOptions[]) {
   };
 }
 
+type Registration = pulumi.runtime.MockResourceArgs & { readonly computed: Record<string, unknown> };
+
 function joinRegistrations(
   stack: string,
-  registrations: readonly pulumi.runtime.MockResourceArgs[],
+  registrations: readonly Registration[],
   observed: readonly ObservedOptions[],
 ): RegisteredResource[] {
   const { urnOf, entryOf } = urnFactory(stack, observed);
@@ -185,6 +189,7 @@ function joinRegistrations(
       name: registration.name,
       custom: registration.custom ?? false,
       inputs: registration.inputs as Record<string, unknown>,
+      computed: registration.computed,
       parent: isStack ? undefined : parent ? urnOf(parent) : stackUrn,
       provider: registration.provider?.split("::").slice(0, -1).join("::"),
       protect: entry?.opts.protect ?? false,

@@ -22,8 +22,8 @@ export interface ClusterArgs {
   readonly workspaceId: pulumi.Input<string>;
   /** Every pool's nodes join this subnet; its NAT gateway is the cluster's only way out. */
   readonly nodeSubnetId: pulumi.Input<string>;
-  /** The control plane's identity (it needs its role on the subnet before the cluster is created: see dependsOn). */
-  readonly controlPlaneIdentityId: pulumi.Input<string>;
+  /** The control plane's identity, and its role assignments: AKS checks its rights on the subnet at creation. */
+  readonly controlPlane: { readonly identityId: pulumi.Input<string>; readonly roles: readonly pulumi.Resource[] };
   /** The apps' identity: the cluster's OIDC issuer gets a federated credential on it for the apps' service account. */
   readonly appIdentity: { readonly name: pulumi.Input<string>; readonly resourceGroupName: pulumi.Input<string> };
 }
@@ -83,7 +83,7 @@ export class Cluster extends pulumi.ComponentResource {
         nodeResourceGroup: names.clusterNodeResourceGroup,
         kubernetesVersion: settings.kubernetesVersion,
         sku: { name: "Base", tier: settings.skuTier },
-        identity: { type: "UserAssigned", userAssignedIdentities: [args.controlPlaneIdentityId] },
+        identity: { type: "UserAssigned", userAssignedIdentities: [args.controlPlane.identityId] },
         enableRBAC: true,
         aadProfile: {
           managed: true,
@@ -125,6 +125,7 @@ export class Cluster extends pulumi.ComponentResource {
       {
         parent: this,
         protect: context.protectStateful,
+        dependsOn: [...args.controlPlane.roles],
         // The inline (system) pool only creates the cluster: Azure refuses pool changes through the cluster ("use
         // per agent pool operations") and the autoscaler moves its count, so later runs leave it alone (Pulumi's
         // guidance for clusters with AgentPool resources; pulumi-azure-native issues 2719 and 579).

@@ -110,11 +110,10 @@ export class ServiceOwnerEnvironment extends pulumi.ComponentResource {
         resourceGroupName: clusterGroup.name,
         workspaceId,
         nodeSubnetId: network.nodeSubnet.id,
-        controlPlaneIdentityId: identities.cluster.id,
+        controlPlane: { identityId: identities.cluster.id, roles: roles.of("cluster") },
         appIdentity: { name: identities.apps.name, resourceGroupName: clusterGroup.name },
       },
-      // AKS validates the control plane's rights on the node subnet when it creates the cluster.
-      { ...children, dependsOn: roles.of("cluster") },
+      children,
     );
 
     this.clusterName = cluster.cluster.name;
