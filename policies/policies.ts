@@ -8,6 +8,7 @@ import { azureResourcesTagged } from "./azureResourcesTagged";
 import { keyVaultHardened } from "./keyVaultHardened";
 import { keyVaultNetworkRestricted } from "./keyVaultNetworkRestricted";
 import { logAnalyticsEntraOnly } from "./logAnalyticsEntraOnly";
+import { prodOperationsJustInTime } from "./prodOperationsJustInTime";
 import { prodRequiresAcceptedTerms } from "./prodRequiresAcceptedTerms";
 import { prodStatefulProtected } from "./prodStatefulProtected";
 import { roleAssignmentsToGroupsOnly } from "./roleAssignmentsToGroupsOnly";
@@ -28,4 +29,5 @@ export const POLICIES: readonly ResourceValidationPolicy[] = [
   roleAssignmentsToGroupsOnly,
   allowedLocations,
   prodStatefulProtected,
+  prodOperationsJustInTime,
 ];

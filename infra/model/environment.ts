@@ -2,6 +2,7 @@ import { z } from "zod";
 import { appServiceAccountSchema } from "./appIdentity";
 import { maintenanceSettingsSchema } from "./maintenance";
 import { networkSettingsSchema } from "./network";
+import { accessSettingsShape } from "./access";
 import { ENVIRONMENTS, environmentNameSchema, guidSchema, identifierText, type EnvironmentName } from "./schema";
 
 const ipRangeSchema = z.union([z.ipv4(), z.cidrv4()], { error: "must be an IPv4 address or CIDR range" });
@@ -95,6 +96,7 @@ const environmentSettingsShape = {
   network: networkSettingsSchema,
   maintenance: maintenanceSettingsSchema,
   appServiceAccount: appServiceAccountSchema,
+  ...accessSettingsShape,
 };
 
 type SettingsShape = typeof environmentSettingsShape;

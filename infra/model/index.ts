@@ -1,3 +1,4 @@
+export * from "./access";
 export * from "./appIdentity";
 export * from "./dates";
 export * from "./environment";

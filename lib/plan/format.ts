@@ -1,4 +1,5 @@
-import type { PlannedResource, StackPlan } from "./stackPlan";
+import { table } from "../markdown";
+import type { PlannedMember, PlannedResource, StackPlan } from "./stackPlan";
 
 export interface PlanSummary {
   readonly stacks: number;
@@ -75,6 +76,18 @@ function groupedViolations(plan: StackPlan): ViolationGroup[] {
   return [...groups.values()];
 }
 
+const ACCESS_TITLES: Record<PlannedMember["access"], string> = {
+  member: "member",
+  assignment: "PIM assignment",
+  eligibility: "PIM eligible (activate just-in-time)",
+};
+
+/** How and until when one person has the role: `PIM eligible (activate just-in-time), until 2027-10-31 (ends 2027-10-31T23:00:00Z)`. */
+function accessSummary(member: PlannedMember): string {
+  const until = member.expires ? `until ${member.expires}` : "no end date";
+  return `${ACCESS_TITLES[member.access]}, ${until}${member.endsAt ? ` (ends ${member.endsAt})` : ""}`;
+}
+
 function verdict(plan: StackPlan): string {
   if (plan.error !== undefined) return "ERROR";
   const mandatory = plan.violations.filter((violation) => violation.level === "mandatory").length;
@@ -106,9 +119,7 @@ export function formatText({ stacks, summary, selection }: PlanReport): string {
     );
     lines.push(`  members:${plan.members.length === 0 ? " none" : ""}`);
     for (const member of plan.members) {
-      lines.push(
-        `    ${member.group}: ${member.upn} (${member.name})${member.expires ? `, expires ${member.expires}` : ""}`,
-      );
+      lines.push(`    ${member.group}: ${member.upn} (${member.name}), ${accessSummary(member)}`);
     }
     for (const group of groupedViolations(plan)) {
       lines.push(`  [${group.level}] ${group.policy} (${group.resources.length} resource(s)): ${group.message}`);
@@ -135,6 +146,11 @@ export function formatMarkdown({ stacks, summary, selection }: PlanReport): stri
       (plan) => `| \`${plan.stack}\` | ${verdict(plan)} | ${provisioned(plan).length} | ${plan.members.length} |`,
     ),
   ];
+  const access = stacks.flatMap((plan) =>
+    plan.members.map((member) => [plan.stack, member.group, member.upn, member.name, accessSummary(member)]),
+  );
+  if (access.length > 0)
+    lines.push("", "### Access", "", ...table(["stack", "group", "user", "name", "access"], access));
   const findings = stacks.filter((plan) => plan.error !== undefined || plan.violations.length > 0);
   if (findings.length > 0)
     lines.push("", "### Findings", "", "| stack | level | policy | resources | message |", "|---|---|---|---|---|");

@@ -82,6 +82,7 @@ describe("the in-process policy runner", () => {
       "keyvault-hardened",
       "keyvault-network-restricted",
       "loganalytics-entra-only",
+      "prod-operations-just-in-time",
       "prod-requires-accepted-terms",
       "prod-stateful-protected",
       "role-assignments-to-groups-only",
