@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
 import type { FleetResult, IsoDate, OwnerEnvironment } from "../infra/model";
 import { defineStack, resolveStack } from "../infra/program";
 import { AzureMocks, type Directory } from "./azureMocks";
@@ -14,10 +15,16 @@ export interface RegisteredResource {
   readonly custom: boolean;
   /** Resolved inputs, as a resource provider (and a policy) sees them. */
   readonly inputs: Record<string, unknown>;
+  /** What the mocked Azure computed for it (ids, client and principal ids, URIs); empty on a first preview. */
+  readonly computed: Record<string, unknown>;
   readonly parent: string | undefined;
   /** The provider resource's URN, for custom resources. */
   readonly provider: string | undefined;
   readonly protect: boolean;
+  /** The URNs of every resource it depends on (explicitly or through its inputs), sorted. */
+  readonly dependencies: readonly string[];
+  /** The input paths Pulumi leaves alone on update (`ignoreChanges`). */
+  readonly ignoreChanges: readonly string[];
 }
 
 export interface StackEvaluation {
@@ -105,8 +112,9 @@ export async function evaluateStack({
     return { stack, resources: [], outputs: {}, error: messageOf(error) };
   }
 
-  const registrations: pulumi.runtime.MockResourceArgs[] = [];
+  const registrations: Registration[] = [];
   const observed: ObservedOptions[] = [];
+  const mockRegistrations: MockRegistration[] = [];
   const failures: unknown[] = [];
   // Like the engine, stop at the first failure: resources that depend on a failed value would otherwise wait forever.
   let failed: () => void = () => undefined;
@@ -122,16 +130,19 @@ export async function evaluateStack({
   let outputs: Record<string, unknown> = {};
   const run = async () => {
     await pulumi.runtime.setMocks(
-      new AzureMocks(directory, (args) => registrations.push(args), firstPreview),
+      new AzureMocks(directory, (args, computed) => registrations.push({ ...args, computed }), firstPreview),
       PROJECT,
       stack,
       true,
     );
+    recordDependencies(mockRegistrations);
     await pulumi.runtime.runInPulumiStack(async () => {
       // Mocks switch off the engine-side transforms; the in-process one still sees every resource's options.
-      pulumi.runtime.registerStackTransformation(({ resource, type, name, opts }) => {
+      pulumi.runtime.registerStackTransformation(({ resource, type, name, props, opts }) => {
         observed.push({ resource, type, name, opts });
-        return undefined;
+        // azure-native gives every resource an alias per former API version (over a hundred for an AgentPool), and
+        // the SDK turns each into an output: they only match earlier state, which a mocked run has none of.
+        return opts.aliases ? { props, opts: { ...opts, aliases: undefined } } : undefined;
       });
       // The stack's own copy of the outputs loses secretness; keep the program's to mask secrets.
       programOutputs = defineStack(stack, target);
@@ -145,12 +156,41 @@ export async function evaluateStack({
   // (as unhandled, at the end of the current tick): wait for that tick so the failure still belongs to this stack.
   await new Promise((resolve) => setImmediate(resolve));
 
-  const resources = joinRegistrations(stack, registrations, observed);
+  const resources = joinRegistrations(stack, registrations, observed, mockRegistrations);
   if (failures.length === 0) {
     failureSink = undefined;
     return { stack, resources, outputs, target };
   }
   return { stack, resources, outputs: {}, target, error: [...new Set(failures.map(messageOf))].join("\n") };
+}
+
+/** What the mock monitor is told beyond MockResourceArgs: each registration's dependencies, by the mock's URN. */
+interface MockRegistration {
+  readonly mockUrn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly dependencies: readonly string[];
+}
+
+type RegisterCallback = (error: unknown, response?: RegisterResourceResponse) => void;
+
+function recordDependencies(registered: MockRegistration[]): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(request: RegisterResourceRequest, callback: RegisterCallback): void;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) =>
+    register(request, (error, response) => {
+      if (response) {
+        registered.push({
+          mockUrn: response.getUrn(),
+          type: request.getType(),
+          name: request.getName(),
+          dependencies: request.getDependenciesList(),
+        });
+      }
+      callback(error, response);
+    });
 }
 
 /** URNs as the engine builds them: the parent chain's types (without the root stack) joined by `$`. */
@@ -166,14 +206,30 @@ function urnFactory(stack: string, observed: readonly ObservedOptions[]) {
   };
 }
 
+type Registration = pulumi.runtime.MockResourceArgs & { readonly computed: Record<string, unknown> };
+
 function joinRegistrations(
   stack: string,
-  registrations: readonly pulumi.runtime.MockResourceArgs[],
+  registrations: readonly Registration[],
   observed: readonly ObservedOptions[],
+  mockRegistrations: readonly MockRegistration[],
 ): RegisteredResource[] {
   const { urnOf, entryOf } = urnFactory(stack, observed);
   const byKey = new Map(observed.map((entry) => [`${entry.type}::${entry.name}`, entry]));
   const stackUrn = `urn:pulumi:${stack}::${PROJECT}::pulumi:pulumi:Stack::${PROJECT}-${stack}`;
+  // The mock monitor's URNs name only the parent's last type; translate them to the engine's.
+  const engineUrnOf = new Map(
+    mockRegistrations.map(({ mockUrn, type, name }) => {
+      const entry = byKey.get(`${type}::${name}`);
+      return [mockUrn, entry ? urnOf(entry) : stackUrn];
+    }),
+  );
+  const dependenciesOf = new Map(
+    mockRegistrations.map(({ type, name, dependencies }) => [
+      `${type}::${name}`,
+      dependencies.map((urn) => engineUrnOf.get(urn) ?? urn).sort(),
+    ]),
+  );
   return registrations.map((registration): RegisteredResource => {
     const entry = byKey.get(`${registration.type}::${registration.name}`);
     const parent = entryOf(entry?.opts.parent);
@@ -184,13 +240,17 @@ function joinRegistrations(
       name: registration.name,
       custom: registration.custom ?? false,
       inputs: registration.inputs as Record<string, unknown>,
+      computed: registration.computed,
       parent: isStack ? undefined : parent ? urnOf(parent) : stackUrn,
-      provider: registration.provider?.split("::").slice(0, -1).join("::"),
+      provider: registration.provider ? registration.provider.split("::").slice(0, -1).join("::") : undefined,
       protect: entry?.opts.protect ?? false,
+      dependencies: dependenciesOf.get(`${registration.type}::${registration.name}`) ?? [],
+      ignoreChanges: entry?.opts.ignoreChanges ?? [],
     };
   });
 }
 
+/** `dependsOn` as the program gave it: one resource or a plain list (an Output of resources is not resolved here). */
 function messageOf(reason: unknown): string {
   return reason instanceof Error ? reason.message : String(reason);
 }

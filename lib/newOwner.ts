@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { ORG_CODE, ownerFilePath } from "../infra/model";
+import { OWNER_SCHEMA_COMMENT } from "./ownerSchema";
 
 /** Altinn's public registry of service owners (altinn-orgs.json). */
 export const DEFAULT_ORG_REGISTRY = "https://altinncdn.no/orgs/altinn-orgs.json";
@@ -45,6 +46,7 @@ export function scaffoldOwnerFile(org: string, entry: RegistryOrg): string {
     ...(entry.environments.includes("production") ? ["prod"] : []),
   ];
   const lines = [
+    OWNER_SCHEMA_COMMENT,
     `# Altinn service owner ${entry.name.en}, scaffolded from Altinn's org registry by npm run new-owner.`,
     "# Replace every REPLACE-… value, then run npm run validate. Users and access are added by later pull requests.",
     `org: ${org}`,

@@ -1,11 +1,15 @@
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { DocumentedPolicy } from "./documentedPolicy";
 import { resolveRegistry } from "./registry";
 import { identityFromStack, isTrackedAzureResource } from "./stackIdentity";
 
-export const allowedLocations: ResourceValidationPolicy = {
+/** Private DNS zones and their network links are global resources: Azure accepts no region for them. */
+const GLOBAL_TYPES = new Set(["azure-native:privatedns:PrivateZone", "azure-native:privatedns:VirtualNetworkLink"]);
+
+export const allowedLocations: DocumentedPolicy = {
   name: "allowed-locations",
   description: "Azure resources (and the provider) use only the environment's allowed regions.",
   enforcementLevel: "mandatory",
+  azurePolicyDefinitions: ["Allowed locations"],
   configSchema: { properties: { registry: { type: "object" } } },
   validateResource: (args, reportViolation) => {
     const isProvider = args.type === "pulumi:providers:azure-native";
@@ -20,7 +24,9 @@ export const allowedLocations: ResourceValidationPolicy = {
       reportViolation(`no allowed regions are known: ${result.error}`);
       return;
     }
-    const allowed = result.registry.allowedLocations[identity.environment] ?? [];
+    const allowed = GLOBAL_TYPES.has(args.type)
+      ? ["global"]
+      : (result.registry.allowedLocations[identity.environment] ?? []);
     const location = args.props["location"];
     if (typeof location !== "string") {
       reportViolation(`location must be set explicitly to one of: ${allowed.join(", ")}`);
