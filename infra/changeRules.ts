@@ -44,4 +44,70 @@ export interface ReplacementProperty {
   readonly reason: string;
 }
 
-export const REPLACEMENT_PROPERTIES: readonly ReplacementProperty[] = [];
+const PATH_PARAMETER =
+  "part of the resource's ARM id (a URL path parameter): azure-native replaces the resource when it changes (pulumi-azure-native#77)";
+const LOCATION =
+  'ARM cannot move a resource to another region in place ("InvalidResourceLocation", pulumi-azure-native#3053)';
+
+/** The path parameters and the location of one azure-native resource type. */
+function armIdentity(type: string, ...pathParameters: string[]): ReplacementProperty[] {
+  return [
+    ...pathParameters.map((property) => ({ type, property, reason: PATH_PARAMETER })),
+    ...(pathParameters.includes("scope") || pathParameters.includes("resourceUri")
+      ? []
+      : [{ type, property: "location", reason: LOCATION }]),
+  ];
+}
+
+/**
+ * Array elements are written `[]`: `agentPoolProfiles[].vmSize` matches every pool. Only the resource types this
+ * program registers; a property not listed is updated in place.
+ */
+export const REPLACEMENT_PROPERTIES: readonly ReplacementProperty[] = [
+  ...armIdentity("azure-native:resources:ResourceGroup", "resourceGroupName"),
+  ...armIdentity("azure-native:operationalinsights:Workspace", "resourceGroupName", "workspaceName"),
+  ...armIdentity("azure-native:applicationinsights:Component", "resourceGroupName", "resourceName"),
+  ...armIdentity("azure-native:keyvault:Vault", "resourceGroupName", "vaultName"),
+  ...armIdentity("azure-native:containerservice:ManagedCluster", "resourceGroupName", "resourceName"),
+  ...armIdentity("azure-native:network:PrivateEndpoint", "resourceGroupName", "privateEndpointName"),
+  ...armIdentity(
+    "azure-native:network:PrivateDnsZoneGroup",
+    "resourceGroupName",
+    "privateEndpointName",
+    "privateDnsZoneGroupName",
+  ),
+  ...armIdentity("azure-native:monitor:DiagnosticSetting", "resourceUri", "name"),
+  ...armIdentity("azure-native:authorization:RoleAssignment", "scope", "roleAssignmentName"),
+  ...["principalId", "roleDefinitionId", "principalType"].map((property) => ({
+    type: "azure-native:authorization:RoleAssignment",
+    property,
+    reason: "ARM refuses to update a role assignment (RoleAssignmentUpdateNotPermitted): it is deleted and created",
+  })),
+  {
+    type: "azure-native:containerservice:ManagedCluster",
+    property: "dnsPrefix",
+    reason: "AKS cannot change a cluster's DNS prefix (the API server's FQDN) after creation",
+  },
+  {
+    type: "azure-native:containerservice:ManagedCluster",
+    property: "nodeResourceGroup",
+    reason: "AKS creates the node resource group with the cluster and cannot rename it",
+  },
+  ...["vmSize", "availabilityZones", "enableEncryptionAtHost", "name"].map((field) => ({
+    type: "azure-native:containerservice:ManagedCluster",
+    property: `agentPoolProfiles[].${field}`,
+    reason:
+      'the inline agent pools cannot be updated through the cluster (azure-native ManagedCluster docs: "The Azure API does not currently allow this property to be updated directly"); a pool\'s VM size, zones and host encryption are fixed at its creation',
+  })),
+  ...["mailNickname", "assignableToRole", "types"].map((property) => ({
+    type: "azuread:index/group:Group",
+    property,
+    reason:
+      'the azuread provider recreates a group when this changes ("Changing this forces a new resource to be created")',
+  })),
+  {
+    type: "pulumi:providers:azure-native",
+    property: "subscriptionId",
+    reason: "the provider is bound to one subscription: a new one means every resource is created again elsewhere",
+  },
+];

@@ -1,3 +1,4 @@
+import type { PolicyViolation } from "../../policies/runner/runner";
 import type { PlannedResource, StackPlan } from "./stackPlan";
 
 export interface PlanSummary {
@@ -39,7 +40,7 @@ function provisioned(plan: StackPlan): PlannedResource[] {
   );
 }
 
-function shortType(type: string): string {
+export function shortType(type: string): string {
   return type.split(":").at(-1)?.split("/").at(-1) ?? type;
 }
 
@@ -59,9 +60,9 @@ interface ViolationGroup {
   readonly resources: string[];
 }
 
-function groupedViolations(plan: StackPlan): ViolationGroup[] {
+export function groupedViolations(violations: readonly PolicyViolation[]): ViolationGroup[] {
   const groups = new Map<string, ViolationGroup>();
-  for (const violation of plan.violations) {
+  for (const violation of violations) {
     const key = `${violation.level}|${violation.policy}|${violation.message}`;
     const group = groups.get(key) ?? {
       level: violation.level,
@@ -110,7 +111,7 @@ export function formatText({ stacks, summary, selection }: PlanReport): string {
         `    ${member.group}: ${member.upn} (${member.name})${member.expires ? `, expires ${member.expires}` : ""}`,
       );
     }
-    for (const group of groupedViolations(plan)) {
+    for (const group of groupedViolations(plan.violations)) {
       lines.push(`  [${group.level}] ${group.policy} (${group.resources.length} resource(s)): ${group.message}`);
     }
     lines.push("");
@@ -140,7 +141,7 @@ export function formatMarkdown({ stacks, summary, selection }: PlanReport): stri
     lines.push("", "### Findings", "", "| stack | level | policy | resources | message |", "|---|---|---|---|---|");
   for (const plan of findings) {
     if (plan.error !== undefined) lines.push(`| \`${plan.stack}\` | error | program | | ${cell(plan.error)} |`);
-    for (const group of groupedViolations(plan)) {
+    for (const group of groupedViolations(plan.violations)) {
       lines.push(
         `| \`${plan.stack}\` | ${group.level} | ${group.policy} | ${group.resources.length} | ${cell(group.message)} |`,
       );
