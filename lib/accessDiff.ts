@@ -10,6 +10,7 @@ import {
   type Owner,
   type TermsOfUse,
 } from "../infra/model";
+import { code, raw, table, text } from "./markdown";
 
 /** More than this share of an owner's active grants removed in one change needs an explicit override. */
 export const REMOVAL_GUARD_SHARE = 0.25;
@@ -25,6 +26,10 @@ export interface GrantChange {
   readonly expires: string | null;
   /** For an expiry change: the expiry before. */
   readonly previousExpires?: string | null;
+  readonly ticket: string | null;
+  readonly reason: string | null;
+  /** For a removal: the grant had already expired (access ended on that date; this only cleans up). */
+  readonly alreadyExpired: boolean;
 }
 
 export interface AccessDiff {
@@ -49,7 +54,7 @@ function owners(sources: FleetSources, today: IsoDate): { byOrg: Map<string, Own
 
 const keyOf = (grant: Grant) => `${grant.environment}|${grant.role}|${grant.user}`;
 
-function grantChanges(org: string, before: Owner | undefined, after: Owner | undefined): GrantChange[] {
+function grantChanges(org: string, before: Owner | undefined, after: Owner | undefined, today: IsoDate): GrantChange[] {
   const names = new Map([...(before?.users ?? []), ...(after?.users ?? [])].map((user) => [user.upn, user.name]));
   const change = (kind: GrantChange["kind"], grant: Grant, previous?: Grant): GrantChange => ({
     kind,
@@ -60,6 +65,9 @@ function grantChanges(org: string, before: Owner | undefined, after: Owner | und
     name: names.get(grant.user) ?? "",
     expires: grant.expires ?? null,
     ...(previous ? { previousExpires: previous.expires ?? null } : {}),
+    ticket: grant.ticket ?? null,
+    reason: grant.reason ?? null,
+    alreadyExpired: kind === "loses" && hasExpired(grant.expires, today),
   });
   const beforeGrants = new Map((before?.access ?? []).map((grant) => [keyOf(grant), grant]));
   const afterGrants = new Map((after?.access ?? []).map((grant) => [keyOf(grant), grant]));
@@ -104,7 +112,7 @@ export function diffAccess(base: FleetSources, head: FleetSources, today: IsoDat
   const isInvalidNow = (org: string) => invalidFiles.includes(ownerFilePath(org));
   const comparable = orgs.filter((org) => !isInvalidNow(org));
   return {
-    changes: comparable.flatMap((org) => grantChanges(org, before.byOrg.get(org), after.byOrg.get(org))),
+    changes: comparable.flatMap((org) => grantChanges(org, before.byOrg.get(org), after.byOrg.get(org), today)),
     addedOwners: comparable.filter((org) => !before.byOrg.has(org)).flatMap((org) => after.byOrg.get(org) ?? []),
     removedOwners: comparable.filter((org) => !after.byOrg.has(org)).flatMap((org) => before.byOrg.get(org) ?? []),
     termsChanges: comparable.flatMap((org) => {
@@ -133,7 +141,16 @@ function termsSummary(terms: TermsOfUse | undefined): string {
   return `version ${terms.version}, accepted ${terms.acceptedAt} by ${terms.acceptedBy}, ${confirmations}/4 confirmations`;
 }
 
-/** Markdown for one PR comment: prod first and marked; names and UPNs, never object ids. */
+function expiryCell(change: GrantChange): string {
+  if (change.kind === "expiry") return `${change.previousExpires ?? "never"} → ${change.expires ?? "never"}`;
+  if (change.alreadyExpired) return `${change.expires ?? "never"} (already expired)`;
+  return change.expires ?? "never";
+}
+
+/**
+ * Markdown for one PR comment: prod first and marked; names and UPNs, never object ids; every value from an owner
+ * file (names, tickets, reasons) through lib/markdown, so none of it can forge or hide part of the comment.
+ */
 export function formatAccessDiff(diff: AccessDiff, overridden: boolean): string {
   const lines = ["## Access changes", ""];
   const sections = [...new Set(diff.changes.map((change) => `${change.environment}|${change.org}`))].sort((a, b) => {
@@ -143,49 +160,52 @@ export function formatAccessDiff(diff: AccessDiff, overridden: boolean): string 
   });
   if (sections.length === 0) lines.push("No role grants change.", "");
   for (const section of sections) {
-    const [environment, org] = section.split("|");
+    const [environment = "", org = ""] = section.split("|");
     lines.push(
-      environment === "prod" ? `### 🔴 PROD · ${org}` : `### tt02 · ${org}`,
+      environment === "prod" ? `### 🔴 PROD · ${text(org)}` : `### tt02 · ${text(org)}`,
       "",
-      "| change | user | name | role | expires |",
-      "|---|---|---|---|---|",
+      ...table(
+        ["change", "user", "name", "role", "expires", "ticket", "reason"],
+        diff.changes
+          .filter((candidate) => candidate.environment === environment && candidate.org === org)
+          .map((change) => [
+            raw(KIND_TITLES[change.kind]),
+            change.upn,
+            change.name,
+            ROLE_TITLES[change.role],
+            expiryCell(change),
+            change.ticket ?? "",
+            change.reason ?? "",
+          ]),
+      ),
+      "",
     );
-    for (const change of diff.changes.filter(
-      (candidate) => candidate.environment === environment && candidate.org === org,
-    )) {
-      const expires =
-        change.kind === "expiry"
-          ? `${change.previousExpires ?? "never"} → ${change.expires ?? "never"}`
-          : (change.expires ?? "never");
-      lines.push(
-        `| ${KIND_TITLES[change.kind]} | ${change.upn} | ${change.name} | ${ROLE_TITLES[change.role]} | ${expires} |`,
-      );
-    }
-    lines.push("");
   }
   if (diff.addedOwners.length + diff.removedOwners.length > 0) {
     lines.push("### Service owners", "");
     for (const owner of diff.addedOwners)
       lines.push(
-        `- ➕ added: **${owner.org}** (${owner.name.en}), environments: ${Object.keys(owner.environments).join(", ")}`,
+        `- ➕ added: **${text(owner.org)}** (${text(owner.name.en)}), environments: ${text(Object.keys(owner.environments).join(", "))}`,
       );
     for (const owner of diff.removedOwners)
       lines.push(
-        `- ➖ removed: **${owner.org}** (${owner.name.en}): its stacks must be destroyed deliberately; prod resources are protected`,
+        `- ➖ removed: **${text(owner.org)}** (${text(owner.name.en)}): its stacks would be left unmanaged; prod resources are protected`,
       );
     lines.push("");
   }
   if (diff.termsChanges.length > 0) {
     lines.push("### Terms of use", "");
     for (const change of diff.termsChanges)
-      lines.push(`- **${change.org}**: ${termsSummary(change.before)} → ${termsSummary(change.after)}`);
+      lines.push(
+        `- **${text(change.org)}**: ${text(termsSummary(change.before))} → ${text(termsSummary(change.after))}`,
+      );
     lines.push("");
   }
   if (diff.invalidFiles.length > 0) {
     lines.push(
       "### Not compared",
       "",
-      ...diff.invalidFiles.map((file) => `- \`${file}\` is invalid: see \`npm run validate\``),
+      ...diff.invalidFiles.map((file) => `- ${code(file)} is invalid: see the validation problems`),
       "",
     );
   }
@@ -193,7 +213,7 @@ export function formatAccessDiff(diff: AccessDiff, overridden: boolean): string 
     lines.push(
       overridden ? "### Removal guard: overridden" : "### ⛔ Removal guard",
       "",
-      ...diff.guard.map((finding) => `- ${finding}`),
+      ...diff.guard.map((finding) => `- ${text(finding)}`),
       "",
       overridden
         ? `Overridden with the \`${OVERRIDE_LABEL}\` label (or \`--allow-removals\`).`

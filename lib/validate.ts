@@ -1,10 +1,12 @@
 import {
+  checkKubernetesUpgrades,
   environmentLayerFileName,
   ENVIRONMENTS,
   formatProblem,
   readFleetSources,
   sortProblems,
   validateFleet,
+  type FleetSources,
   type IsoDate,
   type Problem,
 } from "../infra/model";
@@ -18,11 +20,23 @@ export interface ValidateReport {
 
 /**
  * Validate the fleet. With `files`, report only problems in those files (and in the environment layers, which every
- * owner depends on); the rest of stacks/ is still read so cross-owner rules see the whole fleet.
+ * owner depends on); the rest of stacks/ is still read so cross-owner rules see the whole fleet. With `base` (the
+ * fleet at the PR's base), changes over time are checked too: a Kubernetes version may not go down or skip a minor.
  */
-export function validateRepository(root: string, today: IsoDate, files?: readonly string[]): ValidateReport {
+export function validateRepository(
+  root: string,
+  today: IsoDate,
+  files?: readonly string[],
+  base?: FleetSources,
+): ValidateReport {
   const sources = readFleetSources(root);
-  const { problems } = validateFleet(sources, today);
+  const { fleet, problems: fleetProblems } = validateFleet(sources, today);
+  const problems = base
+    ? [
+        ...fleetProblems,
+        ...checkKubernetesUpgrades({ sources: base, fleet: validateFleet(base, today).fleet }, { sources, fleet }),
+      ]
+    : fleetProblems;
   const layerFiles = ENVIRONMENTS.map(environmentLayerFileName);
   const known = new Set([...layerFiles, ...sources.owners.map((source) => source.file)]);
   const selected = files && new Set([...files, ...layerFiles]);

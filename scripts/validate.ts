@@ -1,10 +1,12 @@
 import { Command } from "commander";
 import type { IsoDate } from "../infra/model";
 import { EXIT, formatOption, parseCommandLine, todayOption } from "../lib/cli";
+import { assertCommit, fleetSourcesAt } from "../lib/git";
 import { REPO_ROOT, toRepoPath } from "../lib/repo";
 import { formatValidateJson, formatValidateText, validateRepository } from "../lib/validate";
 
 interface Options {
+  base?: string;
   format: "text" | "json";
   today: IsoDate;
   root: string;
@@ -14,6 +16,7 @@ export function main(argv: readonly string[]): number {
   const command = new Command("validate")
     .description("Validate the owner files in stacks/ and the environment layers Pulumi.<env>.yaml.")
     .argument("[paths...]", "owner files to report on (default: all of stacks/)")
+    .option("--base <ref>", "also check changes since this git ref (Kubernetes versions go up one minor at a time)")
     .addOption(formatOption(["text", "json"], "text"))
     .addOption(todayOption())
     .option("--root <dir>", "repository root", REPO_ROOT);
@@ -21,7 +24,16 @@ export function main(argv: readonly string[]): number {
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options, args } = parsed;
   const files = args.length > 0 ? args.map((file) => toRepoPath(options.root, file)) : undefined;
-  const report = validateRepository(options.root, options.today, files);
+  if (options.base) {
+    try {
+      assertCommit(options.root, options.base);
+    } catch (error) {
+      process.stderr.write(`validate: ${error instanceof Error ? error.message : String(error)}\n`);
+      return EXIT.usage;
+    }
+  }
+  const base = options.base ? fleetSourcesAt(options.root, options.base) : undefined;
+  const report = validateRepository(options.root, options.today, files, base);
   process.stdout.write(options.format === "json" ? formatValidateJson(report) : formatValidateText(report));
   return report.valid ? EXIT.ok : EXIT.invalid;
 }

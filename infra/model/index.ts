@@ -8,3 +8,4 @@ export * from "./problem";
 export * from "./schema";
 export * from "./stack";
 export * from "./terms";
+export * from "./versionRules";

@@ -106,6 +106,8 @@ export async function planWorkingTree(
 
 export interface DiffReport {
   readonly base: { readonly ref: string; readonly commit: string; readonly evaluation: BaseEvaluation };
+  /** The owner files and layers at the base (for the access diff and the checks over time). */
+  readonly baseSources: FleetSources;
   /** Why these stacks were compared (the file-based preselection), and how many of them differ. */
   readonly selection: string;
   readonly preselected: readonly string[];
@@ -191,6 +193,7 @@ export async function diffAgainstBase(options: DiffOptions): Promise<DiffReport>
     const selected = diffs.filter((diff) => diff.differs || configChanged.has(diff.stack));
     return {
       base: { ref: options.base, commit: checkout.commit, evaluation },
+      baseSources: checkout.sources,
       selection: `${preselection.reason}: ${selected.length} of ${preselection.stacks.length} preselected stack(s) differ`,
       preselected: preselection.stacks,
       stacks: selected,
