@@ -68,16 +68,16 @@ describe("npm run access-diff", () => {
         "",
         "### 🔴 PROD · abc",
         "",
-        "| change | user | name | role | expires |",
-        "|---|---|---|---|---|",
-        "| ✏️ expiry | ola@ai-dev.no | Ola Hansen | Developer | 2027-01-31 → 2027-12-31 |",
-        "| ➕ gains | per@ai-dev.brreg.no | Per Berg | Operations | 2027-06-30 |",
+        "| change | user | name | role | expires | ticket | reason |",
+        "|---|---|---|---|---|---|---|",
+        "| ✏️ expiry | ola\\@ai\\-dev\\.no | Ola Hansen | Developer | 2027\\-01\\-31 → 2027\\-12\\-31 |  |  |",
+        "| ➕ gains | per\\@ai\\-dev\\.brreg\\.no | Per Berg | Operations | 2027\\-06\\-30 |  |  |",
         "",
         "### tt02 · abc",
         "",
-        "| change | user | name | role | expires |",
-        "|---|---|---|---|---|",
-        "| ➖ loses | per@ai-dev.brreg.no | Per Berg | Developer | never |",
+        "| change | user | name | role | expires | ticket | reason |",
+        "|---|---|---|---|---|---|---|",
+        "| ➖ loses | per\\@ai\\-dev\\.brreg\\.no | Per Berg | Developer | never |  |  |",
         "",
       ].join("\n"),
     );
@@ -88,7 +88,7 @@ describe("npm run access-diff", () => {
     const { root, write } = repository();
     write("abc", ownerDocument("abc", { users: USERS, access: BASE_ACCESS.slice(0, 3) }));
     expect(run(root)).toBe(1);
-    expect(output.stdout()).toMatch(/### ⛔ Removal guard\n\n- abc loses 2 of its 5 active grants \(40 % > 25 %\)/);
+    expect(output.stdout()).toMatch(/### ⛔ Removal guard\n\n- abc loses 2 of its 5 active grants \\\(40 % &gt; 25 %\\\)/);
     expect(output.stdout()).toMatch(/adds the `access-removal-approved` label/);
     output.clear();
     expect(run(root, "--allow-removals")).toBe(0);
@@ -110,7 +110,7 @@ describe("npm run access-diff", () => {
       ownerDocument("abc", { users: USERS, access: BASE_ACCESS.filter((entry) => entry.expires === undefined) }),
     );
     expect(main(["--base", "HEAD", "--root", root, "--today", "2027-02-01"])).toBe(0);
-    expect(output.stdout()).toMatch(/\| ➖ loses \| ola@ai-dev.no \| Ola Hansen \| Developer \| 2027-01-31 \|/);
+    expect(output.stdout()).toMatch(/\| ➖ loses \| ola\\@ai\\-dev\\\.no \| Ola Hansen \| Developer \| 2027\\-01\\-31 \\\(already expired\\\) \|/);
   });
 
   it("calls out added and removed owners and terms-of-use changes", () => {
@@ -134,10 +134,10 @@ describe("npm run access-diff", () => {
     expect(run(root)).toBe(0);
     expect(output.stdout()).toMatch(/- ➕ added: \*\*xyz\*\* \(Agency xyz\), environments: tt02/);
     expect(output.stdout()).toMatch(
-      /### tt02 · xyz\n[\s\S]*\| ➕ gains \| dev.xyz@ai-dev.no \| Dev Person \| Developer \| never \|/,
+      /### tt02 · xyz\n[\s\S]*\| ➕ gains \| dev\\\.xyz\\@ai\\-dev\\\.no \| Dev Person \| Developer \| never \|/,
     );
     expect(output.stdout()).toMatch(
-      /- \*\*abc\*\*: version 2025-1, accepted 2025-02-03 by Kari Nordmann, 4\/4 confirmations → version 2026-1, accepted 2026-11-01/,
+      /- \*\*abc\*\*: version 2025\\-1, accepted 2025\\-02\\-03 by Kari Nordmann, 4\/4 confirmations → version 2026\\-1, accepted 2026\\-11\\-01/,
     );
     rmSync(path.join(root, "stacks/abc.yaml"));
     output.clear();

@@ -59,6 +59,7 @@ describe("npm run plan", () => {
       expect(Object.keys(stack).sort()).toEqual([
         "environment",
         "members",
+        "outputs",
         "owner",
         "resources",
         "stack",
@@ -113,9 +114,16 @@ describe("--changed-since", () => {
   it("selects the stacks of changed owner files, or every stack when shared code or a layer changed", () => {
     expect(stacksAffectedBy(["stacks/brg.yaml", "README.md"], sources).stacks).toEqual(["brg-tt02", "brg-prod"]);
     expect(stacksAffectedBy(["stacks/nav.yaml", "stacks/Pulumi.nav-tt02.yaml"], sources).stacks).toEqual(["nav-tt02"]);
-    expect(stacksAffectedBy(["Pulumi.prod.yaml"], sources).stacks).toHaveLength(11);
+    expect(stacksAffectedBy(["stacks/Pulumi.brg-prod.yaml"], sources).stacks).toEqual(["brg-prod"]);
+    expect(stacksAffectedBy(["Pulumi.prod.yaml"], sources).stacks).toEqual([
+      "brg-prod",
+      "digdir-prod",
+      "krt-prod",
+      "skd-prod",
+      "ttd-prod",
+    ]);
     expect(stacksAffectedBy(["infra/components/cluster.ts"], sources).stacks).toHaveLength(11);
-    expect(stacksAffectedBy(["README.md", "test/x.test.ts"], sources).stacks).toEqual([]);
+    expect(stacksAffectedBy(["README.md", "test/x.test.ts", "infra/naming.test.ts"], sources).stacks).toEqual([]);
   });
 
   it("reads the change from git, committed or not", () => {

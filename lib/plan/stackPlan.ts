@@ -39,7 +39,7 @@ export interface StackPlan {
 export const SECRET = "[secret]";
 
 /** Secret inputs arrive from the mock monitor wrapped in Pulumi's secret signature: they never leave this process. */
-function maskSecrets(value: unknown): unknown {
+export function maskSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(maskSecrets);
   if (value === null || typeof value !== "object") return value;
   const record = value as Record<string, unknown>;
