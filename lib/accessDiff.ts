@@ -2,7 +2,6 @@ import {
   hasExpired,
   ownerFilePath,
   STACKS_DIR,
-  validateFleet,
   type EnvironmentName,
   type FleetSources,
   type Grant,
@@ -11,6 +10,7 @@ import {
   type TermsOfUse,
 } from "../infra/model";
 import { code, raw, table, text } from "./markdown";
+import { validatedFleet } from "./validated";
 
 /** More than this share of an owner's active grants removed in one change needs an explicit override. */
 export const REMOVAL_GUARD_SHARE = 0.25;
@@ -43,7 +43,7 @@ export interface AccessDiff {
 }
 
 function owners(sources: FleetSources, today: IsoDate): { byOrg: Map<string, Owner>; invalid: string[] } {
-  const { fleet, problems } = validateFleet(sources, today);
+  const { fleet, problems } = validatedFleet(sources, today);
   const byOrg = new Map(fleet.owners.map(({ owner }) => [owner.org, owner]));
   const valid = new Set(fleet.owners.map(({ file }) => file));
   const invalid = [...new Set(problems.map((problem) => problem.file))].filter(

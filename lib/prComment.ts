@@ -27,7 +27,8 @@ export interface PrComment {
  * written even when another fails, so the author sees everything to fix in the PR itself.
  */
 export async function prComment(options: PrCommentOptions): Promise<PrComment> {
-  const plan = await diffAgainstBase(options).then(
+  const headSources = readFleetSources(options.root);
+  const plan = await diffAgainstBase({ ...options, headSources }).then(
     (report) => ({
       report,
       markdown: formatDiffMarkdown({ report, allowDecommission: options.allowDecommission }),
@@ -40,8 +41,8 @@ export async function prComment(options: PrCommentOptions): Promise<PrComment> {
     }),
   );
   const baseSources = plan.report?.baseSources ?? fleetSourcesAt(options.root, options.base);
-  const access = diffAccess(baseSources, readFleetSources(options.root), options.today);
-  const validation = validateRepository(options.root, options.today, undefined, baseSources);
+  const access = diffAccess(baseSources, headSources, options.today);
+  const validation = validateRepository(options.root, options.today, { base: baseSources, sources: headSources });
   const accessPassed = access.guard.length === 0 || options.allowRemovals;
   const passed = accessPassed && plan.passed && validation.valid;
   const failing = [

@@ -5,11 +5,11 @@ import {
   formatProblem,
   readFleetSources,
   sortProblems,
-  validateFleet,
   type FleetSources,
   type IsoDate,
   type Problem,
 } from "../infra/model";
+import { validatedFleet } from "./validated";
 
 export interface ValidateReport {
   readonly valid: boolean;
@@ -26,15 +26,17 @@ export interface ValidateReport {
 export function validateRepository(
   root: string,
   today: IsoDate,
-  files?: readonly string[],
-  base?: FleetSources,
+  {
+    files,
+    base,
+    sources = readFleetSources(root),
+  }: { files?: readonly string[]; base?: FleetSources; sources?: FleetSources } = {},
 ): ValidateReport {
-  const sources = readFleetSources(root);
-  const { fleet, problems: fleetProblems } = validateFleet(sources, today);
+  const { fleet, problems: fleetProblems } = validatedFleet(sources, today);
   const problems = base
     ? [
         ...fleetProblems,
-        ...checkKubernetesUpgrades({ sources: base, fleet: validateFleet(base, today).fleet }, { sources, fleet }),
+        ...checkKubernetesUpgrades({ sources: base, fleet: validatedFleet(base, today).fleet }, { sources, fleet }),
       ]
     : fleetProblems;
   const layerFiles = ENVIRONMENTS.map(environmentLayerFileName);

@@ -88,7 +88,9 @@ describe("npm run access-diff", () => {
     const { root, write } = repository();
     write("abc", ownerDocument("abc", { users: USERS, access: BASE_ACCESS.slice(0, 3) }));
     expect(run(root)).toBe(1);
-    expect(output.stdout()).toMatch(/### ⛔ Removal guard\n\n- abc loses 2 of its 5 active grants \\\(40 % &gt; 25 %\\\)/);
+    expect(output.stdout()).toMatch(
+      /### ⛔ Removal guard\n\n- abc loses 2 of its 5 active grants \\\(40 % &gt; 25 %\\\)/,
+    );
     expect(output.stdout()).toMatch(/adds the `access-removal-approved` label/);
     output.clear();
     expect(run(root, "--allow-removals")).toBe(0);
@@ -110,7 +112,9 @@ describe("npm run access-diff", () => {
       ownerDocument("abc", { users: USERS, access: BASE_ACCESS.filter((entry) => entry.expires === undefined) }),
     );
     expect(main(["--base", "HEAD", "--root", root, "--today", "2027-02-01"])).toBe(0);
-    expect(output.stdout()).toMatch(/\| ➖ loses \| ola\\@ai\\-dev\\\.no \| Ola Hansen \| Developer \| 2027\\-01\\-31 \\\(already expired\\\) \|/);
+    expect(output.stdout()).toMatch(
+      /\| ➖ loses \| ola\\@ai\\-dev\\\.no \| Ola Hansen \| Developer \| 2027\\-01\\-31 \\\(already expired\\\) \|/,
+    );
   });
 
   it("calls out added and removed owners and terms-of-use changes", () => {

@@ -33,7 +33,7 @@ export function main(argv: readonly string[]): number {
     }
   }
   const base = options.base ? fleetSourcesAt(options.root, options.base) : undefined;
-  const report = validateRepository(options.root, options.today, files, base);
+  const report = validateRepository(options.root, options.today, { files, base });
   process.stdout.write(options.format === "json" ? formatValidateJson(report) : formatValidateText(report));
   return report.valid ? EXIT.ok : EXIT.invalid;
 }

@@ -2,18 +2,18 @@ import {
   parseStackName,
   readFleetSources,
   resolveOwnerEnvironment,
-  validateFleet,
   type FleetResult,
   type FleetSources,
   type IsoDate,
   type OwnerEnvironment,
 } from "../../infra/model";
 import { changedFilesSince } from "../git";
+import { validatedFleet } from "../validated";
 import { checkoutBase, disposeBase, planWithBaseCode, type BaseEvaluation } from "./base";
 import { codeDigest, PlanCache, stackKey } from "./cache";
 import { diffStack, foldChanges, type FoldedChange, type StackDiff } from "./diff";
 import { planInWorkers } from "./pool";
-import { allStacks, stacksAffectedBy } from "./select";
+import { allStacks, orgOfStack, stacksAffectedBy } from "./select";
 import type { StackPlan } from "./stackPlan";
 import type { PlanJob } from "./worker";
 
@@ -36,7 +36,7 @@ interface FleetVersion {
 }
 
 function fleetVersion(name: string, sources: FleetSources, code: string, today: IsoDate): FleetVersion {
-  return { name, sources, result: validateFleet(sources, today), code };
+  return { name, sources, result: validatedFleet(sources, today), code };
 }
 
 /** The code that is running: the repository this module was loaded from. */
@@ -125,6 +125,8 @@ export interface DiffOptions extends PlanningOptions {
   readonly base: string;
   /** Compare exactly these stacks instead of those the changed files preselect. */
   readonly stacks?: readonly string[];
+  /** The working tree's owner files and layers, when the caller has read them already. */
+  readonly headSources?: FleetSources;
 }
 
 function targetOf(version: FleetVersion, stack: string, today: IsoDate): OwnerEnvironment | undefined {
@@ -145,15 +147,16 @@ export async function diffAgainstBase(options: DiffOptions): Promise<DiffReport>
   const headCode = runningCodeDigest(options.codeRoot);
   const checkout = checkoutBase(options.root, options.base, options.codeRoot, headCode);
   try {
-    const headSources = readFleetSources(options.root);
+    const headSources = options.headSources ?? readFleetSources(options.root);
     const preselection = options.stacks
       ? { stacks: [...options.stacks], reason: `stacks ${options.stacks.join(", ")}`, stackConfigChanged: [] }
       : stacksAffectedBy(changedFilesSince(options.root, checkout.commit), headSources, checkout.sources);
     const head = fleetVersion("head", headSources, headCode, options.today);
     const ownCode = checkout.evaluation.code === "own";
     const base = fleetVersion("base", checkout.sources, ownCode ? checkout.code : headCode, options.today);
-    const headStacks = new Set(allStacks(headSources));
-    const baseStacks = new Set(allStacks(checkout.sources));
+    const orgs = new Set(preselection.stacks.map(orgOfStack));
+    const headStacks = new Set(allStacks(headSources, orgs));
+    const baseStacks = new Set(allStacks(checkout.sources, orgs));
     // A stack that exists on neither side is planned here, where its error says why.
     const atHead = preselection.stacks.filter((stack) => headStacks.has(stack) || !baseStacks.has(stack));
     const atBase = preselection.stacks.filter((stack) => baseStacks.has(stack));

@@ -15,7 +15,17 @@ import {
  * The environments an owner file declares, read leniently: a broken file still gets its stacks planned, so that the
  * plan reports its problems instead of silently skipping the owner.
  */
+const declaredByText = new Map<string, EnvironmentName[]>();
 function declaredEnvironments(text: string | undefined): EnvironmentName[] {
+  // The base and the working tree mostly hold the same files: each text is parsed once.
+  const known = declaredByText.get(text ?? "");
+  if (known) return known;
+  const declared = parseEnvironments(text);
+  declaredByText.set(text ?? "", declared);
+  return declared;
+}
+
+function parseEnvironments(text: string | undefined): EnvironmentName[] {
   try {
     const environments = (parse(text ?? "") as { environments?: unknown } | null)?.environments;
     const declared = ENVIRONMENTS.filter(
@@ -31,9 +41,14 @@ function stacksOf(source: SourceFile): string[] {
   return declaredEnvironments(source.text).map((environment) => stackName(orgOfOwnerFile(source.file), environment));
 }
 
-/** Every owner × environment stack, in a stable order. */
-export function allStacks(sources: FleetSources): string[] {
-  return sources.owners.flatMap(stacksOf);
+/** Every owner × environment stack, in a stable order; with `orgs`, only those owners' stacks. */
+export function allStacks(sources: FleetSources, orgs?: ReadonlySet<string>): string[] {
+  return sources.owners.filter((source) => !orgs || orgs.has(orgOfOwnerFile(source.file))).flatMap(stacksOf);
+}
+
+/** The owner of a stack, split by hand: an owner file with a malformed name still has its stacks planned. */
+export function orgOfStack(stack: string): string {
+  return stack.slice(0, stack.lastIndexOf("-"));
 }
 
 /** Stacks by environment, for CI matrices (prod deploys wait for reviewers). */
@@ -83,25 +98,29 @@ export function stacksAffectedBy(
   sources: FleetSources,
   base?: FleetSources,
 ): Selection {
-  const union = (...lists: string[][]) => [...new Set(lists.flat())];
-  const everyStack = union(allStacks(sources), base ? allStacks(base) : []);
   const shared = changedFiles.filter(
     (file) => !isTest(file) && AFFECTS_EVERY_STACK.some((pattern) => pattern.test(file)),
   );
   const stackConfigChanged = changedFiles.flatMap((file) => stackConfigOf(file) ?? []);
-  if (shared.length > 0)
-    return { stacks: everyStack, reason: `code or dependencies changed (${listed(shared)})`, stackConfigChanged };
   const layers = changedFiles.flatMap((file) => layerEnvironment(file) ?? []);
   const owners = new Set(
     changedFiles
       .filter((file) => file.startsWith(`${STACKS_DIR}/`) && isOwnerFileName(file.slice(STACKS_DIR.length + 1)))
       .map(orgOfOwnerFile),
   );
+  // Only the owner files that can matter are read: a one-owner change does not parse the fleet.
+  const everyOwner = shared.length > 0 || layers.length > 0;
+  const candidates = everyOwner ? undefined : new Set([...owners, ...stackConfigChanged.map(orgOfStack)]);
+  const everyStack = [...new Set([...allStacks(sources, candidates), ...(base ? allStacks(base, candidates) : [])])];
+  if (shared.length > 0)
+    return { stacks: everyStack, reason: `code or dependencies changed (${listed(shared)})`, stackConfigChanged };
   const stacks = everyStack.filter((stack) => {
-    // Split by hand: an owner file with a malformed name still has its stacks planned (and reported).
-    const org = stack.slice(0, stack.lastIndexOf("-"));
     const environment = stack.slice(stack.lastIndexOf("-") + 1);
-    return owners.has(org) || layers.some((layer) => layer === environment) || stackConfigChanged.includes(stack);
+    return (
+      owners.has(orgOfStack(stack)) ||
+      layers.some((layer) => layer === environment) ||
+      stackConfigChanged.includes(stack)
+    );
   });
   const reasons = [
     ...(layers.length > 0 ? [`layers changed: ${layers.join(", ")}`] : []),
