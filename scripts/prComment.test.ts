@@ -43,7 +43,7 @@ describe("npm run pr-comment", () => {
       "### 🔴 PROD · abc",
       "## Plan: ✅ pass",
       "### Changes",
-      "#### `abc-prod`: update",
+      "#### `abc-prod`",
       "## Validation",
     ]);
     expect(comment).toContain(

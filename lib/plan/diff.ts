@@ -227,23 +227,22 @@ export interface FoldedChange {
   readonly stacks: readonly string[];
 }
 
+/** The folds one resource change falls into: one for a whole-resource create or delete, else one per property. */
+export function foldsOf(change: ResourceChange): Omit<FoldedChange, "stacks">[] {
+  if (change.action === "create" || change.action === "delete") return [{ type: change.type, action: change.action }];
+  return change.properties.map((property) => ({ type: change.type, action: change.action, ...property }));
+}
+
+export const foldKey = (fold: Omit<FoldedChange, "stacks">): string =>
+  JSON.stringify([fold.type, fold.action, fold.path, fold.before, fold.after]);
+
 export function foldChanges(stacks: readonly StackDiff[]): FoldedChange[] {
   const folds = new Map<string, FoldedChange & { stacks: string[] }>();
-  const add = (stack: string, change: Omit<FoldedChange, "stacks">) => {
-    const id = JSON.stringify(change);
-    const fold = folds.get(id) ?? { ...change, stacks: [] };
-    if (!fold.stacks.includes(stack)) fold.stacks.push(stack);
-    folds.set(id, fold);
-  };
   for (const diff of stacks) {
-    for (const change of diff.changes) {
-      if (change.action === "create" || change.action === "delete") {
-        add(diff.stack, { type: change.type, action: change.action });
-        continue;
-      }
-      for (const property of change.properties) {
-        add(diff.stack, { type: change.type, action: change.action, ...property });
-      }
+    for (const fold of diff.changes.flatMap(foldsOf)) {
+      const known = folds.get(foldKey(fold)) ?? { ...fold, stacks: [] };
+      if (!known.stacks.includes(diff.stack)) known.stacks.push(diff.stack);
+      folds.set(foldKey(fold), known);
     }
   }
   return [...folds.values()].sort((a, b) => b.stacks.length - a.stacks.length);

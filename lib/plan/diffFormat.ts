@@ -1,7 +1,7 @@
 import { code, raw, table, text, type Cell } from "../markdown";
 import type { BaseEvaluation } from "./base";
 import type { DiffReport } from "./compare";
-import type { Action, FoldedChange, StackDiff } from "./diff";
+import { foldKey, foldsOf, type Action, type FoldedChange, type StackDiff } from "./diff";
 import { groupedViolations, shortType } from "./format";
 
 export interface DiffSummary {
@@ -174,36 +174,47 @@ export function formatDiffMarkdown(verdict: DiffVerdict): string {
       "",
     );
   }
-  const detailed = report.stacks.filter((stack) => stack.changes.length > 0).slice(0, DETAILED_STACKS);
-  if (detailed.length > 0) {
-    lines.push("<details><summary>Per stack</summary>", "");
-    for (const stack of detailed) {
+  const changed = report.stacks.filter((stack) => stack.changes.length > 0);
+  if (changed.length > 0) {
+    // What several stacks share is in the table above; per stack, only what is its own is listed again.
+    const shared = new Set(report.folded.filter((fold) => fold.stacks.length > 1).map(foldKey));
+    const isShared = (fold: Omit<FoldedChange, "stacks">) => shared.has(foldKey(fold));
+    lines.push(`<details><summary>Per stack (${changed.length})</summary>`, "");
+    for (const stack of changed) {
+      const sharedCount = stack.changes.flatMap(foldsOf).filter(isShared).length;
       lines.push(
-        `#### ${code(stack.stack)}: ${stack.status}`,
+        `- ${code(stack.stack)}: ${stack.status}` +
+          (sharedCount > 0 ? `, ${sharedCount} change(s) shared with other stacks (above)` : ""),
+      );
+    }
+    lines.push("");
+    for (const stack of changed.slice(0, DETAILED_STACKS)) {
+      const rows = stack.changes.flatMap((change) => {
+        const resource = [`${SYMBOLS[change.action]} ${change.action}`, shortType(change.type), raw(code(change.name))];
+        if (change.action === "create" || change.action === "delete")
+          return isShared({ type: change.type, action: change.action }) ? [] : [[...resource, "", "", ""]];
+        return change.properties
+          .filter((property) => !isShared({ type: change.type, action: change.action, ...property }))
+          .map((property) => [
+            ...resource,
+            raw(code(property.path)),
+            valueCell(property.before),
+            valueCell(property.after),
+          ]);
+      });
+      if (rows.length === 0) continue;
+      lines.push(
+        `#### ${code(stack.stack)}`,
         "",
-        ...table(
-          ["action", "resource", "name", "property", "before", "after"],
-          stack.changes.flatMap((change) => {
-            const resource = [
-              `${SYMBOLS[change.action]} ${change.action}`,
-              shortType(change.type),
-              raw(code(change.name)),
-            ];
-            if (change.action === "create" || change.action === "delete") return [[...resource, "", "", ""]];
-            return change.properties.map((property) => [
-              ...resource,
-              raw(code(property.path)),
-              valueCell(property.before),
-              valueCell(property.after),
-            ]);
-          }),
-        ),
+        ...table(["action", "resource", "name", "property", "before", "after"], rows),
         "",
       );
     }
-    const more = report.stacks.filter((stack) => stack.changes.length > 0).length - detailed.length;
-    if (more > 0)
-      lines.push(`… and ${more} more stack(s): run ${code(`npm run plan -- --diff ${report.base.ref}`)}.`, "");
+    if (changed.length > DETAILED_STACKS)
+      lines.push(
+        `Details of ${DETAILED_STACKS} of ${changed.length} stacks; all of them: ${code(`npm run plan -- --diff ${report.base.ref}`)}.`,
+        "",
+      );
     lines.push("</details>", "");
   }
   const findings = report.stacks.filter((stack) => stack.error !== undefined || stack.violations.length > 0);
