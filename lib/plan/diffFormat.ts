@@ -2,7 +2,7 @@ import { code, raw, table, text, type Cell } from "../markdown";
 import type { BaseEvaluation } from "./base";
 import type { DiffReport } from "./compare";
 import { foldKey, foldsOf, type Action, type FoldedChange, type StackDiff } from "./diff";
-import { groupedViolations, shortType } from "./format";
+import { findingsTable, groupedViolations, shortType } from "./format";
 
 export interface DiffSummary {
   readonly selected: number;
@@ -217,27 +217,8 @@ export function formatDiffMarkdown(verdict: DiffVerdict): string {
       );
     lines.push("</details>", "");
   }
-  const findings = report.stacks.filter((stack) => stack.error !== undefined || stack.violations.length > 0);
-  if (findings.length > 0) {
-    lines.push(
-      "### Findings",
-      "",
-      ...table(
-        ["stack", "level", "policy", "resources", "message"],
-        findings.flatMap((stack) => [
-          ...(stack.error !== undefined ? [[raw(code(stack.stack)), "error", "program", "", stack.error]] : []),
-          ...groupedViolations(stack.violations).map((group) => [
-            raw(code(stack.stack)),
-            group.level,
-            group.policy,
-            String(group.resources.length),
-            group.message,
-          ]),
-        ]),
-      ),
-      "",
-    );
-  }
+  const findings = findingsTable(report.stacks);
+  if (findings.length > 0) lines.push("### Findings", "", ...findings, "");
   return `${lines.join("\n").trimEnd()}\n`;
 }
 
