@@ -1,13 +1,12 @@
 import * as path from "node:path";
 import { Command } from "commander";
 import { readFleetSources, type IsoDate } from "../infra/model";
-import { EXIT, formatOption, parseCommandLine, todayOption } from "../lib/cli";
+import { baseRefError, EXIT, formatOption, parseCommandLine, todayOption } from "../lib/cli";
 import { PlanCache } from "../lib/plan/cache";
 import { diffAgainstBase, planWorkingTree, type DiffReport, type PlanningOptions } from "../lib/plan/compare";
 import { formatDiffJson, formatDiffMarkdown, formatDiffText, summarizeDiff } from "../lib/plan/diffFormat";
 import { formatJson, formatMarkdown, formatText, summarize, type PlanReport } from "../lib/plan/format";
 import { allStacks, stacksByEnvironment } from "../lib/plan/select";
-import { assertCommit } from "../lib/git";
 import { REPO_ROOT } from "../lib/repo";
 
 interface Options {
@@ -31,6 +30,14 @@ export const DEFAULT_CACHE_DIR = path.join(REPO_ROOT, "node_modules", ".cache", 
 function progress(planned: number, total: number): void {
   if (process.stderr.isTTY)
     process.stderr.write(`\rplanned ${planned}/${total} stacks${planned === total ? "\n" : ""}`);
+}
+
+/** The options every command that plans stacks shares: the cache and the pool. */
+export function withPlanningOptions(command: Command): Command {
+  return command
+    .option("--no-cache", "evaluate every stack, ignoring and not filling the plan cache")
+    .option("--cache-dir <dir>", "where plans are cached by content", DEFAULT_CACHE_DIR)
+    .option("--workers <count>", "worker processes (default: one per core)", (value) => Number.parseInt(value, 10));
 }
 
 export function planningOptions(options: {
@@ -92,11 +99,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       "evaluate as the first preview of new stacks: nothing computed by Azure is known yet",
       false,
     )
-    .option("--no-cache", "evaluate every stack, ignoring and not filling the plan cache")
-    .option("--cache-dir <dir>", "where plans are cached by content", DEFAULT_CACHE_DIR)
-    .option("--workers <count>", "worker processes (default: one per core)", (value) => Number.parseInt(value, 10))
     .option("--root <dir>", "repository root", REPO_ROOT);
-  const parsed = parseCommandLine<Options>(command, argv);
+  const parsed = parseCommandLine<Options>(withPlanningOptions(command), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options } = parsed;
   const planning = planningOptions(options);
@@ -107,10 +111,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.usage;
   }
   if (base) {
-    try {
-      assertCommit(options.root, base);
-    } catch (error) {
-      process.stderr.write(`plan: ${error instanceof Error ? error.message : String(error)}\n`);
+    const refError = baseRefError(options.root, base);
+    if (refError) {
+      process.stderr.write(`plan: ${refError}\n`);
       return EXIT.usage;
     }
     const report = await diffAgainstBase({

@@ -1,10 +1,9 @@
 import { Command } from "commander";
 import type { IsoDate } from "../infra/model";
-import { EXIT, parseCommandLine, todayOption } from "../lib/cli";
-import { assertCommit } from "../lib/git";
+import { baseRefError, EXIT, parseCommandLine, todayOption } from "../lib/cli";
 import { failedComment, prComment } from "../lib/prComment";
 import { REPO_ROOT } from "../lib/repo";
-import { DEFAULT_CACHE_DIR, planningOptions } from "./plan";
+import { planningOptions, withPlanningOptions } from "./plan";
 
 interface Options {
   base: string;
@@ -26,19 +25,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option("--allow-removals", "large access removals are approved (the access-removal-approved label)", false)
     .option("--allow-decommission", "leaving removed owners' or environments' stacks unmanaged is approved", false)
     .addOption(todayOption())
-    .option("--no-cache", "evaluate every stack, ignoring and not filling the plan cache")
-    .option("--cache-dir <dir>", "where plans are cached by content", DEFAULT_CACHE_DIR)
-    .option("--workers <count>", "worker processes (default: one per core)", (value) => Number.parseInt(value, 10))
     .option("--root <dir>", "repository root", REPO_ROOT);
-  const parsed = parseCommandLine<Options>(command, argv);
+  const parsed = parseCommandLine<Options>(withPlanningOptions(command), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options } = parsed;
-  try {
-    assertCommit(options.root, options.base);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stdout.write(failedComment(message).markdown);
-    process.stderr.write(`pr-comment: ${message}\n`);
+  const refError = baseRefError(options.root, options.base);
+  if (refError) {
+    process.stdout.write(failedComment(refError).markdown);
+    process.stderr.write(`pr-comment: ${refError}\n`);
     return EXIT.usage;
   }
   // The comment is what the author reads to fix the PR: even an unexpected failure is written as one.

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import type { IsoDate } from "../infra/model";
-import { EXIT, formatOption, parseCommandLine, todayOption } from "../lib/cli";
-import { assertCommit, fleetSourcesAt } from "../lib/git";
+import { baseRefError, EXIT, formatOption, parseCommandLine, todayOption } from "../lib/cli";
+import { fleetSourcesAt } from "../lib/git";
 import { REPO_ROOT, toRepoPath } from "../lib/repo";
 import { formatValidateJson, formatValidateText, validateRepository } from "../lib/validate";
 
@@ -24,13 +24,10 @@ export function main(argv: readonly string[]): number {
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options, args } = parsed;
   const files = args.length > 0 ? args.map((file) => toRepoPath(options.root, file)) : undefined;
-  if (options.base) {
-    try {
-      assertCommit(options.root, options.base);
-    } catch (error) {
-      process.stderr.write(`validate: ${error instanceof Error ? error.message : String(error)}\n`);
-      return EXIT.usage;
-    }
+  const refError = options.base && baseRefError(options.root, options.base);
+  if (refError) {
+    process.stderr.write(`validate: ${refError}\n`);
+    return EXIT.usage;
   }
   const base = options.base ? fleetSourcesAt(options.root, options.base) : undefined;
   const report = validateRepository(options.root, options.today, { files, base });
