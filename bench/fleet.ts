@@ -1,13 +1,24 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { environmentLayerFileName, ENVIRONMENTS, isValidOrgNumber, ownerFilePath, type Owner } from "../infra/model";
+import {
+  addMonths,
+  environmentLayerFileName,
+  ENVIRONMENTS,
+  isValidOrgNumber,
+  ownerFilePath,
+  todayUtc,
+  type IsoDate,
+  type Owner,
+} from "../infra/model";
 import { REPO_ROOT } from "../lib/repo";
 
 export interface FleetSpec {
   /** Org codes with whether each has production; synthetic codes when only a count is wanted. */
   readonly owners: readonly { readonly org: string; readonly production: boolean }[];
   readonly grantsPerOwner: number;
+  /** The `expires` of every prod grant and a third of tt02's; prod requires one within 12 months (default: in 6). */
+  readonly grantsExpire?: IsoDate;
 }
 
 export function syntheticOwners(count: number, productionShare = 0.5): FleetSpec["owners"] {
@@ -49,19 +60,28 @@ const GRANT_SHAPES = ENVIRONMENTS.flatMap((environment) =>
 );
 
 /** One owner, valid by construction: every grant's user is registered, unique, in an environment the owner has. */
-export function generateOwner(org: string, production: boolean, grants: number, index: number): Owner {
+export function generateOwner(
+  org: string,
+  production: boolean,
+  grants: number,
+  index: number,
+  expires: IsoDate = addMonths(todayUtc(), 6),
+): Owner {
   const environments = production ? GRANT_SHAPES : GRANT_SHAPES.filter((shape) => shape.environment === "tt02");
   const userCount = Math.ceil(grants / environments.length);
   const users = Array.from({ length: userCount }, (_, user) => ({
     upn: `user${user}.${org}@${user % 5 === 4 ? "ai-dev.brreg.no" : "ai-dev.no"}`,
     name: `User ${user} of ${org}`,
   }));
-  const access = Array.from({ length: grants }, (_, grant) => ({
-    user: users[Math.floor(grant / environments.length)]?.upn ?? "",
-    ...(environments[grant % environments.length] as (typeof GRANT_SHAPES)[number]),
-    ticket: `ALTINN-${index * 1000 + grant}`,
-    ...(grant % 3 === 0 ? { expires: "2099-12-31" as Owner["access"][number]["expires"] } : {}),
-  }));
+  const access = Array.from({ length: grants }, (_, grant) => {
+    const shape = environments[grant % environments.length] as (typeof GRANT_SHAPES)[number];
+    return {
+      user: users[Math.floor(grant / environments.length)]?.upn ?? "",
+      ...shape,
+      ticket: `ALTINN-${index * 1000 + grant}`,
+      ...(shape.environment === "prod" || grant % 3 === 0 ? { expires } : {}),
+    };
+  });
   return {
     org,
     name: { nb: `Etat ${org}`, en: `Agency ${org}` },
@@ -100,7 +120,7 @@ export function writeFleet(root: string, spec: FleetSpec): void {
   spec.owners.forEach(({ org, production }, index) => {
     writeFileSync(
       path.join(root, ownerFilePath(org)),
-      stringify(generateOwner(org, production, spec.grantsPerOwner, index)),
+      stringify(generateOwner(org, production, spec.grantsPerOwner, index, spec.grantsExpire)),
     );
   });
 }

@@ -1,13 +1,15 @@
 import { Command } from "commander";
 import type { IsoDate } from "../infra/model";
 import { baseRefError, EXIT, formatOption, parseCommandLine, todayOption } from "../lib/cli";
-import { fleetSourcesAt } from "../lib/git";
+import { changedFilesSince, fleetSourcesAt } from "../lib/git";
 import { REPO_ROOT, toRepoPath } from "../lib/repo";
 import { formatValidateJson, formatValidateText, validateRepository } from "../lib/validate";
 
 interface Options {
   base?: string;
   format: "text" | "json";
+  changedSince?: string;
+  strictFiles?: string[];
   today: IsoDate;
   root: string;
 }
@@ -19,18 +21,25 @@ export function main(argv: readonly string[]): number {
     .option("--base <ref>", "also check changes since this git ref (Kubernetes versions go up one minor at a time)")
     .addOption(formatOption(["text", "json"], "text"))
     .addOption(todayOption())
+    .option("--changed-since <ref>", "fail only on owner files changed since <ref>; others' problems are warnings")
+    .option("--strict-files <paths...>", "fail only on these owner files; others' problems are warnings")
     .option("--root <dir>", "repository root", REPO_ROOT);
   const parsed = parseCommandLine<Options>(command, argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options, args } = parsed;
   const files = args.length > 0 ? args.map((file) => toRepoPath(options.root, file)) : undefined;
-  const refError = options.base && baseRefError(options.root, options.base);
-  if (refError) {
-    process.stderr.write(`validate: ${refError}\n`);
-    return EXIT.usage;
+  for (const ref of [options.base, options.changedSince]) {
+    const refError = ref !== undefined && baseRefError(options.root, ref);
+    if (refError) {
+      process.stderr.write(`validate: ${refError}\n`);
+      return EXIT.usage;
+    }
   }
+  let strictFiles = options.strictFiles?.map((file) => toRepoPath(options.root, file));
+  if (options.changedSince !== undefined)
+    strictFiles = [...(strictFiles ?? []), ...changedFilesSince(options.root, options.changedSince)];
   const base = options.base ? fleetSourcesAt(options.root, options.base) : undefined;
-  const report = validateRepository(options.root, options.today, { files, base });
+  const report = validateRepository(options.root, options.today, { files, strictFiles, base });
   process.stdout.write(options.format === "json" ? formatValidateJson(report) : formatValidateText(report));
   return report.valid ? EXIT.ok : EXIT.invalid;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { accessSettingsShape } from "./access";
 import { ENVIRONMENTS, environmentNameSchema, guidSchema, identifierText, type EnvironmentName } from "./schema";
 
 const ipRangeSchema = z.union([z.ipv4(), z.cidrv4()], { error: "must be an IPv4 address or CIDR range" });
@@ -80,6 +81,7 @@ const environmentSettingsShape = {
     .object({ subnetId: armIdSchema("subnet"), privateDnsZoneId: armIdSchema("private DNS zone").optional() })
     .strict()
     .optional(),
+  ...accessSettingsShape,
 };
 
 type SettingsShape = typeof environmentSettingsShape;

@@ -5,7 +5,7 @@ import { environmentLayerFileName, environmentLayerFileSchema, type EnvironmentL
 import type { Owner } from "./owner";
 import { ownerSchema } from "./owner";
 import { sortProblems, type Problem } from "./problem";
-import { checkExpiredGrants, checkFleetRules, type ParsedOwner } from "./rules";
+import { checkExpiredGrants, checkFleetRules, checkGrantLifetimes, type ParsedOwner } from "./rules";
 import { checkSchema, ENVIRONMENTS, type EnvironmentName } from "./schema";
 import { parseYamlSource } from "./source";
 import { checkProdNotAheadOfTt02 } from "./versionRules";
@@ -120,7 +120,10 @@ export function validateFleet(sources: FleetSources, today: IsoDate): FleetResul
     problems.push(...result.problems);
     if (result.parsed) parsedOwners.push(result.parsed);
   }
-  const ruleProblems = checkFleetRules(parsedOwners, layers);
+  const ruleProblems = [
+    ...checkFleetRules(parsedOwners, layers),
+    ...parsedOwners.flatMap((parsed) => checkGrantLifetimes(parsed, layers, today)),
+  ];
   const expiredGrants = parsedOwners.flatMap((parsed) => checkExpiredGrants(parsed, today));
   const invalidFiles = new Set(ruleProblems.map((problem) => problem.file));
   const fleet: Fleet = {

@@ -1,3 +1,4 @@
+export * from "./access";
 export * from "./dates";
 export * from "./environment";
 export * from "./fleet";

@@ -93,7 +93,7 @@ describe("one owner file", () => {
       "stacks/abc.yaml:7:10 contact: must be an e-mail address",
       "stacks/abc.yaml:10:21 environments.tt02.subscriptionId: Invalid input: expected string, received number",
       'stacks/abc.yaml:16:11 access[0].role: Invalid option: expected one of "developer"|"operations"',
-      'stacks/abc.yaml:18:5 access[0].expire: unknown key "expire" (allowed: user, role, environment, ticket, expires, reason)',
+      'stacks/abc.yaml:18:5 access[0].expire: unknown key "expire" (allowed: user, role, environment, ticket, expires, reason, standing)',
     ]);
   });
 
@@ -294,7 +294,7 @@ describe("resolving one stack", () => {
   it("merges layer defaults with the owner's overrides and keeps only active grants", () => {
     const access = [
       { user: "dev.abc@ai-dev.no", role: "developer", environment: "prod", expires: "2026-11-23" },
-      { user: "ops.abc@ai-dev.brreg.no", role: "operations", environment: "prod" },
+      { user: "ops.abc@ai-dev.brreg.no", role: "operations", environment: "prod", expires: "2027-06-30" },
       { user: "dev.abc@ai-dev.no", role: "developer", environment: "tt02" },
     ];
     const environments = {

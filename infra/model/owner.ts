@@ -1,14 +1,14 @@
 import { z } from "zod";
+import { grantAccessShape } from "./access";
 import { isoDateSchema } from "./dates";
 import { clusterOverridesSchema } from "./environment";
 import { isValidOrgNumber } from "./orgNumber";
-import { environmentNameSchema, guidSchema, identifierText } from "./schema";
+import { environmentNameSchema, guidSchema, identifierText, ROLES } from "./schema";
 
 /** Max 8 so that the longest derived name, the Key Vault `<org>-tt02-apps-kv`, stays within Azure's 24 characters. */
 export const ORG_CODE = /^[a-z0-9]{2,8}$/;
 
-export const ROLES = ["developer", "operations"] as const;
-export type RoleName = (typeof ROLES)[number];
+export { ROLES, type RoleName } from "./schema";
 
 const upnSchema = z
   .string()
@@ -54,6 +54,7 @@ const grantSchema = z
     ticket: identifierText(z.string().min(1)).optional(),
     expires: isoDateSchema.optional(),
     reason: z.string().min(1).optional(),
+    ...grantAccessShape,
   })
   .strict();
 export type Grant = z.output<typeof grantSchema>;

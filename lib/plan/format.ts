@@ -1,6 +1,6 @@
 import type { PolicyViolation } from "../../policies/runner/runner";
 import { code, raw, table, text } from "../markdown";
-import type { PlannedResource, StackPlan } from "./stackPlan";
+import type { PlannedMember, PlannedResource, StackPlan } from "./stackPlan";
 
 export interface PlanSummary {
   readonly stacks: number;
@@ -77,6 +77,18 @@ export function groupedViolations(violations: readonly PolicyViolation[]): Viola
   return [...groups.values()];
 }
 
+const ACCESS_TITLES: Record<PlannedMember["access"], string> = {
+  member: "member",
+  assignment: "PIM assignment",
+  eligibility: "PIM eligible (activate just-in-time)",
+};
+
+/** How and until when one person has the role: `PIM eligible (activate just-in-time), until 2027-10-31 (ends 2027-10-31T23:00:00Z)`. */
+function accessSummary(member: PlannedMember): string {
+  const until = member.expires ? `until ${member.expires}` : "no end date";
+  return `${ACCESS_TITLES[member.access]}, ${until}${member.endsAt ? ` (ends ${member.endsAt})` : ""}`;
+}
+
 function verdict(plan: StackPlan): string {
   if (plan.error !== undefined) return "ERROR";
   const mandatory = plan.violations.filter((violation) => violation.level === "mandatory").length;
@@ -108,9 +120,7 @@ export function formatText({ stacks, summary, selection }: PlanReport): string {
     );
     lines.push(`  members:${plan.members.length === 0 ? " none" : ""}`);
     for (const member of plan.members) {
-      lines.push(
-        `    ${member.group}: ${member.upn} (${member.name})${member.expires ? `, expires ${member.expires}` : ""}`,
-      );
+      lines.push(`    ${member.group}: ${member.upn} (${member.name}), ${accessSummary(member)}`);
     }
     for (const group of groupedViolations(plan.violations)) {
       lines.push(`  [${group.level}] ${group.policy} (${group.resources.length} resource(s)): ${group.message}`);
@@ -158,6 +168,11 @@ export function formatMarkdown({ stacks, summary, selection }: PlanReport): stri
       ]),
     ),
   ];
+  const access = stacks.flatMap((plan) =>
+    plan.members.map((member) => [plan.stack, member.group, member.upn, member.name, accessSummary(member)]),
+  );
+  if (access.length > 0)
+    lines.push("", "### Access", "", ...table(["stack", "group", "user", "name", "access"], access));
   const findings = findingsTable(stacks);
   if (findings.length > 0) lines.push("", "### Findings", "", ...findings);
   return `${lines.join("\n")}\n`;
