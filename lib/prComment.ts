@@ -1,6 +1,6 @@
-import { readFleetSources, type IsoDate } from "../infra/model";
+import { readFleetSources, type IsoDate, type Problem } from "../infra/model";
 import { diffAccess, formatAccessDiff } from "./accessDiff";
-import { fleetSourcesAt } from "./git";
+import { changedFilesSince, fleetSourcesAt } from "./git";
 import { code, table, text } from "./markdown";
 import { diffAgainstBase, type PlanningOptions } from "./plan/compare";
 import { formatDiffMarkdown, summarizeDiff } from "./plan/diffFormat";
@@ -42,7 +42,12 @@ export async function prComment(options: PrCommentOptions): Promise<PrComment> {
   );
   const baseSources = plan.report?.baseSources ?? fleetSourcesAt(options.root, options.base);
   const access = diffAccess(baseSources, headSources, options.today);
-  const validation = validateRepository(options.root, options.today, { base: baseSources, sources: headSources });
+  // Strict on what the change touches: another owner's stale grant is a warning here, not this PR's failure.
+  const validation = validateRepository(options.root, options.today, {
+    base: baseSources,
+    sources: headSources,
+    strictFiles: changedFilesSince(options.root, options.base),
+  });
   const accessPassed = access.guard.length === 0 || options.allowRemovals;
   const passed = accessPassed && plan.passed && validation.valid;
   const failing = [
@@ -58,22 +63,34 @@ export async function prComment(options: PrCommentOptions): Promise<PrComment> {
     "## Validation",
     "",
     ...(validation.valid
-      ? ["No problems."]
+      ? ["No problems in the files this change touches."]
       : [
           `${validation.errors.length} problem(s); run ${code("npm run validate")} locally to see them with their lines.`,
           "",
-          ...table(
-            ["file", "line", "field", "problem"],
-            validation.errors.map((problem) => [
-              problem.file,
-              problem.line > 0 ? String(problem.line) : "",
-              problem.path,
-              problem.message,
-            ]),
-          ),
+          ...problemTable(validation.errors),
         ]),
+    ...(validation.warnings.length > 0
+      ? [
+          "",
+          `Warnings in files this change does not touch (not failing): ${validation.warnings.length}.`,
+          "",
+          ...problemTable(validation.warnings),
+        ]
+      : []),
   ];
   return { markdown: `${sections.join("\n").trimEnd()}\n`, passed };
+}
+
+function problemTable(problems: readonly Problem[]): string[] {
+  return table(
+    ["file", "line", "field", "problem"],
+    problems.map((problem) => [
+      problem.file,
+      problem.line > 0 ? String(problem.line) : "",
+      problem.path,
+      problem.message,
+    ]),
+  );
 }
 
 /** A comment for when the check itself could not run (e.g. the base is not a commit): still posted, still failing. */

@@ -69,15 +69,45 @@ const withGrant = (
 describe("plan --diff", () => {
   it("a role request selects only that owner's prod stack and shows the new member", async () => {
     const { root, write } = fleetRepository();
-    write("stacks/abc.yaml", withGrant("abc", { role: "operations", environment: "prod", ticket: "ALTINN-7" }));
+    write(
+      "stacks/abc.yaml",
+      withGrant("abc", { role: "operations", environment: "prod", ticket: "ALTINN-7", expires: "2027-03-31" }),
+    );
     const { code, json } = await diff(root);
     expect(code).toBe(0);
     expect(json.stacks.map((stack) => stack.stack)).toEqual(["abc-prod"]);
     expect(json.selection).toMatch(/owner files changed: abc: 1 of 2 preselected stack\(s\) differ/);
     expect(json.stacks[0]?.changes).toEqual([
       {
+        type: "azuread:index/privilegedAccessGroupEligibilitySchedule:PrivilegedAccessGroupEligibilitySchedule",
+        name: "altinn-apps-abc-prod-operations-new.abc@ai-dev.no",
+        action: "create",
+        properties: expect.arrayContaining([
+          { path: "expirationDate", before: null, after: "2027-03-31T22:00:00Z" },
+          { path: "ticketNumber", before: null, after: "ALTINN-7" },
+        ]),
+      },
+    ]);
+    output.clear();
+    await main(["--diff", "main", "--root", root, ...BASE_ARGS]);
+    expect(output.stdout()).toMatch(
+      /\+ create azuread:index\/privilegedAccessGroupEligibilitySchedule:PrivilegedAccessGroupEligibilitySchedule altinn-apps-abc-prod-operations-new\.abc@ai-dev\.no\n(\s+\S+: .*\n)*\s+ticketNumber: — → ALTINN-7\n/,
+    );
+  });
+
+  it("shows a member change in the membership model by UPN and name", async () => {
+    const { root, write, read } = fleetRepository();
+    write(
+      "Pulumi.tt02.yaml",
+      read("Pulumi.tt02.yaml").replace("altinn-apps:accessModel: pim", "altinn-apps:accessModel: membership"),
+    );
+    gitIn(root, "commit", "-qam", "membership in tt02");
+    write("stacks/abc.yaml", withGrant("abc", { role: "developer", environment: "tt02" }));
+    const { json } = await diff(root);
+    expect(json.stacks[0]?.changes).toEqual([
+      {
         type: "azuread:index/group:Group",
-        name: "altinn-apps-abc-prod-operations",
+        name: "altinn-apps-abc-tt02-developer",
         action: "update",
         properties: [{ path: "members", before: null, after: "new.abc@ai-dev.no (Ny Person)" }],
       },
@@ -241,9 +271,7 @@ describe("plan --diff", () => {
       .filter((property) => property.path === "tags.managed-by");
     expect(tags?.[0]).toEqual({ path: "tags.managed-by", before: "pulumi-old", after: "pulumi" });
     expect(json.stacks[0]?.changes).toContainEqual(
-      expect.objectContaining({
-        properties: [{ path: "members", before: null, after: "new.abc@ai-dev.no (Ny Person)" }],
-      }),
+      expect.objectContaining({ action: "create", name: "altinn-apps-abc-tt02-developer-new.abc@ai-dev.no" }),
     );
   });
 });

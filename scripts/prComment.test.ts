@@ -30,6 +30,7 @@ describe("npm run pr-comment", () => {
             environment: "prod",
             ticket: "ALTINN-`9`",
             reason: HOSTILE_REASON,
+            expires: "2027-03-31",
           },
         ],
       }),
@@ -47,11 +48,11 @@ describe("npm run pr-comment", () => {
       "## Validation",
     ]);
     expect(comment).toContain(
-      "| ➕ gains | eve\\@ai\\-dev\\.no | Eve &lt;img src\\=x onerror\\=alert\\(1\\)&gt; \\| \\[pwn\\]\\(https\\://evil\\.example\\) &lt;\\!\\-\\- | Operations | never | ALTINN\\-\\`9\\` | needed \\#\\# ✅ Approved by the platform team &lt;\\!\\-\\- the rest is hidden |",
+      "| ➕ gains | eve\\@ai\\-dev\\.no | Eve &lt;img src\\=x onerror\\=alert\\(1\\)&gt; \\| \\[pwn\\]\\(https\\://evil\\.example\\) &lt;\\!\\-\\- | Operations | 2027\\-03\\-31 | 128 day\\(s\\) | ALTINN\\-\\`9\\` | needed \\#\\# ✅ Approved by the platform team &lt;\\!\\-\\- the rest is hidden |",
     );
-    // The member in the plan diff is a code span that cannot be closed from inside.
+    // In the plan diff, the PIM schedule's justification (ticket and reason) is a code span that cannot be closed from inside.
     expect(comment).toContain(
-      "`eve@ai-dev.no (Eve <img src=x onerror=alert(1)> \\| [pwn](https://evil.example) <!--)`",
+      "``stacks/abc.yaml: ALTINN-`9`: needed ## ✅ Approved by the platform team <!-- the rest is hidden``",
     );
     const outsideCodeSpans = comment.replace(/(`+)[^`].*?\1/g, "");
     expect(outsideCodeSpans).not.toMatch(/<img|<!--|\]\(https|^## ✅/m);

@@ -113,7 +113,9 @@ function resourceChanges(base: StackPlan | undefined, head: StackPlan | undefine
   for (const [id, resource] of after) {
     const previous = before.get(id);
     const { type, name } = resource;
-    const members = type === GROUP ? memberChanges(base, head, String(resource.inputs["displayName"])) : [];
+    // Members by who they are, where the group holds them (the membership model; under PIM schedules grant access).
+    const holdsMembers = type === GROUP && ("members" in resource.inputs || (previous && "members" in previous.inputs));
+    const members = holdsMembers ? memberChanges(base, head, String(resource.inputs["displayName"])) : [];
     if (!previous) {
       const properties = [...propertyChanges(new Map(), inputsOf(resource)), ...members];
       changes.push({ type, name, action: "create", properties });

@@ -1,7 +1,7 @@
 import { code, raw, table, text, type Cell } from "../markdown";
 import type { BaseEvaluation } from "./base";
 import type { DiffReport } from "./compare";
-import { foldKey, foldsOf, type Action, type FoldedChange, type StackDiff } from "./diff";
+import { foldKey, foldsOf, type Action, type FoldedChange, type ResourceChange, type StackDiff } from "./diff";
 import { findingsTable, groupedViolations, shortType } from "./format";
 
 export interface DiffSummary {
@@ -50,6 +50,14 @@ export function summarizeDiff({ report, allowDecommission }: DiffVerdict): DiffS
     mandatoryViolations,
     passed: refusals === 0 && errors === 0 && mandatoryViolations === 0 && (unmanaged === 0 || allowDecommission),
   };
+}
+
+/**
+ * Whether a change is shown property by property: updates and replacements always; a resource created or deleted in
+ * a stack that exists on both sides too (a new PIM schedule of a role request), but not a whole new stack's.
+ */
+function detailed(stack: StackDiff, change: ResourceChange): boolean {
+  return (change.action !== "create" && change.action !== "delete") || stack.status === "update";
 }
 
 const SYMBOLS: Record<Action, string> = { create: "+", update: "~", replace: "+-", delete: "-" };
@@ -115,7 +123,7 @@ export function formatDiffText(verdict: DiffVerdict): string {
     if (stack.error !== undefined) lines.push(...stack.error.split("\n").map((line) => `  ${line}`));
     for (const change of stack.changes) {
       lines.push(`  ${SYMBOLS[change.action]} ${change.action} ${change.type} ${change.name}`);
-      if (change.action === "create" || change.action === "delete") continue;
+      if (!detailed(stack, change)) continue;
       for (const property of change.properties)
         lines.push(`      ${property.path}: ${shownValue(property.before)} → ${shownValue(property.after)}`);
     }
@@ -191,8 +199,9 @@ export function formatDiffMarkdown(verdict: DiffVerdict): string {
     for (const stack of changed.slice(0, DETAILED_STACKS)) {
       const rows = stack.changes.flatMap((change) => {
         const resource = [`${SYMBOLS[change.action]} ${change.action}`, shortType(change.type), raw(code(change.name))];
-        if (change.action === "create" || change.action === "delete")
-          return isShared({ type: change.type, action: change.action }) ? [] : [[...resource, "", "", ""]];
+        const wholeResource = change.action === "create" || change.action === "delete";
+        if (wholeResource && isShared({ type: change.type, action: change.action })) return [];
+        if (!detailed(stack, change)) return [[...resource, "", "", ""]];
         return change.properties
           .filter((property) => !isShared({ type: change.type, action: change.action, ...property }))
           .map((property) => [
