@@ -82,7 +82,7 @@ describe("npm run pr-comment", () => {
     writeFileSync(path.join(root, "stacks/abc.yaml"), stringify(ownerDocument("abc", { access: [] })));
     expect(await main([...ARGS, "--root", root])).toBe(1);
     expect(output.stdout()).toMatch(
-      /\| ➖ loses \| dev\\\.xyz\\@ai\\-dev\\\.no \| Dev Person \| Developer \| 2026\\-11\\-01 \\\(already expired\\\) \| T\\-1 \| {2}\|/,
+      /\| ➖ loses \| dev\\\.xyz\\@ai\\-dev\\\.no \| Dev Person \| Developer \| 2026\\-11\\-01 \\\(already expired\\\) \| ended \| T\\-1 \| {2}\|/,
     );
     expect(output.stdout()).toMatch(/^# Pull request check: ❌ fail \(the removal guard\)/);
     output.clear();
