@@ -108,7 +108,7 @@ function committedFleet(spec: FleetSpec): string {
   return root;
 }
 
-/** A role request: one prod owner gains a new user with an Operations grant in prod. */
+/** A role request: one prod owner gains a new user with an Operations grant in prod (which must end). */
 function requestRole(root: string, org: string): void {
   const file = path.join(root, "stacks", `${org}.yaml`);
   const owner = parse(readFileSync(file, "utf8")) as { users: unknown[]; access: unknown[] };
@@ -118,6 +118,7 @@ function requestRole(root: string, org: string): void {
     role: "operations",
     environment: "prod",
     ticket: "ALTINN-1",
+    expires: "2027-06-30",
   });
   writeFileSync(file, stringify(owner));
 }
