@@ -116,13 +116,22 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`plan: ${refError}\n`);
       return EXIT.usage;
     }
-    const report = await diffAgainstBase({
-      ...planning,
-      root: options.root,
-      codeRoot: REPO_ROOT,
-      base,
-      stacks: options.stack,
-    });
+    let report: DiffReport;
+    try {
+      report = await diffAgainstBase({
+        ...planning,
+        root: options.root,
+        codeRoot: REPO_ROOT,
+        base,
+        stacks: options.stack,
+      });
+    } catch (error) {
+      // Each stack's own failure is part of the report; this is the comparison itself (git, the base's worktree).
+      process.stderr.write(
+        `plan: the comparison with ${base} failed: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      return EXIT.invalid;
+    }
     const selected = report.stacks.filter((stack) => stack.status !== "unmanaged").map((stack) => stack.stack);
     if (options.list) {
       process.stdout.write(`${JSON.stringify({ all: selected, ...stacksByEnvironment(selected) })}\n`);
