@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { ORG_CODE, ownerFilePath } from "../infra/model";
+import { OWNER_SCHEMA_COMMENT } from "./ownerSchema";
 
 /** Altinn's public registry of service owners (altinn-orgs.json). */
 export const DEFAULT_ORG_REGISTRY = "https://altinncdn.no/orgs/altinn-orgs.json";
@@ -45,6 +46,7 @@ export function scaffoldOwnerFile(org: string, entry: RegistryOrg): string {
     ...(entry.environments.includes("production") ? ["prod"] : []),
   ];
   const lines = [
+    OWNER_SCHEMA_COMMENT,
     `# Altinn service owner ${entry.name.en}, scaffolded from Altinn's org registry by npm run new-owner.`,
     "# Replace every REPLACE-… value, then run npm run validate. Users and access are added by later pull requests.",
     `org: ${org}`,
@@ -81,7 +83,7 @@ export function remainingSteps(org: string, entry: RegistryOrg): string[] {
         ]
       : []),
     "Run npm run validate and npm run plan, then open the pull request.",
-    `After merge: pulumi stack init ${org}-tt02${production ? ` and ${org}-prod` : ""} (see README, Running for real).`,
+    `After merge: the deploy creates ${org}-tt02${production ? ` and ${org}-prod (after the production reviewers approve)` : ""}; nothing to run by hand.`,
   ];
 }
 

@@ -1,13 +1,20 @@
 import { ManagedCluster } from "@pulumi/azure-native/containerservice";
-import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
+import { validateResourceOfType } from "@pulumi/policy";
+import type { DocumentedPolicy } from "./documentedPolicy";
 
 const OPEN_TO_THE_INTERNET = new Set(["0.0.0.0/0", "0.0.0.0"]);
 
-export const aksHardened: ResourceValidationPolicy = {
+export const aksHardened: DocumentedPolicy = {
   name: "aks-hardened",
   description:
     "AKS clusters use Entra ID with Azure RBAC and no local accounts, OIDC and workload identity, a restricted API server, and monitoring.",
   enforcementLevel: "mandatory",
+  azurePolicyDefinitions: [
+    "Azure Kubernetes Service Clusters should enable Azure Active Directory integration",
+    "Azure Kubernetes Service Clusters should have local authentication methods disabled",
+    "Azure Kubernetes Service Clusters should enable workload identity",
+    "Authorized IP ranges should be defined on Kubernetes Services",
+  ],
   validateResource: validateResourceOfType(ManagedCluster, (cluster, _args, reportViolation) => {
     const aad = cluster.aadProfile;
     if (aad?.managed !== true) reportViolation("aadProfile.managed must be true (Entra ID managed integration)");

@@ -1,10 +1,17 @@
 import { Vault } from "@pulumi/azure-native/keyvault";
-import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
+import { validateResourceOfType } from "@pulumi/policy";
+import type { DocumentedPolicy } from "./documentedPolicy";
 
-export const keyVaultHardened: ResourceValidationPolicy = {
+export const keyVaultHardened: DocumentedPolicy = {
   name: "keyvault-hardened",
   description: "Key Vaults use RBAC, soft delete and purge protection, and deny network access by default.",
   enforcementLevel: "mandatory",
+  azurePolicyDefinitions: [
+    "Azure Key Vault should use RBAC permission model",
+    "Key vaults should have soft delete enabled",
+    "Key vaults should have deletion protection enabled",
+    "Azure Key Vault should have firewall enabled",
+  ],
   validateResource: validateResourceOfType(Vault, (vault, _args, reportViolation) => {
     const properties = vault.properties;
     if (properties.enableRbacAuthorization !== true) {
