@@ -1,8 +1,9 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import * as path from "node:path";
 import { Command } from "commander";
+import { parse, stringify } from "yaml";
 import { REPO_ROOT } from "../lib/repo";
 import { altinnOwners, syntheticOwners, writeFleet, type FleetSpec } from "./fleet";
 import { writeResults } from "./results";
@@ -98,6 +99,99 @@ function benchFleet({ label, spec }: FleetCase, runs: number): Row {
 
 export const seconds = (value: number) => value.toFixed(2);
 
+/** A committed copy of a fleet (branch main), for the PR-check rows: the working tree is then changed like a PR. */
+function committedFleet(spec: FleetSpec): string {
+  const root = mkdtempSync(path.join(tmpdir(), "bench-pr-"));
+  writeFleet(root, spec);
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.no", ...args], { cwd: root });
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-q", "-m", "base");
+  return root;
+}
+
+/** A role request: one prod owner gains a new user with an Operations grant in prod (which must end). */
+function requestRole(root: string, org: string): void {
+  const file = path.join(root, "stacks", `${org}.yaml`);
+  const owner = parse(readFileSync(file, "utf8")) as { users: unknown[]; access: unknown[] };
+  owner.users.push({ upn: `new.person.${org}@ai-dev.no`, name: "New Person" });
+  owner.access.push({
+    user: `new.person.${org}@ai-dev.no`,
+    role: "operations",
+    environment: "prod",
+    ticket: "ALTINN-1",
+    expires: "2027-06-30",
+  });
+  writeFileSync(file, stringify(owner));
+}
+
+/** A layer change that reaches every stack of the fleet: both layers keep logs longer. */
+function changeLayers(root: string): void {
+  for (const layer of ["Pulumi.tt02.yaml", "Pulumi.prod.yaml"]) {
+    const file = path.join(root, layer);
+    writeFileSync(file, readFileSync(file, "utf8").replace(/logRetentionDays: \d+/, "logRetentionDays: 120"));
+  }
+}
+
+interface DiffRow {
+  readonly label: string;
+  readonly command: string;
+  readonly measurement: Measurement;
+}
+
+/** The PR-check rows: a one-owner role request, and a layer change across the fleet, without and with the base cached. */
+function benchDiffs(spec: FleetSpec, runs: number): DiffRow[] {
+  const root = committedFleet(spec);
+  const cacheRoot = mkdtempSync(path.join(tmpdir(), "bench-cache-"));
+  try {
+    const stacks = spec.owners.reduce((total, owner) => total + (owner.production ? 2 : 1), 0);
+    const firstProd = spec.owners.find((owner) => owner.production)?.org ?? "";
+    const freshCache = (seed?: string) => {
+      const directory = mkdtempSync(path.join(cacheRoot, "run-"));
+      if (seed && existsSync(seed)) cpSync(seed, directory, { recursive: true });
+      return directory;
+    };
+    requestRole(root, firstProd);
+    const roleRequest = medianOf(runs, () =>
+      measure([...npmScript("pr-comment"), "--root", root, "--base", "main", "--cache-dir", freshCache()]),
+    );
+    gitCheckout(root);
+    // The base's plans, as a previous run on main leaves them in the cache.
+    const warmed = freshCache();
+    measure([...npmScript("plan"), "--root", root, "--format", "json", "--cache-dir", warmed]);
+    changeLayers(root);
+    const diffArgs = [...npmScript("plan"), "--root", root, "--diff", "main", "--format", "json"];
+    const layerCold = medianOf(runs, () => measure([...diffArgs, "--cache-dir", freshCache()]));
+    const layerWarm = medianOf(runs, () => measure([...diffArgs, "--cache-dir", freshCache(warmed)]));
+    const fleet = `${spec.owners.length} owners, ${stacks} stacks`;
+    return [
+      {
+        label: `role request PR check (${fleet}): validate + access diff + diff of the changed stack, cold`,
+        command: "npm run pr-comment -- --base main",
+        measurement: roleRequest,
+      },
+      {
+        label: `layer change across the fleet (${fleet}, ${stacks} × 2 evaluations), no cache`,
+        command: "npm run plan -- --diff main",
+        measurement: layerCold,
+      },
+      {
+        label: `layer change across the fleet (${fleet}), base side cached`,
+        command: "npm run plan -- --diff main",
+        measurement: layerWarm,
+      },
+    ];
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(cacheRoot, { recursive: true, force: true });
+  }
+}
+
+function gitCheckout(root: string): void {
+  execFileSync("git", ["checkout", "-q", "--", "."], { cwd: root });
+}
+
 function report(rows: readonly Row[], floor: Measurement, runs: number): string {
   const header = [
     `Machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
@@ -115,14 +209,39 @@ function report(rows: readonly Row[], floor: Measurement, runs: number): string 
   return [...header, ...lines].join("\n");
 }
 
+const DIFF_SECTION = "## PR check and plan diff";
+
+function diffReport(rows: readonly DiffRow[], runs: number): string {
+  return [
+    DIFF_SECTION,
+    "",
+    `Medians of ${runs} cold runs of the exact npm script (targets: role request ≤ 2.5 s, layer change ≤ 30 s without cache and ≤ 18 s with the base cached). Load average at the start: ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores (the machine is shared).`,
+    "",
+    "| case | command | seconds | peak memory (MiB) |",
+    "|---|---|---|---|",
+    ...rows.map(
+      (row) =>
+        `| ${row.label} | \`${row.command}\` | ${seconds(row.measurement.wallSeconds)} | ${row.measurement.peakMiB.toFixed(0)} |`,
+    ),
+  ].join("\n");
+}
+
 function main(argv: readonly string[]): void {
   const options = new Command("bench")
     .description("Time validate and plan at Altinn's real fleet size and beyond; writes bench/RESULTS.md.")
     .option("--runs <count>", "runs per measurement (the median is reported)", (value) => Number.parseInt(value, 10), 3)
     .option("--quick", "only the 10-owner fleet (to check the benchmark itself)", false)
+    .option("--only-diff", "only the PR-check rows (role request, layer change diff), at Altinn's 106 owners", false)
     .parse([...argv], { from: "user" })
-    .opts<{ runs: number; quick: boolean }>();
+    .opts<{ runs: number; quick: boolean; onlyDiff: boolean }>();
   const altinn = altinnOwners();
+  const diffSpec = { owners: options.quick ? altinn.slice(0, 10) : altinn, grantsPerOwner: 20 };
+  if (options.onlyDiff) {
+    const section = diffReport(benchDiffs(diffSpec, options.runs), options.runs);
+    process.stdout.write(`${section}\n`);
+    if (!options.quick) writeResults(section);
+    return;
+  }
   const cases: FleetCase[] = [
     { label: "10 Altinn owners × 20 grants", spec: { owners: altinn.slice(0, 10), grantsPerOwner: 20 } },
     ...(options.quick
@@ -135,8 +254,12 @@ function main(argv: readonly string[]): void {
   const floor = medianOf(options.runs, () => measure([path.join(__dirname, "importFloor.cjs")]));
   const rows = cases.map((fleetCase) => benchFleet(fleetCase, options.runs));
   const table = report(rows, floor, options.runs);
-  process.stdout.write(`${table}\n`);
-  if (!options.quick) writeResults(`# Benchmark results\n\n${table}\n`);
+  const section = diffReport(benchDiffs(diffSpec, options.runs), options.runs);
+  process.stdout.write(`${table}\n\n${section}\n`);
+  if (!options.quick) {
+    writeResults(`# Benchmark results\n\n${table}\n`);
+    writeResults(section);
+  }
 }
 
 if (require.main === module) main(process.argv.slice(2));

@@ -84,39 +84,20 @@ export interface ReplacementProperty {
   readonly reason: string;
 }
 
-const NAMED_BY_PATH =
-  "part of the resource's ARM id (its name or its parent's): a change is a different resource, so Pulumi replaces it";
-const LOCATION = "a resource cannot move between regions: azure-native replaces it";
+const PATH_PARAMETER =
+  "part of the resource's ARM id (a URL path parameter): azure-native replaces the resource when it changes (pulumi-azure-native#77)";
+const LOCATION =
+  'ARM cannot move a resource to another region in place ("InvalidResourceLocation", pulumi-azure-native#3053)';
 
-/** The inputs that form each resource's ARM id, and whether it has a region of its own. */
-const IDENTITY_INPUTS: Readonly<Record<string, { readonly path: readonly string[]; readonly location: boolean }>> = {
-  "azure-native:resources:ResourceGroup": { path: ["resourceGroupName"], location: true },
-  "azure-native:operationalinsights:Workspace": { path: ["resourceGroupName", "workspaceName"], location: true },
-  "azure-native:applicationinsights:Component": { path: ["resourceGroupName", "resourceName"], location: true },
-  "azure-native:keyvault:Vault": { path: ["resourceGroupName", "vaultName"], location: true },
-  "azure-native:containerservice:ManagedCluster": { path: ["resourceGroupName", "resourceName"], location: true },
-  "azure-native:containerservice:AgentPool": {
-    path: ["resourceGroupName", "resourceName", "agentPoolName"],
-    location: false,
-  },
-  "azure-native:containerservice:MaintenanceConfiguration": {
-    path: ["resourceGroupName", "resourceName", "configName"],
-    location: false,
-  },
-  "azure-native:network:VirtualNetwork": { path: ["resourceGroupName", "virtualNetworkName"], location: true },
-  "azure-native:network:Subnet": { path: ["resourceGroupName", "virtualNetworkName", "subnetName"], location: false },
-  "azure-native:network:NatGateway": { path: ["resourceGroupName", "natGatewayName"], location: true },
-  "azure-native:network:PublicIPPrefix": { path: ["resourceGroupName", "publicIpPrefixName"], location: true },
-  "azure-native:managedidentity:UserAssignedIdentity": { path: ["resourceGroupName", "resourceName"], location: true },
-  "azure-native:managedidentity:FederatedIdentityCredential": {
-    path: ["resourceGroupName", "resourceName", "federatedIdentityCredentialResourceName"],
-    location: false,
-  },
-  "azure-native:monitor:DataCollectionRule": { path: ["resourceGroupName", "dataCollectionRuleName"], location: true },
-  "azure-native:monitor:DataCollectionRuleAssociation": { path: ["resourceUri", "associationName"], location: false },
-  "azure-native:monitor:DiagnosticSetting": { path: ["resourceUri", "name"], location: false },
-  "azure-native:authorization:RoleAssignment": { path: ["scope", "roleAssignmentName"], location: false },
-};
+/** The path parameters and the location of one azure-native resource type with a region of its own. */
+function armIdentity(type: string, ...pathParameters: string[]): ReplacementProperty[] {
+  return [...childIdentity(type, ...pathParameters), { type, property: "location", reason: LOCATION }];
+}
+
+/** The path parameters of a resource that lives inside another (a pool, a subnet, an extension resource). */
+function childIdentity(type: string, ...pathParameters: string[]): ReplacementProperty[] {
+  return pathParameters.map((property) => ({ type, property, reason: PATH_PARAMETER }));
+}
 
 /**
  * Create-only properties, as Azure documents them, where azure-native sends an update that Azure refuses instead of
@@ -135,11 +116,6 @@ const CREATE_ONLY: readonly ReplacementProperty[] = [
     property: "networkProfile.outboundType",
     reason: '"This can only be set at cluster creation time and cannot be changed later" (azure-native SDK doc)',
   },
-  ...["dnsPrefix", "nodeResourceGroup"].map((property) => ({
-    type: "azure-native:containerservice:ManagedCluster",
-    property,
-    reason: "fixed when AKS creates the cluster",
-  })),
   ...["prefixLength", "publicIPAddressVersion", "sku"].map((property) => ({
     type: "azure-native:network:PublicIPPrefix",
     property,
@@ -147,10 +123,76 @@ const CREATE_ONLY: readonly ReplacementProperty[] = [
   })),
 ];
 
+/**
+ * Array elements are written `[]`: `agentPoolProfiles[].vmSize` matches every pool. Only the resource types this
+ * program registers; a property not listed is updated in place.
+ */
 export const REPLACEMENT_PROPERTIES: readonly ReplacementProperty[] = [
-  ...Object.entries(IDENTITY_INPUTS).flatMap(([type, { path, location }]) => [
-    ...path.map((property) => ({ type, property, reason: NAMED_BY_PATH })),
-    ...(location ? [{ type, property: "location", reason: LOCATION }] : []),
-  ]),
+  ...armIdentity("azure-native:resources:ResourceGroup", "resourceGroupName"),
+  ...armIdentity("azure-native:operationalinsights:Workspace", "resourceGroupName", "workspaceName"),
+  ...armIdentity("azure-native:applicationinsights:Component", "resourceGroupName", "resourceName"),
+  ...armIdentity("azure-native:keyvault:Vault", "resourceGroupName", "vaultName"),
+  ...armIdentity("azure-native:containerservice:ManagedCluster", "resourceGroupName", "resourceName"),
+  ...armIdentity("azure-native:network:PrivateEndpoint", "resourceGroupName", "privateEndpointName"),
+  ...armIdentity(
+    "azure-native:network:PrivateDnsZoneGroup",
+    "resourceGroupName",
+    "privateEndpointName",
+    "privateDnsZoneGroupName",
+  ),
+  ...armIdentity("azure-native:network:VirtualNetwork", "resourceGroupName", "virtualNetworkName"),
+  ...childIdentity("azure-native:network:Subnet", "resourceGroupName", "virtualNetworkName", "subnetName"),
+  ...armIdentity("azure-native:network:NatGateway", "resourceGroupName", "natGatewayName"),
+  ...armIdentity("azure-native:network:PublicIPPrefix", "resourceGroupName", "publicIpPrefixName"),
+  ...childIdentity("azure-native:containerservice:AgentPool", "resourceGroupName", "resourceName", "agentPoolName"),
+  ...childIdentity(
+    "azure-native:containerservice:MaintenanceConfiguration",
+    "resourceGroupName",
+    "resourceName",
+    "configName",
+  ),
+  ...armIdentity("azure-native:managedidentity:UserAssignedIdentity", "resourceGroupName", "resourceName"),
+  ...childIdentity(
+    "azure-native:managedidentity:FederatedIdentityCredential",
+    "resourceGroupName",
+    "resourceName",
+    "federatedIdentityCredentialResourceName",
+  ),
+  ...armIdentity("azure-native:monitor:DataCollectionRule", "resourceGroupName", "dataCollectionRuleName"),
+  ...childIdentity("azure-native:monitor:DataCollectionRuleAssociation", "resourceUri", "associationName"),
+  ...childIdentity("azure-native:monitor:DiagnosticSetting", "resourceUri", "name"),
+  ...childIdentity("azure-native:authorization:RoleAssignment", "scope", "roleAssignmentName"),
+  ...["principalId", "roleDefinitionId", "principalType"].map((property) => ({
+    type: "azure-native:authorization:RoleAssignment",
+    property,
+    reason: "ARM refuses to update a role assignment (RoleAssignmentUpdateNotPermitted): it is deleted and created",
+  })),
+  {
+    type: "azure-native:containerservice:ManagedCluster",
+    property: "dnsPrefix",
+    reason: "AKS cannot change a cluster's DNS prefix (the API server's FQDN) after creation",
+  },
+  {
+    type: "azure-native:containerservice:ManagedCluster",
+    property: "nodeResourceGroup",
+    reason: "AKS creates the node resource group with the cluster and cannot rename it",
+  },
+  ...["vmSize", "availabilityZones", "enableEncryptionAtHost", "name"].map((field) => ({
+    type: "azure-native:containerservice:ManagedCluster",
+    property: `agentPoolProfiles[].${field}`,
+    reason:
+      'the inline agent pools cannot be updated through the cluster (azure-native ManagedCluster docs: "The Azure API does not currently allow this property to be updated directly"); a pool\'s VM size, zones and host encryption are fixed at its creation',
+  })),
+  ...["mailNickname", "assignableToRole", "types"].map((property) => ({
+    type: "azuread:index/group:Group",
+    property,
+    reason:
+      'the azuread provider recreates a group when this changes ("Changing this forces a new resource to be created")',
+  })),
+  {
+    type: "pulumi:providers:azure-native",
+    property: "subscriptionId",
+    reason: "the provider is bound to one subscription: a new one means every resource is created again elsewhere",
+  },
   ...CREATE_ONLY,
 ];

@@ -3,7 +3,6 @@ import {
   hasExpired,
   ownerFilePath,
   STACKS_DIR,
-  validateFleet,
   type EnvironmentName,
   type FleetSources,
   type Grant,
@@ -11,6 +10,8 @@ import {
   type Owner,
   type TermsOfUse,
 } from "../infra/model";
+import { code, raw, table, text } from "./markdown";
+import { validatedFleet } from "./validated";
 
 /** More than this share of an owner's active grants removed in one change needs an explicit override. */
 export const REMOVAL_GUARD_SHARE = 0.25;
@@ -30,6 +31,10 @@ export interface GrantChange {
   readonly previousExpires?: string | null;
   /** Days from today through the last valid day (0: ends tonight); null when the grant has no end. */
   readonly daysLeft: number | null;
+  readonly ticket: string | null;
+  readonly reason: string | null;
+  /** For a removal: the grant had already expired (access ended on that date; this only cleans up). */
+  readonly alreadyExpired: boolean;
 }
 
 export interface AccessDiff {
@@ -43,7 +48,7 @@ export interface AccessDiff {
 }
 
 function owners(sources: FleetSources, today: IsoDate): { byOrg: Map<string, Owner>; invalid: string[] } {
-  const { fleet, problems } = validateFleet(sources, today);
+  const { fleet, problems } = validatedFleet(sources, today);
   const byOrg = new Map(fleet.owners.map(({ owner }) => [owner.org, owner]));
   const valid = new Set(fleet.owners.map(({ file }) => file));
   const invalid = [...new Set(problems.map((problem) => problem.file))].filter(
@@ -66,6 +71,9 @@ function grantChanges(org: string, before: Owner | undefined, after: Owner | und
     expires: grant.expires ?? null,
     ...(previous ? { previousExpires: previous.expires ?? null } : {}),
     daysLeft: grant.expires ? daysBetween(today, grant.expires) : null,
+    ticket: grant.ticket ?? null,
+    reason: grant.reason ?? null,
+    alreadyExpired: kind === "loses" && hasExpired(grant.expires, today),
   });
   const beforeGrants = new Map((before?.access ?? []).map((grant) => [keyOf(grant), grant]));
   const afterGrants = new Map((after?.access ?? []).map((grant) => [keyOf(grant), grant]));
@@ -156,7 +164,16 @@ function termsSummary(terms: TermsOfUse | undefined): string {
   return `version ${terms.version}, accepted ${terms.acceptedAt} by ${terms.acceptedBy}, ${confirmations}/4 confirmations`;
 }
 
-/** Markdown for one PR comment: prod first and marked; names and UPNs, never object ids. */
+function expiryCell(change: GrantChange): string {
+  if (change.kind === "expiry") return `${change.previousExpires ?? "never"} → ${change.expires ?? "never"}`;
+  if (change.alreadyExpired) return `${change.expires ?? "never"} (already expired)`;
+  return change.expires ?? "never";
+}
+
+/**
+ * Markdown for one PR comment: prod first and marked; names and UPNs, never object ids; every value from an owner
+ * file (names, tickets, reasons) through lib/markdown, so none of it can forge or hide part of the comment.
+ */
 export function formatAccessDiff(diff: AccessDiff, overridden: boolean): string {
   const lines = ["## Access changes", ""];
   const sections = [...new Set(diff.changes.map((change) => `${change.environment}|${change.org}`))].sort((a, b) => {
@@ -166,49 +183,53 @@ export function formatAccessDiff(diff: AccessDiff, overridden: boolean): string 
   });
   if (sections.length === 0) lines.push("No role grants change.", "");
   for (const section of sections) {
-    const [environment, org] = section.split("|");
+    const [environment = "", org = ""] = section.split("|");
     lines.push(
-      environment === "prod" ? `### 🔴 PROD · ${org}` : `### tt02 · ${org}`,
+      environment === "prod" ? `### 🔴 PROD · ${text(org)}` : `### tt02 · ${text(org)}`,
       "",
-      "| change | user | name | role | expires | lifetime |",
-      "|---|---|---|---|---|---|",
+      ...table(
+        ["change", "user", "name", "role", "expires", "lifetime", "ticket", "reason"],
+        diff.changes
+          .filter((candidate) => candidate.environment === environment && candidate.org === org)
+          .map((change) => [
+            raw(KIND_TITLES[change.kind]),
+            change.upn,
+            change.name,
+            ROLE_TITLES[change.role],
+            expiryCell(change),
+            lifetime(change),
+            change.ticket ?? "",
+            change.reason ?? "",
+          ]),
+      ),
+      "",
     );
-    for (const change of diff.changes.filter(
-      (candidate) => candidate.environment === environment && candidate.org === org,
-    )) {
-      const expires =
-        change.kind === "expiry"
-          ? `${change.previousExpires ?? "never"} → ${change.expires ?? "never"}`
-          : (change.expires ?? "never");
-      lines.push(
-        `| ${KIND_TITLES[change.kind]} | ${change.upn} | ${change.name} | ${ROLE_TITLES[change.role]} | ${expires} | ${lifetime(change)} |`,
-      );
-    }
-    lines.push("");
   }
   if (diff.addedOwners.length + diff.removedOwners.length > 0) {
     lines.push("### Service owners", "");
     for (const owner of diff.addedOwners)
       lines.push(
-        `- ➕ added: **${owner.org}** (${owner.name.en}), environments: ${Object.keys(owner.environments).join(", ")}`,
+        `- ➕ added: **${text(owner.org)}** (${text(owner.name.en)}), environments: ${text(Object.keys(owner.environments).join(", "))}`,
       );
     for (const owner of diff.removedOwners)
       lines.push(
-        `- ➖ removed: **${owner.org}** (${owner.name.en}): its stacks must be destroyed deliberately; prod resources are protected`,
+        `- ➖ removed: **${text(owner.org)}** (${text(owner.name.en)}): its stacks would be left unmanaged; prod resources are protected`,
       );
     lines.push("");
   }
   if (diff.termsChanges.length > 0) {
     lines.push("### Terms of use", "");
     for (const change of diff.termsChanges)
-      lines.push(`- **${change.org}**: ${termsSummary(change.before)} → ${termsSummary(change.after)}`);
+      lines.push(
+        `- **${text(change.org)}**: ${text(termsSummary(change.before))} → ${text(termsSummary(change.after))}`,
+      );
     lines.push("");
   }
   if (diff.invalidFiles.length > 0) {
     lines.push(
       "### Not compared",
       "",
-      ...diff.invalidFiles.map((file) => `- \`${file}\` is invalid: see \`npm run validate\``),
+      ...diff.invalidFiles.map((file) => `- ${code(file)} is invalid: see the validation problems`),
       "",
     );
   }
@@ -216,7 +237,7 @@ export function formatAccessDiff(diff: AccessDiff, overridden: boolean): string 
     lines.push(
       overridden ? "### Removal guard: overridden" : "### ⛔ Removal guard",
       "",
-      ...diff.guard.map((finding) => `- ${finding}`),
+      ...diff.guard.map((finding) => `- ${text(finding)}`),
       "",
       overridden
         ? `Overridden with the \`${OVERRIDE_LABEL}\` label (or \`--allow-removals\`).`

@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { isIsoDate, todayUtc, type IsoDate } from "../infra/model";
+import { assertCommit } from "./git";
 
 /** Exit codes shared by every CLI here: 0 ok, 1 the input or the plan is bad, 2 the command line is wrong. */
 export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
@@ -38,4 +39,14 @@ export function parseCommandLine<T>(
     throw error;
   }
   return { options: command.opts<T & Record<string, unknown>>(), args: command.args };
+}
+
+/** Why `ref` cannot be the base of a comparison in `root` (a usage error), or undefined when it is a commit. */
+export function baseRefError(root: string, ref: string): string | undefined {
+  try {
+    assertCommit(root, ref);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
 }

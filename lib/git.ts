@@ -50,3 +50,17 @@ export function changedFilesSince(root: string, ref: string): string[] {
     ...new Set([...files("diff", "--name-only", ref), ...files("ls-files", "--others", "--exclude-standard")]),
   ].sort();
 }
+
+/** The commit `ref` names (call assertCommit first). */
+export function resolveCommit(root: string, ref: string): string {
+  return git(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`]).trim();
+}
+
+/** A detached checkout of `commit` at `directory`, sharing `root`'s object store. */
+export function addWorktree(root: string, directory: string, commit: string): void {
+  git(root, ["worktree", "add", "--detach", "--quiet", directory, commit]);
+}
+
+export function removeWorktree(root: string, directory: string): void {
+  git(root, ["worktree", "remove", "--force", directory]);
+}

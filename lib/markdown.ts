@@ -43,7 +43,8 @@ export function code(value: string): string {
 export type Cell = string | Markdown;
 
 function render(cell: Cell): string {
-  return typeof cell === "string" ? text(cell) : cell.markdown.replace(/\r?\n/g, "<br>").replaceAll("|", "\\|");
+  // A pipe code() has escaped already stays as it is: escaping it twice would show the backslash.
+  return typeof cell === "string" ? text(cell) : cell.markdown.replace(/\r?\n/g, "<br>").replace(/(?<!\\)\|/g, "\\|");
 }
 
 /** A GFM table; plain strings are escaped, `raw()` fragments are kept (with their pipes and line breaks made safe). */

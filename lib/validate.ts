@@ -1,13 +1,15 @@
 import {
+  checkKubernetesUpgrades,
   environmentLayerFileName,
   ENVIRONMENTS,
   formatProblem,
   readFleetSources,
   sortProblems,
-  validateFleet,
+  type FleetSources,
   type IsoDate,
   type Problem,
 } from "../infra/model";
+import { validatedFleet } from "./validated";
 
 export interface ValidateReport {
   readonly valid: boolean;
@@ -26,16 +28,26 @@ export interface ValidateOptions {
    * warnings, so one owner's expired grant never blocks an unrelated pull request. The layers stay strict.
    */
   readonly strictFiles?: readonly string[] | undefined;
+  /** The owner files and layers at a base: also check the rules over time (Kubernetes versions). */
+  readonly base?: FleetSources | undefined;
+  /** The working tree's owner files and layers, when the caller has read them already. */
+  readonly sources?: FleetSources | undefined;
 }
 
 /**
  * Validate the fleet. The rest of stacks/ is always read, so cross-owner rules see the whole fleet; `options` choose
- * what is reported and what fails (whole-fleet strict by default).
+ * what is reported and what fails (whole-fleet strict by default). With `base` (the fleet at the PR's base), changes
+ * over time are checked too: a Kubernetes version may not go down or skip a minor.
  */
 export function validateRepository(root: string, today: IsoDate, options: ValidateOptions = {}): ValidateReport {
-  const { files } = options;
-  const sources = readFleetSources(root);
-  const { problems } = validateFleet(sources, today);
+  const { files, base, sources = readFleetSources(root) } = options;
+  const { fleet, problems: fleetProblems } = validatedFleet(sources, today);
+  const problems = base
+    ? [
+        ...fleetProblems,
+        ...checkKubernetesUpgrades({ sources: base, fleet: validatedFleet(base, today).fleet }, { sources, fleet }),
+      ]
+    : fleetProblems;
   const layerFiles = ENVIRONMENTS.map(environmentLayerFileName);
   const known = new Set([...layerFiles, ...sources.owners.map((source) => source.file)]);
   const selected = files && new Set([...files, ...layerFiles]);

@@ -68,16 +68,16 @@ describe("npm run access-diff", () => {
         "",
         "### 🔴 PROD · abc",
         "",
-        "| change | user | name | role | expires | lifetime |",
-        "|---|---|---|---|---|---|",
-        "| ✏️ expiry | ola@ai-dev.no | Ola Hansen | Developer | 2027-01-31 → 2027-10-31 | 342 day(s) |",
-        "| ➕ gains | per@ai-dev.brreg.no | Per Berg | Operations | 2027-06-30 | 219 day(s) |",
+        "| change | user | name | role | expires | lifetime | ticket | reason |",
+        "|---|---|---|---|---|---|---|---|",
+        "| ✏️ expiry | ola\\@ai\\-dev\\.no | Ola Hansen | Developer | 2027\\-01\\-31 → 2027\\-10\\-31 | 342 day\\(s\\) |  |  |",
+        "| ➕ gains | per\\@ai\\-dev\\.brreg\\.no | Per Berg | Operations | 2027\\-06\\-30 | 219 day\\(s\\) |  |  |",
         "",
         "### tt02 · abc",
         "",
-        "| change | user | name | role | expires | lifetime |",
-        "|---|---|---|---|---|---|",
-        "| ➖ loses | per@ai-dev.brreg.no | Per Berg | Developer | never | no end |",
+        "| change | user | name | role | expires | lifetime | ticket | reason |",
+        "|---|---|---|---|---|---|---|---|",
+        "| ➖ loses | per\\@ai\\-dev\\.brreg\\.no | Per Berg | Developer | never | no end |  |  |",
         "",
       ].join("\n"),
     );
@@ -88,7 +88,9 @@ describe("npm run access-diff", () => {
     const { root, write } = repository();
     write("abc", ownerDocument("abc", { users: USERS, access: BASE_ACCESS.slice(0, 3) }));
     expect(run(root)).toBe(1);
-    expect(output.stdout()).toMatch(/### ⛔ Removal guard\n\n- abc loses 2 of its 5 active grants \(40 % > 25 %\)/);
+    expect(output.stdout()).toMatch(
+      /### ⛔ Removal guard\n\n- abc loses 2 of its 5 active grants \\\(40 % &gt; 25 %\\\)/,
+    );
     expect(output.stdout()).toMatch(/adds the `access-removal-approved` label/);
     output.clear();
     expect(run(root, "--allow-removals")).toBe(0);
@@ -114,7 +116,7 @@ describe("npm run access-diff", () => {
     );
     expect(main(["--base", "HEAD", "--root", root, "--today", "2027-02-01"])).toBe(0);
     expect(output.stdout()).toMatch(
-      /\| ➖ loses \| ola@ai-dev.no \| Ola Hansen \| Developer \| 2027-01-31 \| ended \|/,
+      /\| ➖ loses \| ola\\@ai\\-dev\\\.no \| Ola Hansen \| Developer \| 2027\\-01\\-31 \\\(already expired\\\) \| ended \|/,
     );
   });
 
@@ -125,10 +127,10 @@ describe("npm run access-diff", () => {
     write("abc", ownerDocument("abc", { users: USERS, access: endingSoon("2026-11-30") }));
     expect(run(root)).toBe(1);
     expect(output.stdout()).toMatch(
-      /- abc loses 2 of its 5 active grants, 2 of them by an expiry moved to within 7 days \(40 % > 25 %\)\n- abc would have no Operations member left in prod\n/,
+      /- abc loses 2 of its 5 active grants, 2 of them by an expiry moved to within 7 days \\\(40 % &gt; 25 %\\\)\n- abc would have no Operations member left in prod\n/,
     );
     expect(output.stdout()).toMatch(
-      /\| ✏️ expiry \| kari@ai-dev.no \| Kari Nordmann \| Operations \| 2027-06-30 → 2026-11-30 \| 7 day\(s\) \|/,
+      /\| ✏️ expiry \| kari\\@ai\\-dev\\\.no \| Kari Nordmann \| Operations \| 2027\\-06\\-30 → 2026\\-11\\-30 \| 7 day\\\(s\\\) \|/,
     );
     output.clear();
     write("abc", ownerDocument("abc", { users: USERS, access: endingSoon("2026-12-01") }));
@@ -157,10 +159,10 @@ describe("npm run access-diff", () => {
     expect(run(root)).toBe(0);
     expect(output.stdout()).toMatch(/- ➕ added: \*\*xyz\*\* \(Agency xyz\), environments: tt02/);
     expect(output.stdout()).toMatch(
-      /### tt02 · xyz\n[\s\S]*\| ➕ gains \| dev.xyz@ai-dev.no \| Dev Person \| Developer \| never \|/,
+      /### tt02 · xyz\n[\s\S]*\| ➕ gains \| dev\\\.xyz\\@ai\\-dev\\\.no \| Dev Person \| Developer \| never \|/,
     );
     expect(output.stdout()).toMatch(
-      /- \*\*abc\*\*: version 2025-1, accepted 2025-02-03 by Kari Nordmann, 4\/4 confirmations → version 2026-1, accepted 2026-11-01/,
+      /- \*\*abc\*\*: version 2025\\-1, accepted 2025\\-02\\-03 by Kari Nordmann, 4\/4 confirmations → version 2026\\-1, accepted 2026\\-11\\-01/,
     );
     rmSync(path.join(root, "stacks/abc.yaml"));
     output.clear();

@@ -69,6 +69,7 @@ describe("npm run plan", () => {
       expect(Object.keys(stack).sort()).toEqual([
         "environment",
         "members",
+        "outputs",
         "owner",
         "resources",
         "stack",
@@ -107,7 +108,7 @@ describe("npm run plan", () => {
     expect(await main(["--root", root, "--format", "markdown", "--today", "2026-11-23"])).toBe(1);
     expect(output.stdout()).toMatch(/^## Plan: ❌ fail/);
     expect(output.stdout()).toMatch(
-      /\| `abc-tt02` \| error \| program \| \| stack abc-tt02 has invalid configuration:<br>stacks\/abc.yaml:\d+:\d+: contact: must be an e-mail address \|/,
+      /\| `abc-tt02` \| error \| program \| {2}\| stack abc\\-tt02 has invalid configuration\\: stacks\/abc\\\.yaml\\:\d+\\:\d+\\: contact\\: must be an e\\-mail address \|/,
     );
   });
 
@@ -138,9 +139,16 @@ describe("--changed-since", () => {
   it("selects the stacks of changed owner files, or every stack when shared code or a layer changed", () => {
     expect(stacksAffectedBy(["stacks/brg.yaml", "README.md"], sources).stacks).toEqual(["brg-tt02", "brg-prod"]);
     expect(stacksAffectedBy(["stacks/nav.yaml", "stacks/Pulumi.nav-tt02.yaml"], sources).stacks).toEqual(["nav-tt02"]);
-    expect(stacksAffectedBy(["Pulumi.prod.yaml"], sources).stacks).toHaveLength(11);
+    expect(stacksAffectedBy(["stacks/Pulumi.brg-prod.yaml"], sources).stacks).toEqual(["brg-prod"]);
+    expect(stacksAffectedBy(["Pulumi.prod.yaml"], sources).stacks).toEqual([
+      "brg-prod",
+      "digdir-prod",
+      "krt-prod",
+      "skd-prod",
+      "ttd-prod",
+    ]);
     expect(stacksAffectedBy(["infra/components/cluster.ts"], sources).stacks).toHaveLength(11);
-    expect(stacksAffectedBy(["README.md", "test/x.test.ts"], sources).stacks).toEqual([]);
+    expect(stacksAffectedBy(["README.md", "test/x.test.ts", "infra/naming.test.ts"], sources).stacks).toEqual([]);
   });
 
   it("reads the change from git, committed or not", () => {

@@ -1,33 +1,71 @@
+import * as path from "node:path";
 import { Command } from "commander";
 import { readFleetSources, type IsoDate } from "../infra/model";
-import { EXIT, formatOption, parseCommandLine, todayOption } from "../lib/cli";
+import { baseRefError, EXIT, formatOption, parseCommandLine, todayOption } from "../lib/cli";
+import { PlanCache } from "../lib/plan/cache";
+import { diffAgainstBase, planWorkingTree, type DiffReport, type PlanningOptions } from "../lib/plan/compare";
+import { formatDiffJson, formatDiffMarkdown, formatDiffText, summarizeDiff } from "../lib/plan/diffFormat";
 import { formatJson, formatMarkdown, formatText, summarize, type PlanReport } from "../lib/plan/format";
-import { planInWorkers } from "../lib/plan/pool";
-import { allStacks, stacksAffectedBy, stacksByEnvironment, type Selection } from "../lib/plan/select";
-import { changedFilesSince } from "../lib/git";
+import { allStacks, stacksByEnvironment } from "../lib/plan/select";
 import { REPO_ROOT } from "../lib/repo";
 
 interface Options {
   stack?: string[];
   changedSince?: string;
+  diff?: string;
   format: "text" | "json" | "markdown";
   today: IsoDate;
   root: string;
   workers?: number;
   list: boolean;
   firstPreview: boolean;
+  allowDecommission: boolean;
+  cache: boolean;
+  cacheDir: string;
 }
 
-function select(options: Options): Selection {
-  const sources = readFleetSources(options.root);
-  if (options.stack) return { stacks: options.stack, reason: `stacks ${options.stack.join(", ")}` };
-  if (options.changedSince) return stacksAffectedBy(changedFilesSince(options.root, options.changedSince), sources);
-  return { stacks: allStacks(sources), reason: "every owner and environment in stacks/" };
-}
+/** The default plan cache: with the dependencies, so CI restores it with them (actions/cache) and `npm ci` drops it. */
+export const DEFAULT_CACHE_DIR = path.join(REPO_ROOT, "node_modules", ".cache", "altinn-apps-plan");
 
 function progress(planned: number, total: number): void {
   if (process.stderr.isTTY)
     process.stderr.write(`\rplanned ${planned}/${total} stacks${planned === total ? "\n" : ""}`);
+}
+
+/** The options every command that plans stacks shares: the cache and the pool. */
+export function withPlanningOptions(command: Command): Command {
+  return command
+    .option("--no-cache", "evaluate every stack, ignoring and not filling the plan cache")
+    .option("--cache-dir <dir>", "where plans are cached by content", DEFAULT_CACHE_DIR)
+    .option("--workers <count>", "worker processes (default: one per core)", (value) => Number.parseInt(value, 10));
+}
+
+export function planningOptions(options: {
+  today: IsoDate;
+  firstPreview?: boolean;
+  workers?: number;
+  cache: boolean;
+  cacheDir: string;
+}): PlanningOptions {
+  return {
+    today: options.today,
+    firstPreview: options.firstPreview ?? false,
+    workers: options.workers,
+    cache: options.cache ? new PlanCache(options.cacheDir) : undefined,
+    onProgress: progress,
+  };
+}
+
+function writeDiff(report: DiffReport, options: Options): number {
+  const verdict = { report, allowDecommission: options.allowDecommission };
+  const format = { text: formatDiffText, json: formatDiffJson, markdown: formatDiffMarkdown }[options.format];
+  process.stdout.write(format(verdict));
+  return summarizeDiff(verdict).passed ? EXIT.ok : EXIT.invalid;
+}
+
+function writePlans(report: PlanReport, format: Options["format"]): number {
+  process.stdout.write({ text: formatText, json: formatJson, markdown: formatMarkdown }[format](report));
+  return report.summary.passed ? EXIT.ok : EXIT.invalid;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -36,12 +74,24 @@ export async function main(argv: readonly string[]): Promise<number> {
       "Run the Pulumi program for each stack under mocks, then the policy pack: what would be provisioned, and may it be.",
     )
     .option("--stack <stacks...>", "stacks to plan, <org>-<env> (default: every owner and environment)")
-    .option("--changed-since <ref>", "plan only the stacks a change since this git ref affects")
+    .option(
+      "--diff <ref>",
+      "show what changes against this git ref, per stack and property (the base evaluated with its own code)",
+    )
+    .option(
+      "--changed-since <ref>",
+      "plan only the stacks whose plan differs from this git ref's (or whose stack file changed)",
+    )
     .addOption(formatOption(["text", "json", "markdown"], "text"))
     .addOption(todayOption())
     .option(
       "--list",
-      "print the selected stacks as JSON ({ all, tt02, prod }) and plan nothing: for CI matrices",
+      "print the selected stacks as JSON ({ all, tt02, prod }) and nothing else: for CI matrices",
+      false,
+    )
+    .option(
+      "--allow-decommission",
+      "a removed owner file or environment (its stacks left unmanaged) does not fail the diff",
       false,
     )
     .option(
@@ -49,28 +99,57 @@ export async function main(argv: readonly string[]): Promise<number> {
       "evaluate as the first preview of new stacks: nothing computed by Azure is known yet",
       false,
     )
-    .option("--workers <count>", "worker processes (default: one per core)", (value) => Number.parseInt(value, 10))
     .option("--root <dir>", "repository root", REPO_ROOT);
-  const parsed = parseCommandLine<Options>(command, argv);
+  const parsed = parseCommandLine<Options>(withPlanningOptions(command), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options } = parsed;
+  const planning = planningOptions(options);
 
-  const selection = select(options);
+  const base = options.diff ?? options.changedSince;
+  if (options.diff && options.changedSince && options.diff !== options.changedSince) {
+    process.stderr.write("plan: --diff and --changed-since name different refs; give one\n");
+    return EXIT.usage;
+  }
+  if (base) {
+    const refError = baseRefError(options.root, base);
+    if (refError) {
+      process.stderr.write(`plan: ${refError}\n`);
+      return EXIT.usage;
+    }
+    let report: DiffReport;
+    try {
+      report = await diffAgainstBase({
+        ...planning,
+        root: options.root,
+        codeRoot: REPO_ROOT,
+        base,
+        stacks: options.stack,
+      });
+    } catch (error) {
+      // Each stack's own failure is part of the report; this is the comparison itself (git, the base's worktree).
+      process.stderr.write(
+        `plan: the comparison with ${base} failed: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      return EXIT.invalid;
+    }
+    const selected = report.stacks.filter((stack) => stack.status !== "unmanaged").map((stack) => stack.stack);
+    if (options.list) {
+      process.stdout.write(`${JSON.stringify({ all: selected, ...stacksByEnvironment(selected) })}\n`);
+      return EXIT.ok;
+    }
+    if (options.diff) return writeDiff(report, options);
+    const plans = [...report.headPlans];
+    return writePlans({ stacks: plans, summary: summarize(plans), selection: report.selection }, options.format);
+  }
+
+  const stacks = options.stack ?? allStacks(readFleetSources(options.root));
+  const selection = options.stack ? `stacks ${options.stack.join(", ")}` : "every owner and environment in stacks/";
   if (options.list) {
-    process.stdout.write(`${JSON.stringify({ all: selection.stacks, ...stacksByEnvironment(selection.stacks) })}\n`);
+    process.stdout.write(`${JSON.stringify({ all: stacks, ...stacksByEnvironment(stacks) })}\n`);
     return EXIT.ok;
   }
-  const stacks = await planInWorkers(selection.stacks, {
-    root: options.root,
-    today: options.today,
-    firstPreview: options.firstPreview,
-    workers: options.workers,
-    onProgress: progress,
-  });
-  const report: PlanReport = { stacks, summary: summarize(stacks), selection: selection.reason };
-  const format = { text: formatText, json: formatJson, markdown: formatMarkdown }[options.format];
-  process.stdout.write(format(report));
-  return report.summary.passed ? EXIT.ok : EXIT.invalid;
+  const plans = await planWorkingTree(options.root, REPO_ROOT, stacks, planning);
+  return writePlans({ stacks: plans, summary: summarize(plans), selection }, options.format);
 }
 
 if (require.main === module) {

@@ -1,11 +1,12 @@
 import { Command } from "commander";
 import type { IsoDate } from "../infra/model";
-import { EXIT, formatOption, parseCommandLine, todayOption } from "../lib/cli";
-import { assertCommit, changedFilesSince } from "../lib/git";
+import { baseRefError, EXIT, formatOption, parseCommandLine, todayOption } from "../lib/cli";
+import { changedFilesSince, fleetSourcesAt } from "../lib/git";
 import { REPO_ROOT, toRepoPath } from "../lib/repo";
 import { formatValidateJson, formatValidateText, validateRepository } from "../lib/validate";
 
 interface Options {
+  base?: string;
   format: "text" | "json";
   changedSince?: string;
   strictFiles?: string[];
@@ -17,6 +18,7 @@ export function main(argv: readonly string[]): number {
   const command = new Command("validate")
     .description("Validate the owner files in stacks/ and the environment layers Pulumi.<env>.yaml.")
     .argument("[paths...]", "owner files to report on (default: all of stacks/)")
+    .option("--base <ref>", "also check changes since this git ref (Kubernetes versions go up one minor at a time)")
     .addOption(formatOption(["text", "json"], "text"))
     .addOption(todayOption())
     .option("--changed-since <ref>", "fail only on owner files changed since <ref>; others' problems are warnings")
@@ -26,17 +28,18 @@ export function main(argv: readonly string[]): number {
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options, args } = parsed;
   const files = args.length > 0 ? args.map((file) => toRepoPath(options.root, file)) : undefined;
-  let strictFiles = options.strictFiles?.map((file) => toRepoPath(options.root, file));
-  if (options.changedSince !== undefined) {
-    try {
-      assertCommit(options.root, options.changedSince);
-    } catch (error) {
-      process.stderr.write(`validate: ${error instanceof Error ? error.message : String(error)}\n`);
+  for (const ref of [options.base, options.changedSince]) {
+    const refError = ref !== undefined && baseRefError(options.root, ref);
+    if (refError) {
+      process.stderr.write(`validate: ${refError}\n`);
       return EXIT.usage;
     }
-    strictFiles = [...(strictFiles ?? []), ...changedFilesSince(options.root, options.changedSince)];
   }
-  const report = validateRepository(options.root, options.today, { files, strictFiles });
+  let strictFiles = options.strictFiles?.map((file) => toRepoPath(options.root, file));
+  if (options.changedSince !== undefined)
+    strictFiles = [...(strictFiles ?? []), ...changedFilesSince(options.root, options.changedSince)];
+  const base = options.base ? fleetSourcesAt(options.root, options.base) : undefined;
+  const report = validateRepository(options.root, options.today, { files, strictFiles, base });
   process.stdout.write(options.format === "json" ? formatValidateJson(report) : formatValidateText(report));
   return report.valid ? EXIT.ok : EXIT.invalid;
 }

@@ -8,6 +8,7 @@ import { sortProblems, type Problem } from "./problem";
 import { checkExpiredGrants, checkFleetRules, checkGrantLifetimes, type ParsedOwner } from "./rules";
 import { checkSchema, ENVIRONMENTS, type EnvironmentName } from "./schema";
 import { parseYamlSource } from "./source";
+import { checkProdNotAheadOfTt02 } from "./versionRules";
 
 /** A file's repository-relative path (forward slashes) and its text; `text` undefined when the file is missing. */
 export interface SourceFile {
@@ -125,14 +126,16 @@ export function validateFleet(sources: FleetSources, today: IsoDate): FleetResul
   ];
   const expiredGrants = parsedOwners.flatMap((parsed) => checkExpiredGrants(parsed, today));
   const invalidFiles = new Set(ruleProblems.map((problem) => problem.file));
+  const fleet: Fleet = {
+    layers,
+    owners: parsedOwners
+      .filter((parsed) => !invalidFiles.has(parsed.source.file))
+      .map((parsed) => ({ file: parsed.source.file, owner: parsed.owner })),
+  };
+  const versionProblems = checkProdNotAheadOfTt02(sources, fleet);
   return {
-    fleet: {
-      layers,
-      owners: parsedOwners
-        .filter((parsed) => !invalidFiles.has(parsed.source.file))
-        .map((parsed) => ({ file: parsed.source.file, owner: parsed.owner })),
-    },
-    problems: sortProblems([...problems, ...ruleProblems, ...expiredGrants]),
+    fleet,
+    problems: sortProblems([...problems, ...ruleProblems, ...expiredGrants, ...versionProblems]),
     expiredGrants,
   };
 }

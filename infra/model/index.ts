@@ -12,3 +12,4 @@ export * from "./problem";
 export * from "./schema";
 export * from "./stack";
 export * from "./terms";
+export * from "./versionRules";

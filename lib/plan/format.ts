@@ -1,4 +1,5 @@
-import { table } from "../markdown";
+import type { PolicyViolation } from "../../policies/runner/runner";
+import { code, raw, table, text } from "../markdown";
 import type { PlannedMember, PlannedResource, StackPlan } from "./stackPlan";
 
 export interface PlanSummary {
@@ -40,7 +41,7 @@ function provisioned(plan: StackPlan): PlannedResource[] {
   );
 }
 
-function shortType(type: string): string {
+export function shortType(type: string): string {
   return type.split(":").at(-1)?.split("/").at(-1) ?? type;
 }
 
@@ -60,9 +61,9 @@ interface ViolationGroup {
   readonly resources: string[];
 }
 
-function groupedViolations(plan: StackPlan): ViolationGroup[] {
+export function groupedViolations(violations: readonly PolicyViolation[]): ViolationGroup[] {
   const groups = new Map<string, ViolationGroup>();
-  for (const violation of plan.violations) {
+  for (const violation of violations) {
     const key = `${violation.level}|${violation.policy}|${violation.message}`;
     const group = groups.get(key) ?? {
       level: violation.level,
@@ -121,7 +122,7 @@ export function formatText({ stacks, summary, selection }: PlanReport): string {
     for (const member of plan.members) {
       lines.push(`    ${member.group}: ${member.upn} (${member.name}), ${accessSummary(member)}`);
     }
-    for (const group of groupedViolations(plan)) {
+    for (const group of groupedViolations(plan.violations)) {
       lines.push(`  [${group.level}] ${group.policy} (${group.resources.length} resource(s)): ${group.message}`);
     }
     lines.push("");
@@ -130,20 +131,41 @@ export function formatText({ stacks, summary, selection }: PlanReport): string {
   return `${lines.join("\n")}\n`;
 }
 
-function cell(text: string): string {
-  return text.replaceAll("|", "\\|").replaceAll("\n", "<br>");
+/** Program errors and policy violations per stack, as a markdown table (no lines when there are none). */
+export function findingsTable(
+  stacks: readonly {
+    readonly stack: string;
+    readonly error?: string;
+    readonly violations: readonly PolicyViolation[];
+  }[],
+): string[] {
+  const rows = stacks.flatMap((plan) => [
+    ...(plan.error !== undefined ? [[raw(code(plan.stack)), "error", "program", "", plan.error]] : []),
+    ...groupedViolations(plan.violations).map((group) => [
+      raw(code(plan.stack)),
+      group.level,
+      group.policy,
+      String(group.resources.length),
+      group.message,
+    ]),
+  ]);
+  return rows.length > 0 ? table(["stack", "level", "policy", "resources", "message"], rows) : [];
 }
 
 export function formatMarkdown({ stacks, summary, selection }: PlanReport): string {
   const lines = [
     `## Plan: ${summary.passed ? "✅ pass" : "❌ fail"}`,
     "",
-    `_${selection}_. ${summaryLine(summary)}`,
+    `_${text(selection)}_. ${text(summaryLine(summary))}`,
     "",
-    "| stack | verdict | resources | members |",
-    "|---|---|---|---|",
-    ...stacks.map(
-      (plan) => `| \`${plan.stack}\` | ${verdict(plan)} | ${provisioned(plan).length} | ${plan.members.length} |`,
+    ...table(
+      ["stack", "verdict", "resources", "members"],
+      stacks.map((plan) => [
+        raw(code(plan.stack)),
+        verdict(plan),
+        String(provisioned(plan).length),
+        String(plan.members.length),
+      ]),
     ),
   ];
   const access = stacks.flatMap((plan) =>
@@ -151,17 +173,8 @@ export function formatMarkdown({ stacks, summary, selection }: PlanReport): stri
   );
   if (access.length > 0)
     lines.push("", "### Access", "", ...table(["stack", "group", "user", "name", "access"], access));
-  const findings = stacks.filter((plan) => plan.error !== undefined || plan.violations.length > 0);
-  if (findings.length > 0)
-    lines.push("", "### Findings", "", "| stack | level | policy | resources | message |", "|---|---|---|---|---|");
-  for (const plan of findings) {
-    if (plan.error !== undefined) lines.push(`| \`${plan.stack}\` | error | program | | ${cell(plan.error)} |`);
-    for (const group of groupedViolations(plan)) {
-      lines.push(
-        `| \`${plan.stack}\` | ${group.level} | ${group.policy} | ${group.resources.length} | ${cell(group.message)} |`,
-      );
-    }
-  }
+  const findings = findingsTable(stacks);
+  if (findings.length > 0) lines.push("", "### Findings", "", ...findings);
   return `${lines.join("\n")}\n`;
 }
 

@@ -12,13 +12,17 @@ import {
 import { packConfigForFleet } from "../../policies/registry";
 import { runPolicies, type PolicyViolation } from "../../policies/runner/runner";
 import type { PolicyPackConfig } from "@pulumi/policy";
+import * as pulumi from "@pulumi/pulumi";
 import type { Directory } from "../azureMocks";
 import { evaluateStack } from "../evaluate";
 
 export interface PlannedResource {
   readonly type: string;
   readonly name: string;
+  /** Resolved inputs; secret values are replaced by "[secret]". */
   readonly inputs: Readonly<Record<string, unknown>>;
+  /** `protect: true`: a deploy can neither delete nor replace it. */
+  readonly protect: boolean;
 }
 
 export interface PlannedMember {
@@ -40,7 +44,20 @@ export interface StackPlan {
   readonly resources: readonly PlannedResource[];
   readonly members: readonly PlannedMember[];
   readonly violations: readonly PolicyViolation[];
+  /** Stack outputs; secret values are replaced by "[secret]". Absent from plans of planners that predate them. */
+  readonly outputs?: Readonly<Record<string, unknown>>;
   readonly error?: string;
+}
+
+export const SECRET = "[secret]";
+
+/** Secret inputs arrive from the mock monitor wrapped in Pulumi's secret signature: they never leave this process. */
+export function maskSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskSecrets);
+  if (value === null || typeof value !== "object") return value;
+  const record = value as Record<string, unknown>;
+  if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return SECRET;
+  return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, maskSecrets(item)]));
 }
 
 /** Owner and environment for the report; a stack name that does not parse is reported by the evaluation itself. */
@@ -95,15 +112,21 @@ export async function planStack(
   const evaluation = await evaluateStack({ stack, fleet, today, directory, firstPreview });
   const base = { stack, owner, environment };
   if (evaluation.error !== undefined || !evaluation.target) {
-    return { ...base, resources: [], members: [], violations: [], error: evaluation.error };
+    return { ...base, resources: [], members: [], violations: [], outputs: {}, error: evaluation.error };
   }
   const report = await runPolicies(evaluation.resources, { config: policyConfig });
   return {
     ...base,
     resources: evaluation.resources
       .filter((resource) => resource.type !== "pulumi:pulumi:Stack")
-      .map(({ type, name, inputs }) => ({ type, name, inputs })),
+      .map(({ type, name, inputs, protect }) => ({
+        type,
+        name,
+        inputs: maskSecrets(inputs) as Record<string, unknown>,
+        protect,
+      })),
     members: membersOf(evaluation.target),
     violations: report.violations,
+    outputs: evaluation.outputs,
   };
 }

@@ -1,31 +1,52 @@
 import { fleetDirectory } from "../azureMocks";
-import { loadFleet, type IsoDate } from "../../infra/model";
-import { planContext, planStack, type StackPlan } from "./stackPlan";
+import { validateFleet, type FleetResult, type FleetSources, type IsoDate } from "../../infra/model";
+import { planContext, planStack, type PlanContext, type StackPlan } from "./stackPlan";
+
+/** One stack of one version of the fleet (`fleet` names an entry of the request's `fleets`: "head", "base"). */
+export interface PlanJob {
+  readonly stack: string;
+  readonly fleet: string;
+}
 
 /** The request a planning worker receives once, and the messages it answers with. */
 export interface WorkerRequest {
-  readonly root: string;
   readonly today: IsoDate;
-  readonly stacks: readonly string[];
   readonly firstPreview: boolean;
+  readonly fleets: Readonly<Record<string, FleetSources>>;
+  readonly jobs: readonly PlanJob[];
 }
-export type WorkerMessage = { readonly kind: "planned"; readonly plan: StackPlan } | { readonly kind: "done" };
+export type WorkerMessage =
+  { readonly kind: "planned"; readonly job: PlanJob; readonly plan: StackPlan } | { readonly kind: "done" };
 
 /**
- * Plan stacks one after another in this process, loading the fleet once. The tenant of the mocks holds every
- * registered user of the fleet: the plan shows what would be provisioned, not whether accounts exist.
+ * Plan stacks one after another in this process, validating each version of the fleet once (or taking it from
+ * `loaded`). The tenant of the mocks holds every registered user of that fleet version: the plan shows what would
+ * be provisioned, not whether accounts exist.
  */
-export async function planStacks(request: WorkerRequest, onPlanned: (plan: StackPlan) => void): Promise<void> {
-  const fleet = loadFleet(request.root, request.today);
-  const context = planContext(fleet, request.today, fleetDirectory(fleet.fleet), request.firstPreview);
-  for (const stack of request.stacks) onPlanned(await planStack(stack, context));
+export async function planJobs(
+  request: WorkerRequest,
+  onPlanned: (job: PlanJob, plan: StackPlan) => void,
+  loaded: ReadonlyMap<string, FleetResult> = new Map(),
+): Promise<void> {
+  const contexts = new Map<string, PlanContext>();
+  const contextOf = (name: string): PlanContext => {
+    const known = contexts.get(name);
+    if (known) return known;
+    const sources = request.fleets[name];
+    if (!sources) throw new Error(`no fleet "${name}" in the planning request`);
+    const fleet = loaded.get(name) ?? validateFleet(sources, request.today);
+    const context = planContext(fleet, request.today, fleetDirectory(fleet.fleet), request.firstPreview);
+    contexts.set(name, context);
+    return context;
+  };
+  for (const job of request.jobs) onPlanned(job, await planStack(job.stack, contextOf(job.fleet)));
 }
 
 if (require.main === module && process.send) {
   const send = (message: WorkerMessage) => new Promise<void>((resolve) => process.send?.(message, () => resolve()));
   process.once("message", async (request: WorkerRequest) => {
     const sent: Promise<void>[] = [];
-    await planStacks(request, (plan) => sent.push(send({ kind: "planned", plan })));
+    await planJobs(request, (job, plan) => sent.push(send({ kind: "planned", job, plan })));
     await Promise.all(sent);
     await send({ kind: "done" });
     process.disconnect();

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -29,4 +30,21 @@ export function onlyResource(resources: readonly RegisteredResource[], type: str
   const found = resourcesOfType(resources, type);
   if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
   return found[0] as RegisteredResource;
+}
+
+/** Run git in a test repository, as a fixed author. */
+export function gitIn(root: string, ...args: string[]): string {
+  return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.no", ...args], {
+    cwd: root,
+    encoding: "utf8",
+  });
+}
+
+/** A real git repository whose first commit (branch main) holds the layers and the given owner files. */
+export function committedRepository(owners: readonly SourceFile[], layers = REPO_SOURCES.layers): string {
+  const root = writeRepository(owners, layers);
+  gitIn(root, "init", "-q", "-b", "main");
+  gitIn(root, "add", "-A");
+  gitIn(root, "commit", "-q", "-m", "base");
+  return root;
 }

@@ -1,0 +1,251 @@
+import { IMMUTABLE_STACK_FIELDS, REPLACEMENT_PROPERTIES, type ReplacementProperty } from "../../infra/changeRules";
+import type { OwnerEnvironment } from "../../infra/model";
+import type { PolicyViolation } from "../../policies/runner/runner";
+import type { PlannedResource, StackPlan } from "./stackPlan";
+
+export type Action = "create" | "update" | "delete" | "replace";
+
+export interface PropertyChange {
+  readonly path: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+export interface ResourceChange {
+  readonly type: string;
+  readonly name: string;
+  readonly action: Action;
+  readonly properties: readonly PropertyChange[];
+}
+
+export type StackStatus = "create" | "update" | "unchanged" | "unmanaged" | "error";
+
+/** How one stack's plan differs between the base and the working tree, and what of it may not be deployed. */
+export interface StackDiff {
+  readonly stack: string;
+  readonly owner: string;
+  readonly environment: string;
+  readonly status: StackStatus;
+  readonly changes: readonly ResourceChange[];
+  /** Changes a deploy must not attempt, each with what to do instead. */
+  readonly refusals: readonly string[];
+  /** The working tree's policy verdicts. */
+  readonly violations: readonly PolicyViolation[];
+  readonly error?: string;
+  /** Whether anything in the plan differs: resources, outputs, verdicts, errors. */
+  readonly differs: boolean;
+}
+
+const GROUP = "azuread:index/group:Group";
+const STACK = "pulumi:pulumi:Stack";
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
+
+/**
+ * Leaves by path: `properties.networkAcls.defaultAction`, `agentPoolProfiles[0].vmSize`. An array of plain values
+ * is one leaf (`availabilityZones`), as is an empty object; undefined values are absent, as in a preview.
+ */
+function flatten(value: unknown, prefix: string, into: Map<string, unknown>): Map<string, unknown> {
+  if (value === undefined) return into;
+  if (Array.isArray(value) && value.some((item) => isRecord(item) || Array.isArray(item))) {
+    value.forEach((item, index) => flatten(item, `${prefix}[${index}]`, into));
+  } else if (isRecord(value) && Object.keys(value).length > 0) {
+    for (const [key, item] of Object.entries(value)) flatten(item, prefix ? `${prefix}.${key}` : key, into);
+  } else {
+    into.set(prefix, value);
+  }
+  return into;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function propertyChanges(before: Map<string, unknown>, after: Map<string, unknown>): PropertyChange[] {
+  const paths = [...new Set([...before.keys(), ...after.keys()])].sort();
+  return paths.flatMap((path) => {
+    const [a, b] = [before.get(path) ?? null, after.get(path) ?? null];
+    return same(a, b) ? [] : [{ path, before: a, after: b }];
+  });
+}
+
+/** A group's members by who they are (UPN and name), not by the object ids the mocks made up for them. */
+function memberChanges(base: StackPlan | undefined, head: StackPlan | undefined, group: string): PropertyChange[] {
+  const of = (plan: StackPlan | undefined) =>
+    new Set(
+      (plan?.members ?? [])
+        .filter((member) => member.group === group)
+        .map((member) => `${member.upn} (${member.name})${member.expires ? `, expires ${member.expires}` : ""}`),
+    );
+  const [before, after] = [of(base), of(head)];
+  return [
+    ...[...after]
+      .filter((member) => !before.has(member))
+      .map((member) => ({ path: "members", before: null, after: member })),
+    ...[...before]
+      .filter((member) => !after.has(member))
+      .map((member) => ({ path: "members", before: member, after: null })),
+  ];
+}
+
+function inputsOf(resource: PlannedResource): Map<string, unknown> {
+  const { members: _members, ...inputs } = resource.inputs;
+  return flatten(resource.type === GROUP ? inputs : resource.inputs, "", new Map());
+}
+
+/** The replacement rule a changed path falls under: array indexes match `[]`, a rule covers what is below it. */
+export function replacementRule(type: string, path: string): ReplacementProperty | undefined {
+  const normalized = path.replace(/\[\d+\]/g, "[]");
+  return REPLACEMENT_PROPERTIES.find(
+    (rule) =>
+      rule.type === type &&
+      (normalized === rule.property ||
+        normalized.startsWith(`${rule.property}.`) ||
+        normalized.startsWith(`${rule.property}[`)),
+  );
+}
+
+const key = (resource: { type: string; name: string }) => `${resource.type}::${resource.name}`;
+
+function resourceChanges(base: StackPlan | undefined, head: StackPlan | undefined): ResourceChange[] {
+  const before = new Map((base?.resources ?? []).map((resource) => [key(resource), resource]));
+  const after = new Map((head?.resources ?? []).map((resource) => [key(resource), resource]));
+  const changes: ResourceChange[] = [];
+  for (const [id, resource] of after) {
+    const previous = before.get(id);
+    const { type, name } = resource;
+    // Members by who they are, where the group holds them (the membership model; under PIM schedules grant access).
+    const holdsMembers = type === GROUP && ("members" in resource.inputs || (previous && "members" in previous.inputs));
+    const members = holdsMembers ? memberChanges(base, head, String(resource.inputs["displayName"])) : [];
+    if (!previous) {
+      const properties = [...propertyChanges(new Map(), inputsOf(resource)), ...members];
+      changes.push({ type, name, action: "create", properties });
+      continue;
+    }
+    const properties = [...propertyChanges(inputsOf(previous), inputsOf(resource)), ...members];
+    if (properties.length === 0) continue;
+    const replaced = properties.some((property) => replacementRule(type, property.path));
+    changes.push({ type, name, action: replaced ? "replace" : "update", properties });
+  }
+  for (const [id, resource] of before) {
+    if (after.has(id)) continue;
+    const properties = propertyChanges(inputsOf(resource), new Map());
+    changes.push({ type: resource.type, name: resource.name, action: "delete", properties });
+  }
+  if (base?.outputs && head?.outputs) {
+    const outputs = propertyChanges(
+      flatten(base.outputs, "outputs", new Map()),
+      flatten(head.outputs, "outputs", new Map()),
+    );
+    if (outputs.length > 0) changes.push({ type: STACK, name: head.stack, action: "update", properties: outputs });
+  }
+  return changes;
+}
+
+const shown = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
+
+/** Deletions and replacements of protected resources, and changes of settings no existing stack can change. */
+function refusalsOf(
+  stack: string,
+  changes: readonly ResourceChange[],
+  protectedResources: ReadonlySet<string>,
+  targets: { readonly base?: OwnerEnvironment; readonly head?: OwnerEnvironment },
+): string[] {
+  const { base, head } = targets;
+  const immutable =
+    base && head
+      ? IMMUTABLE_STACK_FIELDS.filter((field) => !same(field.read(base), field.read(head))).map(
+          (field) =>
+            `${stack}: ${field.setting} changes from ${shown(field.read(base))} to ${shown(field.read(head))}, ` +
+            `which an existing stack cannot do: ${field.reason}. Instead: ${field.instead}.`,
+        )
+      : [];
+  const destructive = changes
+    .filter(
+      (change) => (change.action === "delete" || change.action === "replace") && protectedResources.has(key(change)),
+    )
+    .map((change) => {
+      if (change.action === "delete")
+        return (
+          `${stack}: ${change.type} ${change.name} is protected and would be deleted. Instead: restore what removed it; ` +
+          "a protected resource is only ever removed deliberately, by the decommissioning runbook in the README."
+        );
+      const causes = change.properties
+        .filter((property) => replacementRule(change.type, property.path))
+        .map((property) => `${property.path} (${replacementRule(change.type, property.path)?.reason})`);
+      return (
+        `${stack}: ${change.type} ${change.name} is protected and would be replaced, because ${causes.join("; ")}. ` +
+        "Instead: revert this change, or build the new resource as a new stack and migrate to it (see the decommissioning runbook in the README)."
+      );
+    });
+  return [...immutable, ...destructive];
+}
+
+export interface StackSides {
+  readonly stack: string;
+  readonly base?: StackPlan;
+  readonly head?: StackPlan;
+  readonly baseTarget?: OwnerEnvironment;
+  readonly headTarget?: OwnerEnvironment;
+}
+
+export function diffStack({ stack, base, head, baseTarget, headTarget }: StackSides): StackDiff {
+  const identity = head ?? base;
+  const changes = head?.error === undefined ? resourceChanges(base, head) : [];
+  const protectedResources = new Set(
+    [...(base?.resources ?? []), ...(head?.resources ?? [])].filter((resource) => resource.protect).map(key),
+  );
+  const status: StackStatus = !head
+    ? "unmanaged"
+    : head.error !== undefined
+      ? "error"
+      : !base || base.error !== undefined
+        ? "create"
+        : changes.length > 0
+          ? "update"
+          : "unchanged";
+  const differs =
+    changes.length > 0 || !head || !base || base.error !== head.error || !same(base.violations, head.violations);
+  return {
+    stack,
+    owner: identity?.owner ?? "",
+    environment: identity?.environment ?? "",
+    status,
+    changes: status === "unmanaged" ? [] : changes,
+    refusals: head ? refusalsOf(stack, changes, protectedResources, { base: baseTarget, head: headTarget }) : [],
+    violations: head?.violations ?? [],
+    ...(head?.error !== undefined ? { error: head.error } : {}),
+    differs,
+  };
+}
+
+/** One change as it appears on many stacks: "ManagedCluster kubernetesVersion 1.33 → 1.34 on 53 prod stacks". */
+export interface FoldedChange {
+  readonly type: string;
+  readonly action: Action;
+  /** Absent for a whole-resource create or delete. */
+  readonly path?: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly stacks: readonly string[];
+}
+
+/** The folds one resource change falls into: one for a whole-resource create or delete, else one per property. */
+export function foldsOf(change: ResourceChange): Omit<FoldedChange, "stacks">[] {
+  if (change.action === "create" || change.action === "delete") return [{ type: change.type, action: change.action }];
+  return change.properties.map((property) => ({ type: change.type, action: change.action, ...property }));
+}
+
+export const foldKey = (fold: Omit<FoldedChange, "stacks">): string =>
+  JSON.stringify([fold.type, fold.action, fold.path, fold.before, fold.after]);
+
+export function foldChanges(stacks: readonly StackDiff[]): FoldedChange[] {
+  const folds = new Map<string, FoldedChange & { stacks: string[] }>();
+  for (const diff of stacks) {
+    for (const fold of diff.changes.flatMap(foldsOf)) {
+      const known = folds.get(foldKey(fold)) ?? { ...fold, stacks: [] };
+      if (!known.stacks.includes(diff.stack)) known.stacks.push(diff.stack);
+      folds.set(foldKey(fold), known);
+    }
+  }
+  return [...folds.values()].sort((a, b) => b.stacks.length - a.stacks.length);
+}

@@ -1,0 +1,51 @@
+import { Command } from "commander";
+import type { IsoDate } from "../infra/model";
+import { baseRefError, EXIT, parseCommandLine, todayOption } from "../lib/cli";
+import { failedComment, prComment } from "../lib/prComment";
+import { REPO_ROOT } from "../lib/repo";
+import { planningOptions, withPlanningOptions } from "./plan";
+
+interface Options {
+  base: string;
+  allowRemovals: boolean;
+  allowDecommission: boolean;
+  today: IsoDate;
+  root: string;
+  workers?: number;
+  cache: boolean;
+  cacheDir: string;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const command = new Command("pr-comment")
+    .description(
+      "The pull request's comment, as markdown on stdout: the access diff, the plan diff against --base, validation problems. Always written; exit 1 when anything fails.",
+    )
+    .requiredOption("--base <ref>", "the git ref to compare with (the PR's base)")
+    .option("--allow-removals", "large access removals are approved (the access-removal-approved label)", false)
+    .option("--allow-decommission", "leaving removed owners' or environments' stacks unmanaged is approved", false)
+    .addOption(todayOption())
+    .option("--root <dir>", "repository root", REPO_ROOT);
+  const parsed = parseCommandLine<Options>(withPlanningOptions(command), argv);
+  if ("exitCode" in parsed) return parsed.exitCode;
+  const { options } = parsed;
+  const refError = baseRefError(options.root, options.base);
+  if (refError) {
+    process.stdout.write(failedComment(refError).markdown);
+    process.stderr.write(`pr-comment: ${refError}\n`);
+    return EXIT.usage;
+  }
+  // The comment is what the author reads to fix the PR: even an unexpected failure is written as one.
+  const comment = await prComment({
+    ...planningOptions(options),
+    root: options.root,
+    codeRoot: REPO_ROOT,
+    base: options.base,
+    allowRemovals: options.allowRemovals,
+    allowDecommission: options.allowDecommission,
+  }).catch((error: unknown) => failedComment(error instanceof Error ? error.message : String(error)));
+  process.stdout.write(comment.markdown);
+  return comment.passed ? EXIT.ok : EXIT.invalid;
+}
+
+if (require.main === module) main(process.argv.slice(2)).then((code) => (process.exitCode = code));
