@@ -1,17 +1,28 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateStack, type StackEvaluation } from "../lib/evaluate";
 import { REPO_ROOT } from "../lib/repo";
-import { TODAY } from "../test/support/fleet";
+import { layersWith, REPO_SOURCES, TODAY } from "../test/support/fleet";
 import { sampleDirectory } from "../test/support/repository";
 import { IMMUTABLE_STACK_FIELDS, REPLACEMENT_PROPERTIES } from "./changeRules";
-import { loadFleet } from "./model";
+import { loadFleet, validateFleet } from "./model";
 
-function inputAt(inputs: Record<string, unknown>, path: string): unknown {
-  return path.split(".").reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], inputs);
+/** The values at a table path; `[]` stands for every element of an array (`agentPoolProfiles[].vmSize`). */
+function inputsAt(inputs: Record<string, unknown>, path: string): unknown[] {
+  return path.split(".").reduce<unknown[]>(
+    (values, segment) =>
+      values.flatMap((value) => {
+        const key = segment.endsWith("[]") ? segment.slice(0, -2) : segment;
+        const child = (value as Record<string, unknown> | undefined)?.[key];
+        return segment.endsWith("[]") ? (Array.isArray(child) ? child : []) : [child];
+      }),
+    [inputs],
+  );
 }
 
 describe("the day-2 tables", () => {
   let prod: StackEvaluation;
+  /** The same stack with the layer's optional Key Vault private endpoint, so its resource types are registered too. */
+  let withPrivateEndpoint: StackEvaluation;
   beforeAll(async () => {
     prod = await evaluateStack({
       stack: "digdir-prod",
@@ -20,6 +31,19 @@ describe("the day-2 tables", () => {
       directory: sampleDirectory(),
     });
     expect(prod.error).toBeUndefined();
+    withPrivateEndpoint = await evaluateStack({
+      stack: "digdir-prod",
+      fleet: validateFleet(
+        {
+          ...REPO_SOURCES,
+          layers: layersWith("prod", (text) => `${text}  altinn-apps:keyVaultPrivateEndpoint: {}\n`),
+        },
+        TODAY,
+      ),
+      today: TODAY,
+      directory: sampleDirectory(),
+    });
+    expect(withPrivateEndpoint.error).toBeUndefined();
   });
 
   it("read a value for every immutable field of a real stack, each with a reason and what to do instead", () => {
@@ -38,10 +62,13 @@ describe("the day-2 tables", () => {
 
   it("name only inputs the program really sets on the types it registers (no typos, no stale entries)", () => {
     for (const { type, property } of REPLACEMENT_PROPERTIES) {
-      const registered = prod.resources.filter((resource) => resource.type === type);
+      const registered = withPrivateEndpoint.resources.filter((resource) => resource.type === type);
       expect(registered.length, type).toBeGreaterThan(0);
-      for (const resource of registered)
-        expect(inputAt(resource.inputs, property), `${type} ${property}`).toBeDefined();
+      for (const resource of registered) {
+        const values = inputsAt(resource.inputs, property);
+        expect(values.length, `${type} ${property}`).toBeGreaterThan(0);
+        for (const value of values) expect(value, `${type} ${property}`).toBeDefined();
+      }
     }
   });
 

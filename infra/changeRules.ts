@@ -134,7 +134,7 @@ export const REPLACEMENT_PROPERTIES: readonly ReplacementProperty[] = [
   ...armIdentity("azure-native:keyvault:Vault", "resourceGroupName", "vaultName"),
   ...armIdentity("azure-native:containerservice:ManagedCluster", "resourceGroupName", "resourceName"),
   ...armIdentity("azure-native:network:PrivateEndpoint", "resourceGroupName", "privateEndpointName"),
-  ...armIdentity(
+  ...childIdentity(
     "azure-native:network:PrivateDnsZoneGroup",
     "resourceGroupName",
     "privateEndpointName",
@@ -183,12 +183,13 @@ export const REPLACEMENT_PROPERTIES: readonly ReplacementProperty[] = [
     reason:
       'the inline agent pools cannot be updated through the cluster (azure-native ManagedCluster docs: "The Azure API does not currently allow this property to be updated directly"); a pool\'s VM size, zones and host encryption are fixed at its creation',
   })),
-  ...["mailNickname", "assignableToRole", "types"].map((property) => ({
+  {
+    // assignableToRole and types also force a new group, but the program never sets them.
     type: "azuread:index/group:Group",
-    property,
+    property: "mailNickname",
     reason:
       'the azuread provider recreates a group when this changes ("Changing this forces a new resource to be created")',
-  })),
+  },
   {
     type: "pulumi:providers:azure-native",
     property: "subscriptionId",
