@@ -182,11 +182,16 @@ describe("plan --diff", () => {
       properties: [{ path: "agentPoolProfiles[0].vmSize", before: "Standard_D4s_v5", after: "Standard_D8s_v5" }],
     });
     expect(abc?.refusals).toEqual([
+      // The system pool's settings are also fields an existing stack can never change (infra/changeRules.ts).
+      expect.stringMatching(
+        /^abc-prod: cluster\.systemPoolVmSize, .* which an existing stack cannot do: .*Instead: add a system pool/,
+      ),
       expect.stringMatching(
         /^abc-prod: azure-native:containerservice:ManagedCluster abc-prod-aks is protected and would be replaced, because agentPoolProfiles\[0\]\.vmSize \(.*\)\. Instead: revert this change, or build/,
       ),
     ]);
-    expect(json.summary).toMatchObject({ refusals: 2, passed: false });
+    // Two prod stacks in the fleet, each refused twice (the immutable field and the protected replacement).
+    expect(json.summary).toMatchObject({ refusals: 4, passed: false });
   });
 
   it("refuses a subscription change of an existing stack", async () => {
@@ -204,7 +209,7 @@ describe("plan --diff", () => {
     expect(code).toBe(1);
     const tt02 = json.stacks.find((stack) => stack.stack === "abc-tt02");
     expect(tt02?.refusals[0]).toMatch(
-      /^abc-tt02: stacks\/<org>\.yaml environments\.<env>\.subscriptionId changes from 11111111-1111-4111-8111-111111111111 to 33333333-3333-4333-8333-333333333333, which an existing stack cannot do: .*Instead: create the new environment as a new stack/,
+      /^abc-tt02: stacks\/<org>\.yaml environments\.<env>\.subscriptionId changes from [0-9a-f-]{36} to 33333333-3333-4333-8333-333333333333, which an existing stack cannot do: .*Instead: create the new environment as a new stack/,
     );
     expect(tt02?.changes).toContainEqual(
       expect.objectContaining({ type: "pulumi:providers:azure-native", action: "replace" }),
