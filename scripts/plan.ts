@@ -1,10 +1,10 @@
-import { Command } from "commander";
-import { readFleetSources, type IsoDate } from "../infra/model";
-import { EXIT, formatOption, parseCommandLine, todayOption } from "../lib/cli";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { parseStackName, readFleetSources, type IsoDate } from "../infra/model";
+import { EXIT, formatOption, integerOption, parseCommandLine, todayOption } from "../lib/cli";
 import { formatJson, formatMarkdown, formatText, summarize, type PlanReport } from "../lib/plan/format";
 import { planInWorkers } from "../lib/plan/pool";
 import { allStacks, stacksAffectedBy, stacksByEnvironment, type Selection } from "../lib/plan/select";
-import { changedFilesSince } from "../lib/git";
+import { assertCommit, changedFilesSince } from "../lib/git";
 import { REPO_ROOT } from "../lib/repo";
 
 interface Options {
@@ -21,8 +21,20 @@ interface Options {
 function select(options: Options): Selection {
   const sources = readFleetSources(options.root);
   if (options.stack) return { stacks: options.stack, reason: `stacks ${options.stack.join(", ")}` };
-  if (options.changedSince) return stacksAffectedBy(changedFilesSince(options.root, options.changedSince), sources);
+  if (options.changedSince) {
+    const commit = assertCommit(options.root, options.changedSince);
+    return stacksAffectedBy(changedFilesSince(options.root, commit), sources);
+  }
   return { stacks: allStacks(sources), reason: "every owner and environment in stacks/" };
+}
+
+function stackArgument(value: string, previous: string[] = []): string[] {
+  try {
+    parseStackName(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+  return [...previous, value];
 }
 
 function progress(planned: number, total: number): void {
@@ -35,7 +47,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description(
       "Run the Pulumi program for each stack under mocks, then the policy pack: what would be provisioned, and may it be.",
     )
-    .option("--stack <stacks...>", "stacks to plan, <org>-<env> (default: every owner and environment)")
+    .addOption(
+      new Option("--stack <stacks...>", "stacks to plan, <org>-<env> (default: every owner and environment)").argParser(
+        stackArgument,
+      ),
+    )
     .option("--changed-since <ref>", "plan only the stacks a change since this git ref affects")
     .addOption(formatOption(["text", "json", "markdown"], "text"))
     .addOption(todayOption())
@@ -49,7 +65,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       "evaluate as the first preview of new stacks: nothing computed by Azure is known yet",
       false,
     )
-    .option("--workers <count>", "worker processes (default: one per core)", (value) => Number.parseInt(value, 10))
+    .addOption(integerOption("--workers <count>", "worker processes (default: one per core)", 1, 64))
     .option("--root <dir>", "repository root", REPO_ROOT);
   const parsed = parseCommandLine<Options>(command, argv);
   if ("exitCode" in parsed) return parsed.exitCode;
@@ -71,14 +87,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   const format = { text: formatText, json: formatJson, markdown: formatMarkdown }[options.format];
   process.stdout.write(format(report));
   return report.summary.passed ? EXIT.ok : EXIT.invalid;
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-      process.exitCode = EXIT.invalid;
-    },
-  );
 }

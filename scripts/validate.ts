@@ -25,5 +25,3 @@ export function main(argv: readonly string[]): number {
   process.stdout.write(options.format === "json" ? formatValidateJson(report) : formatValidateText(report));
   return report.valid ? EXIT.ok : EXIT.invalid;
 }
-
-if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -1,12 +1,8 @@
 import { z } from "zod";
+import { allowListTextProblems, DEFAULT_WIDEST_PREFIX, ipv4RangeSchema } from "./cidr";
 import { ENVIRONMENTS, environmentNameSchema, guidSchema, identifierText, type EnvironmentName } from "./schema";
 
-const ipRangeSchema = z.union([z.ipv4(), z.cidrv4()], { error: "must be an IPv4 address or CIDR range" });
-
-const availabilityZoneSchema = z.preprocess(
-  (value) => (typeof value === "number" ? String(value) : value),
-  z.enum(["1", "2", "3"]),
-);
+const availabilityZoneSchema = identifierText(z.enum(["1", "2", "3"]));
 
 /** Cluster settings: complete in an environment layer, any subset as an owner's override. */
 export const clusterSettingsSchema = z
@@ -61,13 +57,15 @@ const environmentSettingsShape = {
   platformAdminGroupObjectId: guidSchema,
   groupOwnerObjectIds: z.array(guidSchema).min(1),
   logRetentionDays: z.int().min(30).max(730),
-  keyVaultAllowedIpRanges: z.array(ipRangeSchema),
+  keyVaultAllowedIpRanges: z.array(ipv4RangeSchema),
+  /** The widest block (as a prefix length) the allow-lists may admit together; a layer may only narrow the default. */
+  widestIpRangePrefix: z.int().min(DEFAULT_WIDEST_PREFIX).max(32).default(DEFAULT_WIDEST_PREFIX),
   /**
    * `private`: no public API server at all. `authorizedIpRanges`: public, limited to apiServerAuthorizedIpRanges (a
    * documented exception to "private clusters should be enabled", for deploy agents outside the VNet).
    */
   apiServerAccess: z.enum(["authorizedIpRanges", "private"]),
-  apiServerAuthorizedIpRanges: z.array(ipRangeSchema),
+  apiServerAuthorizedIpRanges: z.array(ipv4RangeSchema),
   /**
    * Public network access to the Log Analytics workspace and Application Insights. Query stays Enabled while the
    * Developer role reads logs from the portal outside Azure; Disabled needs an Azure Monitor Private Link Scope.
@@ -111,6 +109,12 @@ export const environmentLayerFileSchema = z
         path: ["config", `${CONFIG_NAMESPACE}:cluster`, "minNodes"],
         message: `minNodes (${cluster.minNodes}) must not exceed maxNodes (${cluster.maxNodes})`,
       });
+    }
+    for (const list of ["keyVaultAllowedIpRanges", "apiServerAuthorizedIpRanges"] as const) {
+      const widest = config[`${CONFIG_NAMESPACE}:widestIpRangePrefix`];
+      for (const message of allowListTextProblems(config[`${CONFIG_NAMESPACE}:${list}`], widest)) {
+        context.addIssue({ code: "custom", path: ["config", `${CONFIG_NAMESPACE}:${list}`], message });
+      }
     }
     const ranges = config[`${CONFIG_NAMESPACE}:apiServerAuthorizedIpRanges`];
     const rangesPath = ["config", `${CONFIG_NAMESPACE}:apiServerAuthorizedIpRanges`];
