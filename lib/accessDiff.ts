@@ -10,6 +10,7 @@ import {
   type Owner,
   type TermsOfUse,
 } from "../infra/model";
+import { code, raw, table, text } from "./markdown";
 
 /** More than this share of an owner's active grants removed in one change needs an explicit override. */
 export const REMOVAL_GUARD_SHARE = 0.25;
@@ -130,7 +131,7 @@ function termsSummary(terms: TermsOfUse | undefined): string {
     terms.dataProcessingAgreement,
     terms.serviceLevelAgreement,
   ].filter(Boolean).length;
-  return `version ${terms.version}, accepted ${terms.acceptedAt} by ${terms.acceptedBy}, ${confirmations}/4 confirmations`;
+  return `version ${code(terms.version)}, accepted ${terms.acceptedAt} by ${text(terms.acceptedBy)}, ${confirmations}/4 confirmations`;
 }
 
 /** Markdown for one PR comment: prod first and marked; names and UPNs, never object ids. */
@@ -144,48 +145,52 @@ export function formatAccessDiff(diff: AccessDiff, overridden: boolean): string 
   if (sections.length === 0) lines.push("No role grants change.", "");
   for (const section of sections) {
     const [environment, org] = section.split("|");
+    const rows = diff.changes
+      .filter((candidate) => candidate.environment === environment && candidate.org === org)
+      .map((change) => {
+        const expires =
+          change.kind === "expiry"
+            ? `${change.previousExpires ?? "never"} → ${change.expires ?? "never"}`
+            : (change.expires ?? "never");
+        // Dates are YYYY-MM-DD by the schema: nothing in them can act as markdown.
+        return [
+          raw(KIND_TITLES[change.kind]),
+          raw(code(change.upn)),
+          change.name,
+          ROLE_TITLES[change.role],
+          raw(expires),
+        ];
+      });
     lines.push(
-      environment === "prod" ? `### 🔴 PROD · ${org}` : `### tt02 · ${org}`,
+      environment === "prod" ? `### 🔴 PROD · ${text(org ?? "")}` : `### tt02 · ${text(org ?? "")}`,
       "",
-      "| change | user | name | role | expires |",
-      "|---|---|---|---|---|",
+      ...table(["change", "user", "name", "role", "expires"], rows),
+      "",
     );
-    for (const change of diff.changes.filter(
-      (candidate) => candidate.environment === environment && candidate.org === org,
-    )) {
-      const expires =
-        change.kind === "expiry"
-          ? `${change.previousExpires ?? "never"} → ${change.expires ?? "never"}`
-          : (change.expires ?? "never");
-      lines.push(
-        `| ${KIND_TITLES[change.kind]} | ${change.upn} | ${change.name} | ${ROLE_TITLES[change.role]} | ${expires} |`,
-      );
-    }
-    lines.push("");
   }
   if (diff.addedOwners.length + diff.removedOwners.length > 0) {
     lines.push("### Service owners", "");
     for (const owner of diff.addedOwners)
       lines.push(
-        `- ➕ added: **${owner.org}** (${owner.name.en}), environments: ${Object.keys(owner.environments).join(", ")}`,
+        `- ➕ added: **${text(owner.org)}** (${text(owner.name.en)}), environments: ${Object.keys(owner.environments).join(", ")}`,
       );
     for (const owner of diff.removedOwners)
       lines.push(
-        `- ➖ removed: **${owner.org}** (${owner.name.en}): its stacks must be destroyed deliberately; prod resources are protected`,
+        `- ➖ removed: **${text(owner.org)}** (${text(owner.name.en)}): its stacks must be destroyed deliberately; prod resources are protected`,
       );
     lines.push("");
   }
   if (diff.termsChanges.length > 0) {
     lines.push("### Terms of use", "");
     for (const change of diff.termsChanges)
-      lines.push(`- **${change.org}**: ${termsSummary(change.before)} → ${termsSummary(change.after)}`);
+      lines.push(`- **${text(change.org)}**: ${termsSummary(change.before)} → ${termsSummary(change.after)}`);
     lines.push("");
   }
   if (diff.invalidFiles.length > 0) {
     lines.push(
       "### Not compared",
       "",
-      ...diff.invalidFiles.map((file) => `- \`${file}\` is invalid: see \`npm run validate\``),
+      ...diff.invalidFiles.map((file) => `- ${code(file)} is invalid: see \`npm run validate\``),
       "",
     );
   }
@@ -193,6 +198,7 @@ export function formatAccessDiff(diff: AccessDiff, overridden: boolean): string 
     lines.push(
       overridden ? "### Removal guard: overridden" : "### ⛔ Removal guard",
       "",
+      // Findings are this module's sentences around validated org codes ([a-z0-9]): nothing in them acts as markdown.
       ...diff.guard.map((finding) => `- ${finding}`),
       "",
       overridden

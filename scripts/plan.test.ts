@@ -82,7 +82,7 @@ describe("npm run plan", () => {
     expect(await main(["--root", root, "--format", "markdown", "--today", "2026-11-23"])).toBe(1);
     expect(output.stdout()).toMatch(/^## Plan: ❌ fail/);
     expect(output.stdout()).toMatch(
-      /\| `abc-tt02` \| error \| program \| \| stack abc-tt02 has invalid configuration:<br>stacks\/abc.yaml:\d+:\d+: contact: must be an e-mail address \|/,
+      /\| `abc-tt02` \| error \| program \| {2}\| stack abc\\-tt02 has invalid configuration\\:<br>stacks\/abc\\\.yaml\\:\d+\\:\d+\\: contact\\: must be an e\\-mail address \|/,
     );
   });
 

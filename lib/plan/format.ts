@@ -1,3 +1,4 @@
+import { code, raw, table, text, textLines, type Cell } from "../markdown";
 import type { PlannedResource, StackPlan } from "./stackPlan";
 
 export interface PlanSummary {
@@ -119,33 +120,34 @@ export function formatText({ stacks, summary, selection }: PlanReport): string {
   return `${lines.join("\n")}\n`;
 }
 
-function cell(text: string): string {
-  return text.replaceAll("|", "\\|").replaceAll("\n", "<br>");
-}
-
 export function formatMarkdown({ stacks, summary, selection }: PlanReport): string {
   const lines = [
     `## Plan: ${summary.passed ? "✅ pass" : "❌ fail"}`,
     "",
-    `_${selection}_. ${summaryLine(summary)}`,
+    `_${text(selection)}_. ${summaryLine(summary)}`,
     "",
-    "| stack | verdict | resources | members |",
-    "|---|---|---|---|",
-    ...stacks.map(
-      (plan) => `| \`${plan.stack}\` | ${verdict(plan)} | ${provisioned(plan).length} | ${plan.members.length} |`,
+    ...table(
+      ["stack", "verdict", "resources", "members"],
+      stacks.map((plan) => [
+        raw(code(plan.stack)),
+        verdict(plan),
+        String(provisioned(plan).length),
+        String(plan.members.length),
+      ]),
     ),
   ];
-  const findings = stacks.filter((plan) => plan.error !== undefined || plan.violations.length > 0);
+  const findings = stacks.flatMap((plan): Cell[][] => [
+    ...(plan.error !== undefined ? [[raw(code(plan.stack)), "error", "program", "", textLines(plan.error)]] : []),
+    ...groupedViolations(plan).map((group) => [
+      raw(code(plan.stack)),
+      group.level,
+      group.policy,
+      String(group.resources.length),
+      group.message,
+    ]),
+  ]);
   if (findings.length > 0)
-    lines.push("", "### Findings", "", "| stack | level | policy | resources | message |", "|---|---|---|---|---|");
-  for (const plan of findings) {
-    if (plan.error !== undefined) lines.push(`| \`${plan.stack}\` | error | program | | ${cell(plan.error)} |`);
-    for (const group of groupedViolations(plan)) {
-      lines.push(
-        `| \`${plan.stack}\` | ${group.level} | ${group.policy} | ${group.resources.length} | ${cell(group.message)} |`,
-      );
-    }
-  }
+    lines.push("", "### Findings", "", ...table(["stack", "level", "policy", "resources", "message"], findings));
   return `${lines.join("\n")}\n`;
 }
 
