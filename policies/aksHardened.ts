@@ -1,7 +1,6 @@
 import { ManagedCluster } from "@pulumi/azure-native/containerservice";
 import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
-
-const OPEN_TO_THE_INTERNET = new Set(["0.0.0.0/0", "0.0.0.0"]);
+import { allowListTextProblems } from "../infra/model";
 
 export const aksHardened: ResourceValidationPolicy = {
   name: "aks-hardened",
@@ -25,11 +24,9 @@ export const aksHardened: ResourceValidationPolicy = {
           "the API server is public with no authorizedIPRanges: restrict it, or make the cluster private",
         );
       }
-      const open = ranges.filter((range) => OPEN_TO_THE_INTERNET.has(range));
-      if (open.length > 0)
-        reportViolation(
-          `apiServerAccessProfile.authorizedIPRanges opens the API server to everyone (${open.join(", ")})`,
-        );
+      for (const problem of allowListTextProblems(ranges)) {
+        reportViolation(`apiServerAccessProfile.authorizedIPRanges: ${problem}`);
+      }
     }
     if (cluster.addonProfiles?.["omsagent"]?.enabled !== true) {
       reportViolation("the monitoring add-on (addonProfiles.omsagent) must be enabled");

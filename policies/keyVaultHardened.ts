@@ -1,9 +1,11 @@
 import { Vault } from "@pulumi/azure-native/keyvault";
 import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
+import { allowListTextProblems } from "../infra/model";
 
 export const keyVaultHardened: ResourceValidationPolicy = {
   name: "keyvault-hardened",
-  description: "Key Vaults use RBAC, soft delete and purge protection, and deny network access by default.",
+  description:
+    "Key Vaults use RBAC, soft delete and purge protection, deny network access by default and allow no more than a /16 through the firewall.",
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(Vault, (vault, _args, reportViolation) => {
     const properties = vault.properties;
@@ -17,5 +19,7 @@ export const keyVaultHardened: ResourceValidationPolicy = {
         `networkAcls.defaultAction must be "Deny" (is ${JSON.stringify(properties.networkAcls?.defaultAction)})`,
       );
     }
+    const allowed = (properties.networkAcls?.ipRules ?? []).map((rule) => rule.value);
+    for (const problem of allowListTextProblems(allowed)) reportViolation(`networkAcls.ipRules: ${problem}`);
   }),
 };
