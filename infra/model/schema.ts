@@ -13,7 +13,7 @@ export const guidSchema = z
 
 /** What a value that YAML typed as a number or boolean must be written as instead, e.g. `1.30` read as 1.3. */
 function quoteHint(input: unknown): string {
-  return `must be text in quotes: YAML read this as the ${typeof input} ${JSON.stringify(input)}, so write it as "…" (e.g. version: "1.30")`;
+  return `must be text: YAML read this as the ${typeof input} ${JSON.stringify(input)}, so put the value in quotes ("…")`;
 }
 
 /**

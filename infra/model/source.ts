@@ -81,7 +81,7 @@ const PLAIN_WORDS: Partial<Record<YAMLError["code"], string>> = {
   BLOCK_AS_IMPLICIT_KEY: "a key and its value must be on one line, or the value indented below the key",
   MULTILINE_IMPLICIT_KEY: "a key must be on a single line: the indentation of this line is probably wrong",
   TAB_AS_INDENT: "tabs are not allowed for indentation: use spaces",
-  DUPLICATE_KEY: "this key appears twice in the same section",
+  DUPLICATE_KEY: "this key appears twice in the same section: keys must be unique",
   BAD_DQ_ESCAPE: "invalid escape sequence in a double-quoted string",
   MULTIPLE_DOCS: "only one YAML document is allowed per file (remove the ---)",
   BAD_ALIAS: "an alias (*name) must refer to an anchor (&name) defined before it",
