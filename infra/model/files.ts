@@ -39,7 +39,11 @@ export function classifyStacksEntry(name: string, kind: EntryKind, size: number)
       message: "is not a Pulumi stack file (Pulumi.<org>-<env>.yaml, a regular file) nor an owner file",
     };
   }
-  if (name.endsWith(".yml")) return { kind: "rejected", message: `owner files end in .yaml: rename it to ${name}a` };
+  if (name.endsWith(".yml"))
+    return {
+      kind: "rejected",
+      message: `owner files end in .yaml: rename it to ${name.slice(0, -".yml".length)}.yaml`,
+    };
   if (!name.endsWith(".yaml")) {
     return {
       kind: "rejected",

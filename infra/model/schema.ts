@@ -65,6 +65,8 @@ export function freeText(options: { person?: boolean; max?: number } = {}) {
 
 type Issue = z.core.$ZodIssue;
 
+const REQUIRED = "required";
+
 /** Validate parsed YAML against a schema; every issue becomes a positioned problem. */
 export function checkSchema<T extends z.ZodType>(
   source: YamlSource,
@@ -72,8 +74,10 @@ export function checkSchema<T extends z.ZodType>(
 ): { value: z.output<T>; problems: [] } | { value: undefined; problems: Problem[] } {
   const result = schema.safeParse(source.data, {
     error: (issue) => {
+      if (issue.input === undefined && (issue.code === "invalid_type" || issue.code === "invalid_value")) {
+        return REQUIRED;
+      }
       if (issue.code !== "invalid_type") return undefined;
-      if (issue.input === undefined) return "required";
       const read = typeof issue.input;
       return issue.expected === "string" && (read === "number" || read === "boolean")
         ? quoteHint(issue.input)
@@ -97,8 +101,7 @@ export function checkSchema<T extends z.ZodType>(
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys") continue;
     // The field a misspelt key was meant to be is "required" only because of the misspelling: one problem is enough.
-    if (issue.code === "invalid_type" && issue.input === undefined && suggestions.has(JSON.stringify(pathOf(issue))))
-      continue;
+    if (issue.message === REQUIRED && suggestions.has(JSON.stringify(pathOf(issue)))) continue;
     problems.push(source.problemAt(pathOf(issue), issue.message));
   }
   return { value: undefined, problems };
