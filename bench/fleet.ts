@@ -8,6 +8,8 @@ export interface FleetSpec {
   /** Org codes with whether each has production; synthetic codes when only a count is wanted. */
   readonly owners: readonly { readonly org: string; readonly production: boolean }[];
   readonly grantsPerOwner: number;
+  /** Registered users per owner when more than the grants need (the cross-owner uniqueness check scales with users). */
+  readonly usersPerOwner?: number;
 }
 
 export function syntheticOwners(count: number, productionShare = 0.5): FleetSpec["owners"] {
@@ -49,9 +51,15 @@ const GRANT_SHAPES = ENVIRONMENTS.flatMap((environment) =>
 );
 
 /** One owner, valid by construction: every grant's user is registered, unique, in an environment the owner has. */
-export function generateOwner(org: string, production: boolean, grants: number, index: number): Owner {
+export function generateOwner(
+  org: string,
+  production: boolean,
+  grants: number,
+  index: number,
+  minimumUsers = 0,
+): Owner {
   const environments = production ? GRANT_SHAPES : GRANT_SHAPES.filter((shape) => shape.environment === "tt02");
-  const userCount = Math.ceil(grants / environments.length);
+  const userCount = Math.max(minimumUsers, Math.ceil(grants / environments.length));
   const users = Array.from({ length: userCount }, (_, user) => ({
     upn: `user${user}.${org}@${user % 5 === 4 ? "ai-dev.brreg.no" : "ai-dev.no"}`,
     name: `User ${user} of ${org}`,
@@ -100,7 +108,7 @@ export function writeFleet(root: string, spec: FleetSpec): void {
   spec.owners.forEach(({ org, production }, index) => {
     writeFileSync(
       path.join(root, ownerFilePath(org)),
-      stringify(generateOwner(org, production, spec.grantsPerOwner, index)),
+      stringify(generateOwner(org, production, spec.grantsPerOwner, index, spec.usersPerOwner)),
     );
   });
 }
