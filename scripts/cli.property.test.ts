@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import fc from "fast-check";
@@ -6,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { runCli, type Main } from "../lib/cli";
 import { ownerYaml } from "../test/support/fleet";
 import { captureOutput } from "../test/support/output";
-import { writeRepository } from "../test/support/repository";
+import { commitAll, writeRepository } from "../test/support/repository";
 import { main as accessDiff } from "./accessDiff";
 import { main as newOwner } from "./newOwner";
 import { main as plan } from "./plan";
@@ -15,15 +14,7 @@ import { main as validate } from "./validate";
 
 const REGISTRY = path.join(__dirname, "../test/fixtures/altinn-orgs.json");
 
-function gitRepository(withOwner: boolean): string {
-  const root = writeRepository(withOwner ? [ownerYaml("abc")] : []);
-  const git = (...args: string[]) =>
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.no", ...args], { cwd: root });
-  git("init", "-q", "-b", "main");
-  git("add", "-A");
-  git("commit", "-q", "-m", "base", "--allow-empty");
-  return root;
-}
+const gitRepository = (withOwner: boolean) => commitAll(writeRepository(withOwner ? [ownerYaml("abc")] : []));
 
 const REFS = ["HEAD", "main", "HEAD~3", "no-such-ref", "--output=x", "-x", ":/base", "@{-1}", "HEAD^{tree}", ""];
 const DATES = ["2026-11-23", "2026-02-30", "yesterday", "20261123", ""];

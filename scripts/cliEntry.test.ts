@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -6,20 +6,12 @@ import { runCli } from "../lib/cli";
 import { REPO_ROOT } from "../lib/repo";
 import { ownerYaml } from "../test/support/fleet";
 import { captureOutput } from "../test/support/output";
-import { writeRepository } from "../test/support/repository";
+import { commitAll, writeRepository } from "../test/support/repository";
 import { main as newOwner } from "./newOwner";
 import { main as plan } from "./plan";
 import { main as validate } from "./validate";
 
-function gitRepository(): string {
-  const root = writeRepository([ownerYaml("abc")]);
-  const git = (...args: string[]) =>
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.no", ...args], { cwd: root });
-  git("init", "-q", "-b", "main");
-  git("add", "-A");
-  git("commit", "-q", "-m", "base");
-  return root;
-}
+const gitRepository = () => commitAll(writeRepository([ownerYaml("abc")]));
 
 const output = captureOutput();
 

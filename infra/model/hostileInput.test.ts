@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -14,7 +13,7 @@ import {
   REPO_SOURCES,
   TODAY,
 } from "../../test/support/fleet";
-import { writeRepository } from "../../test/support/repository";
+import { commitAll, writeRepository } from "../../test/support/repository";
 import { loadFleet, MAX_FILE_BYTES, validateFleet, type Problem } from ".";
 
 const problemsOf = (overrides: Record<string, unknown>): Problem[] =>
@@ -195,11 +194,7 @@ describe("what sits in stacks/", () => {
     const root = writeRepository([ownerYaml("abc")]);
     symlinkSync("/dev/zero", path.join(root, "stacks/zero.yaml"));
     writeFileSync(path.join(root, "stacks/def.yml"), "org: def\n");
-    const git = (...args: string[]) =>
-      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.no", ...args], { cwd: root });
-    git("init", "-q", "-b", "main");
-    git("add", "-A");
-    git("commit", "-q", "-m", "base");
+    commitAll(root);
     const sources = fleetSourcesAt(root, assertCommit(root, "HEAD"));
     expect(validateFleet(sources, TODAY).problems).toEqual([
       { file: "stacks/def.yml", line: 0, column: 0, path: "", message: expect.stringMatching(/rename/) },

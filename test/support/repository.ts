@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -29,4 +30,14 @@ export function onlyResource(resources: readonly RegisteredResource[], type: str
   const found = resourcesOfType(resources, type);
   if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
   return found[0] as RegisteredResource;
+}
+
+/** Make `root` a git repository whose one commit (on `main`) holds everything in it. */
+export function commitAll(root: string): string {
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.no", ...args], { cwd: root });
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-q", "--allow-empty", "-m", "base");
+  return root;
 }
