@@ -266,6 +266,17 @@ describe("errors people can act on", () => {
     ]);
   });
 
+  it("suggests the allowed value a typo meant, and says when a value is empty", () => {
+    const problems = problemsOf({
+      orgNumber: null,
+      access: [{ user: "dev.abc@ai-dev.no", role: "operation", environment: "tt02" }],
+    });
+    expect(pathsAndMessages(problems)).toEqual([
+      "orgNumber: is empty: write a value, or remove the key",
+      'access[0].role: must be one of developer, operations (did you mean "operations"?)',
+    ]);
+  });
+
   it("suggests a registered UPN for a near miss", () => {
     const problems = problemsOf({ access: [{ user: "dev.abd@ai-dev.no", role: "developer", environment: "tt02" }] });
     expect(pathsAndMessages(problems)).toEqual([

@@ -92,7 +92,7 @@ describe("one owner file", () => {
       'stacks/abc.yaml:6:12 orgNumber: must be text: YAML read this as the number 999999990, so put the value in quotes ("…")',
       "stacks/abc.yaml:7:10 contact: must be an e-mail address",
       'stacks/abc.yaml:10:21 environments.tt02.subscriptionId: must be text: YAML read this as the number 123, so put the value in quotes ("…")',
-      'stacks/abc.yaml:16:11 access[0].role: Invalid option: expected one of "developer"|"operations"',
+      "stacks/abc.yaml:16:11 access[0].role: must be one of developer, operations",
       'stacks/abc.yaml:18:5 access[0].expire: unknown key "expire" (did you mean "expires"?)',
     ]);
   });

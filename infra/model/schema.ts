@@ -16,12 +16,16 @@ function quoteHint(input: unknown): string {
   return `must be text: YAML read this as the ${typeof input} ${JSON.stringify(input)}, so put the value in quotes ("…")`;
 }
 
+function isYamlScalar(input: unknown): input is number | boolean {
+  return typeof input === "number" || typeof input === "boolean";
+}
+
 /**
  * Identifiers that look like numbers (versions, organisation numbers, tickets): YAML reads `1.30` as 1.3, `2025.10`
  * as 2025.1 and `0123` or `0x1f` as integers, so only a quoted string is accepted.
  */
 export function identifierText<T extends z.ZodType<string, string>>(schema: T) {
-  return z.string({ error: (issue) => (issue.input === undefined ? undefined : quoteHint(issue.input)) }).pipe(schema);
+  return z.string({ error: (issue) => (isYamlScalar(issue.input) ? quoteHint(issue.input) : undefined) }).pipe(schema);
 }
 
 /**
@@ -77,11 +81,14 @@ export function checkSchema<T extends z.ZodType>(
       if (issue.input === undefined && (issue.code === "invalid_type" || issue.code === "invalid_value")) {
         return REQUIRED;
       }
+      if (issue.code === "invalid_value" && typeof issue.input === "string") {
+        const allowed = issue.values.map(String);
+        const suggestion = closest(issue.input, allowed);
+        return `must be one of ${allowed.join(", ")}${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`;
+      }
       if (issue.code !== "invalid_type") return undefined;
-      const read = typeof issue.input;
-      return issue.expected === "string" && (read === "number" || read === "boolean")
-        ? quoteHint(issue.input)
-        : undefined;
+      if (issue.input === null) return "is empty: write a value, or remove the key";
+      return issue.expected === "string" && isYamlScalar(issue.input) ? quoteHint(issue.input) : undefined;
     },
   });
   if (result.success) return { value: result.data, problems: [] };
