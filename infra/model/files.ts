@@ -91,13 +91,13 @@ export function readBoundedFile(absolute: string): { text: string | undefined } 
       ? "is a directory"
       : entryProblem(stats.isFile() ? "file" : "other", stats.size);
     if (problem) return { problem };
-    // One byte more than allowed: a file that grew since fstat is still caught.
-    const buffer = Buffer.alloc(MAX_FILE_BYTES + 1);
+    // One byte more than fstat reported: a file that grew meanwhile is caught, never read past the limit.
+    const buffer = Buffer.allocUnsafe(stats.size + 1);
     let length = 0;
     for (let read = -1; read !== 0 && length < buffer.length; length += read) {
       read = readSync(descriptor, buffer, length, buffer.length - length, null);
     }
-    if (length > MAX_FILE_BYTES) return { problem: entryProblem("file", length) ?? "" };
+    if (length === buffer.length) return { problem: "changed while it was read: try again" };
     return decodeText(buffer.subarray(0, length));
   } finally {
     closeSync(descriptor);
