@@ -10,12 +10,12 @@ export class UsageError extends Error {
 }
 
 /** Set to show the stack of an unexpected error, for whoever debugs the tool itself. */
-export const DEBUG_VARIABLE = "ALTINN_APPS_DEBUG";
+const DEBUG_VARIABLE = "ALTINN_APPS_DEBUG";
 
 export type Main = (argv: readonly string[]) => number | Promise<number>;
 
 /** kebab-case as on the command line: `accessDiff` → `access-diff`. */
-export function commandName(script: string): string {
+function commandName(script: string): string {
   return script.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
 

@@ -53,7 +53,7 @@ function blocksOf(first: number, last: number): Ipv4Range[] {
 }
 
 /** The union of `ranges` as sorted, disjoint, non-adjacent intervals. */
-export function mergeRanges(ranges: readonly Ipv4Range[]): { first: number; last: number }[] {
+function mergeRanges(ranges: readonly Ipv4Range[]): { first: number; last: number }[] {
   const sorted = [...ranges].sort((x, y) => x.first - y.first);
   const merged: { first: number; last: number }[] = [];
   for (const range of sorted) {

@@ -20,7 +20,7 @@ export type StacksEntry =
 
 const PULUMI_STACK_FILE = new RegExp(`^Pulumi\\.${ORG_CODE.source.slice(1, -1)}-(${ENVIRONMENTS.join("|")})\\.yaml$`);
 
-export function isPulumiStackFileName(name: string): boolean {
+function isPulumiStackFileName(name: string): boolean {
   return PULUMI_STACK_FILE.test(name);
 }
 

@@ -1,5 +1,4 @@
 export * from "./cidr";
-export * from "./closest";
 export * from "./dates";
 export * from "./environment";
 export * from "./files";
