@@ -293,6 +293,13 @@ describe("errors people can act on", () => {
     ]);
   });
 
+  it("reports input nested too deeply to read, instead of overflowing the stack", () => {
+    const text = `org: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n`;
+    expect(validateFleet(fleetOf(ownerSource("abc", text)), TODAY).problems).toEqual([
+      expect.objectContaining({ line: 1, message: "nested too deeply to read" }),
+    ]);
+  });
+
   it("warns, without failing, when an owner accepted another terms version than prod requires", () => {
     const result = validateFleet(
       fleetOf(ownerYaml("abc", { termsOfUse: { ...ACCEPTED_TERMS, version: "2024-2" } })),

@@ -95,7 +95,9 @@ function syntaxProblemsOf(file: string, errors: readonly YAMLError[]): Problem[]
   for (const error of errors) {
     const position = error.linePos?.[0] ?? { line: 1, col: 1 };
     if (byLine.has(position.line)) continue;
-    const message = PLAIN_WORDS[error.code] ?? firstLine(error.message);
+    const message = /Maximum call stack/.test(error.message)
+      ? "nested too deeply to read"
+      : (PLAIN_WORDS[error.code] ?? firstLine(error.message));
     byLine.set(position.line, { file, line: position.line, column: position.col, path: "", message });
   }
   return [...byLine.values()];
