@@ -1,7 +1,16 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { environmentLayerFileName, ENVIRONMENTS, isValidOrgNumber, ownerFilePath, type Owner } from "../infra/model";
+import {
+  addMonths,
+  environmentLayerFileName,
+  ENVIRONMENTS,
+  isValidOrgNumber,
+  ownerFilePath,
+  todayUtc,
+  type IsoDate,
+  type Owner,
+} from "../infra/model";
 import { REPO_ROOT } from "../lib/repo";
 
 export interface FleetSpec {
@@ -10,6 +19,8 @@ export interface FleetSpec {
   readonly grantsPerOwner: number;
   /** Registered users per owner when more than the grants need (the cross-owner uniqueness check scales with users). */
   readonly usersPerOwner?: number;
+  /** The `expires` of every prod grant and a third of tt02's; prod requires one within 12 months (default: in 6). */
+  readonly grantsExpire?: IsoDate;
 }
 
 export function syntheticOwners(count: number, productionShare = 0.5): FleetSpec["owners"] {
@@ -56,6 +67,7 @@ export function generateOwner(
   production: boolean,
   grants: number,
   index: number,
+  expires: IsoDate = addMonths(todayUtc(), 6),
   minimumUsers = 0,
 ): Owner {
   const environments = production ? GRANT_SHAPES : GRANT_SHAPES.filter((shape) => shape.environment === "tt02");
@@ -64,12 +76,15 @@ export function generateOwner(
     upn: `user${user}.${org}@${user % 5 === 4 ? "ai-dev.brreg.no" : "ai-dev.no"}`,
     name: `User ${user} of ${org}`,
   }));
-  const access = Array.from({ length: grants }, (_, grant) => ({
-    user: users[Math.floor(grant / environments.length)]?.upn ?? "",
-    ...(environments[grant % environments.length] as (typeof GRANT_SHAPES)[number]),
-    ticket: `ALTINN-${index * 1000 + grant}`,
-    ...(grant % 3 === 0 ? { expires: "2099-12-31" as Owner["access"][number]["expires"] } : {}),
-  }));
+  const access = Array.from({ length: grants }, (_, grant) => {
+    const shape = environments[grant % environments.length] as (typeof GRANT_SHAPES)[number];
+    return {
+      user: users[Math.floor(grant / environments.length)]?.upn ?? "",
+      ...shape,
+      ticket: `ALTINN-${index * 1000 + grant}`,
+      ...(shape.environment === "prod" || grant % 3 === 0 ? { expires } : {}),
+    };
+  });
   return {
     org,
     name: { nb: `Etat ${org}`, en: `Agency ${org}` },
@@ -108,7 +123,7 @@ export function writeFleet(root: string, spec: FleetSpec): void {
   spec.owners.forEach(({ org, production }, index) => {
     writeFileSync(
       path.join(root, ownerFilePath(org)),
-      stringify(generateOwner(org, production, spec.grantsPerOwner, index, spec.usersPerOwner)),
+      stringify(generateOwner(org, production, spec.grantsPerOwner, index, spec.grantsExpire, spec.usersPerOwner)),
     );
   });
 }

@@ -1,3 +1,4 @@
+import { daysBetween } from "./expiring";
 import {
   hasExpired,
   ownerFilePath,
@@ -15,6 +16,8 @@ import { code, raw, table, text } from "./markdown";
 /** More than this share of an owner's active grants removed in one change needs an explicit override. */
 export const REMOVAL_GUARD_SHARE = 0.25;
 export const OVERRIDE_LABEL = "access-removal-approved";
+/** A grant whose `expires` moves to within this many days is a removal deferred, and counts as one. */
+export const DEFERRED_REMOVAL_DAYS = 7;
 
 export interface GrantChange {
   readonly kind: "gains" | "loses" | "expiry";
@@ -26,6 +29,8 @@ export interface GrantChange {
   readonly expires: string | null;
   /** For an expiry change: the expiry before. */
   readonly previousExpires?: string | null;
+  /** Days from today through the last valid day (0: ends tonight); null when the grant has no end. */
+  readonly daysLeft: number | null;
 }
 
 export interface AccessDiff {
@@ -50,7 +55,7 @@ function owners(sources: FleetSources, today: IsoDate): { byOrg: Map<string, Own
 
 const keyOf = (grant: Grant) => `${grant.environment}|${grant.role}|${grant.user}`;
 
-function grantChanges(org: string, before: Owner | undefined, after: Owner | undefined): GrantChange[] {
+function grantChanges(org: string, before: Owner | undefined, after: Owner | undefined, today: IsoDate): GrantChange[] {
   const names = new Map([...(before?.users ?? []), ...(after?.users ?? [])].map((user) => [user.upn, user.name]));
   const change = (kind: GrantChange["kind"], grant: Grant, previous?: Grant): GrantChange => ({
     kind,
@@ -61,6 +66,7 @@ function grantChanges(org: string, before: Owner | undefined, after: Owner | und
     name: names.get(grant.user) ?? "",
     expires: grant.expires ?? null,
     ...(previous ? { previousExpires: previous.expires ?? null } : {}),
+    daysLeft: grant.expires ? daysBetween(today, grant.expires) : null,
   });
   const beforeGrants = new Map((before?.access ?? []).map((grant) => [keyOf(grant), grant]));
   const afterGrants = new Map((after?.access ?? []).map((grant) => [keyOf(grant), grant]));
@@ -79,18 +85,28 @@ function guardFindings(org: string, before: Owner | undefined, after: Owner | un
   if (!before) return [];
   const active = (owner: Owner | undefined) =>
     (owner?.access ?? []).filter((grant) => !hasExpired(grant.expires, today));
-  const kept = new Set(active(after).map(keyOf));
-  const removed = active(before).filter((grant) => !kept.has(keyOf(grant)));
+  // A grant kept but ending within days is a removal all the same, only deferred (unless it was ending that soon anyway).
+  const endsSoon = (grant: Grant | undefined) =>
+    grant?.expires !== undefined && daysBetween(today, grant.expires) <= DEFERRED_REMOVAL_DAYS;
+  const beforeByKey = new Map(active(before).map((grant) => [keyOf(grant), grant]));
+  const deferred = active(after).filter(
+    (grant) => endsSoon(grant) && beforeByKey.has(keyOf(grant)) && !endsSoon(beforeByKey.get(keyOf(grant))),
+  );
+  const kept = active(after).filter((grant) => !deferred.includes(grant));
+  const keptKeys = new Set(kept.map(keyOf));
+  const removed = active(before).filter((grant) => !keptKeys.has(keyOf(grant)));
   const findings: string[] = [];
   const total = active(before).length;
   if (total > 0 && removed.length / total > REMOVAL_GUARD_SHARE) {
+    const deferredNote = deferred.length
+      ? `, ${deferred.length} of them by an expiry moved to within ${DEFERRED_REMOVAL_DAYS} days`
+      : "";
     findings.push(
-      `${org} loses ${removed.length} of its ${total} active grants (${Math.round((removed.length / total) * 100)} % > ${REMOVAL_GUARD_SHARE * 100} %)`,
+      `${org} loses ${removed.length} of its ${total} active grants${deferredNote} (${Math.round((removed.length / total) * 100)} % > ${REMOVAL_GUARD_SHARE * 100} %)`,
     );
   }
-  const prodOperations = (owner: Owner | undefined) =>
-    active(owner).filter((grant) => grant.environment === "prod" && grant.role === "operations");
-  if (prodOperations(before).length > 0 && prodOperations(after).length === 0) {
+  const isProdOperations = (grant: Grant) => grant.environment === "prod" && grant.role === "operations";
+  if (active(before).some(isProdOperations) && !kept.some(isProdOperations)) {
     findings.push(`${org} would have no Operations member left in prod`);
   }
   return findings;
@@ -105,7 +121,7 @@ export function diffAccess(base: FleetSources, head: FleetSources, today: IsoDat
   const isInvalidNow = (org: string) => invalidFiles.includes(ownerFilePath(org));
   const comparable = orgs.filter((org) => !isInvalidNow(org));
   return {
-    changes: comparable.flatMap((org) => grantChanges(org, before.byOrg.get(org), after.byOrg.get(org))),
+    changes: comparable.flatMap((org) => grantChanges(org, before.byOrg.get(org), after.byOrg.get(org), today)),
     addedOwners: comparable.filter((org) => !before.byOrg.has(org)).flatMap((org) => after.byOrg.get(org) ?? []),
     removedOwners: comparable.filter((org) => !after.byOrg.has(org)).flatMap((org) => before.byOrg.get(org) ?? []),
     termsChanges: comparable.flatMap((org) => {
@@ -122,6 +138,13 @@ export function diffAccess(base: FleetSources, head: FleetSources, today: IsoDat
 
 const ROLE_TITLES: Record<Grant["role"], string> = { developer: "Developer", operations: "Operations" };
 const KIND_TITLES: Record<GrantChange["kind"], string> = { gains: "➕ gains", loses: "➖ loses", expiry: "✏️ expiry" };
+
+/** How long the grant still runs after this change: `212 days`, `ends tonight`, `no end`, `ended`. */
+function lifetime(change: GrantChange): string {
+  if (change.daysLeft === null) return "no end";
+  if (change.daysLeft < 0) return "ended";
+  return change.daysLeft === 0 ? "ends tonight" : `${change.daysLeft} day(s)`;
+}
 
 function termsSummary(terms: TermsOfUse | undefined): string {
   if (!terms) return "none";
@@ -159,12 +182,13 @@ export function formatAccessDiff(diff: AccessDiff, overridden: boolean): string 
           change.name,
           ROLE_TITLES[change.role],
           raw(expires),
+          raw(lifetime(change)),
         ];
       });
     lines.push(
       environment === "prod" ? `### 🔴 PROD · ${text(org ?? "")}` : `### tt02 · ${text(org ?? "")}`,
       "",
-      ...table(["change", "user", "name", "role", "expires"], rows),
+      ...table(["change", "user", "name", "role", "expires", "lifetime"], rows),
       "",
     );
   }

@@ -141,6 +141,9 @@ export async function evaluateStack({
     outputs = await stackOutputs(programOutputs);
   };
   await Promise.race([run().catch(onFailure), firstFailure]);
+  // A registration whose inputs fail to serialize releases the runtime's keep-alive before its rejection is reported
+  // (as unhandled, at the end of the current tick): wait for that tick so the failure still belongs to this stack.
+  await new Promise((resolve) => setImmediate(resolve));
 
   const resources = joinRegistrations(stack, registrations, observed);
   if (failures.length === 0) {

@@ -12,17 +12,31 @@ import {
 export interface ValidateReport {
   readonly valid: boolean;
   readonly errors: readonly Problem[];
-  /** Reported, but they do not make the fleet invalid. */
+  /**
+   * Reported, never failing: problems in owner files outside `strictFiles`, and what is worth a reviewer's attention
+   * but not invalid (a terms-of-use version other than prod's).
+   */
   readonly warnings: readonly Problem[];
   /** What was checked, for the "ok" line. */
   readonly checked: { readonly owners: number; readonly layers: number };
 }
 
+export interface ValidateOptions {
+  /** Report only problems in these files (and in the environment layers, which every owner depends on). */
+  readonly files?: readonly string[] | undefined;
+  /**
+   * The files a change touched: problems in any other owner file (a stale grant of another owner, say) become
+   * warnings, so one owner's expired grant never blocks an unrelated pull request. The layers stay strict.
+   */
+  readonly strictFiles?: readonly string[] | undefined;
+}
+
 /**
- * Validate the fleet. With `files`, report only problems in those files (and in the environment layers, which every
- * owner depends on); the rest of stacks/ is still read so cross-owner rules see the whole fleet.
+ * Validate the fleet. The rest of stacks/ is always read, so cross-owner rules see the whole fleet; `options` choose
+ * what is reported and what fails (whole-fleet strict by default).
  */
-export function validateRepository(root: string, today: IsoDate, files?: readonly string[]): ValidateReport {
+export function validateRepository(root: string, today: IsoDate, options: ValidateOptions = {}): ValidateReport {
+  const { files } = options;
   const sources = readFleetSources(root);
   const { problems, warnings } = validateFleet(sources, today);
   const layerFiles = ENVIRONMENTS.map(environmentLayerFileName);
@@ -32,17 +46,23 @@ export function validateRepository(root: string, today: IsoDate, files?: readonl
     .filter((file) => !known.has(file))
     .map((file): Problem => ({ file, line: 0, column: 0, path: "", message: "not an owner file in stacks/" }));
   const isSelected = (problem: Problem) => !selected || selected.has(problem.file);
-  const errors = [...problems.filter(isSelected), ...unknown];
+  const reported = [...problems.filter(isSelected), ...unknown];
+  const strict = options.strictFiles && new Set([...options.strictFiles, ...layerFiles]);
+  const errors = reported.filter((problem) => !strict || strict.has(problem.file));
+  const failing = new Set(errors);
   return {
     valid: errors.length === 0,
     errors: sortProblems(errors),
-    warnings: warnings.filter(isSelected),
+    warnings: sortProblems([...reported.filter((problem) => !failing.has(problem)), ...warnings.filter(isSelected)]),
     checked: { owners: files?.length ?? sources.owners.length, layers: layerFiles.length },
   };
 }
 
 export function formatValidateText(report: ValidateReport): string {
-  const warnings = report.warnings.map((warning) => `warning: ${formatProblem(warning)}\n`).join("");
+  const warnings = report.warnings.length
+    ? `${report.warnings.map((problem) => `warning: ${formatProblem(problem)}`).join("\n")}\n` +
+      `${report.warnings.length} warning(s), not failing\n\n`
+    : "";
   if (report.valid) {
     return `${warnings}ok: ${report.checked.owners} owner file(s) and ${report.checked.layers} environment layers are valid\n`;
   }

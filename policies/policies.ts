@@ -6,6 +6,7 @@ import { appInsightsWorkspaceBased } from "./appInsightsWorkspaceBased";
 import { azureResourcesTagged } from "./azureResourcesTagged";
 import { keyVaultHardened } from "./keyVaultHardened";
 import { logAnalyticsEntraOnly } from "./logAnalyticsEntraOnly";
+import { prodOperationsJustInTime } from "./prodOperationsJustInTime";
 import { prodRequiresAcceptedTerms } from "./prodRequiresAcceptedTerms";
 import { prodStatefulProtected } from "./prodStatefulProtected";
 import { roleAssignmentsToGroupsOnly } from "./roleAssignmentsToGroupsOnly";
@@ -24,4 +25,5 @@ export const POLICIES: readonly ResourceValidationPolicy[] = [
   roleAssignmentsToGroupsOnly,
   allowedLocations,
   prodStatefulProtected,
+  prodOperationsJustInTime,
 ];

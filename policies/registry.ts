@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { operationsJustInTimeConfig } from "./prodOperationsJustInTime";
 import {
   ENVIRONMENTS,
   findRepositoryRoot,
@@ -109,5 +110,6 @@ export function packConfigForFleet(fleet: Fleet, asOf: IsoDate): Record<string, 
   return {
     "prod-requires-accepted-terms": { registry, asOf },
     "allowed-locations": { registry },
+    "prod-operations-just-in-time": operationsJustInTimeConfig(fleet.layers.prod),
   };
 }

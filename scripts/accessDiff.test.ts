@@ -21,8 +21,8 @@ const grant = (user: string, role: string, environment: string, expires?: string
   ...(expires ? { expires } : {}),
 });
 const BASE_ACCESS = [
-  grant("kari@ai-dev.no", "operations", "prod"),
-  grant("kari@ai-dev.no", "developer", "prod"),
+  grant("kari@ai-dev.no", "operations", "prod", "2027-06-30"),
+  grant("kari@ai-dev.no", "developer", "prod", "2027-06-30"),
   grant("ola@ai-dev.no", "developer", "tt02"),
   grant("ola@ai-dev.no", "developer", "prod", "2027-01-31"),
   grant("per@ai-dev.brreg.no", "developer", "tt02"),
@@ -58,7 +58,7 @@ describe("npm run access-diff", () => {
           ...BASE_ACCESS.filter((entry) => entry.user !== "per@ai-dev.brreg.no"),
           grant("per@ai-dev.brreg.no", "operations", "prod", "2027-06-30"),
         ].map((entry) =>
-          entry.user === "ola@ai-dev.no" && entry.environment === "prod" ? { ...entry, expires: "2027-12-31" } : entry,
+          entry.user === "ola@ai-dev.no" && entry.environment === "prod" ? { ...entry, expires: "2027-10-31" } : entry,
         ),
       }),
     );
@@ -69,16 +69,16 @@ describe("npm run access-diff", () => {
         "",
         "### 🔴 PROD · abc",
         "",
-        "| change | user | name | role | expires |",
-        "|---|---|---|---|---|",
-        "| ✏️ expiry | `ola@ai-dev.no` | Ola Hansen | Developer | 2027-01-31 → 2027-12-31 |",
-        "| ➕ gains | `per@ai-dev.brreg.no` | Per Berg | Operations | 2027-06-30 |",
+        "| change | user | name | role | expires | lifetime |",
+        "|---|---|---|---|---|---|",
+        "| ✏️ expiry | `ola@ai-dev.no` | Ola Hansen | Developer | 2027-01-31 → 2027-10-31 | 342 day(s) |",
+        "| ➕ gains | `per@ai-dev.brreg.no` | Per Berg | Operations | 2027-06-30 | 219 day(s) |",
         "",
         "### tt02 · abc",
         "",
-        "| change | user | name | role | expires |",
-        "|---|---|---|---|---|",
-        "| ➖ loses | `per@ai-dev.brreg.no` | Per Berg | Developer | never |",
+        "| change | user | name | role | expires | lifetime |",
+        "|---|---|---|---|---|---|",
+        "| ➖ loses | `per@ai-dev.brreg.no` | Per Berg | Developer | never | no end |",
         "",
       ].join("\n"),
     );
@@ -108,10 +108,33 @@ describe("npm run access-diff", () => {
     // On 2027-02-01, ola's prod grant has expired: removing it is the expiry sweep, not a removal to guard.
     write(
       "abc",
-      ownerDocument("abc", { users: USERS, access: BASE_ACCESS.filter((entry) => entry.expires === undefined) }),
+      ownerDocument("abc", {
+        users: USERS,
+        access: BASE_ACCESS.filter((entry) => entry.user !== "ola@ai-dev.no" || entry.environment !== "prod"),
+      }),
     );
     expect(main(["--base", "HEAD", "--root", root, "--today", "2027-02-01"])).toBe(0);
-    expect(output.stdout()).toMatch(/\| ➖ loses \| `ola@ai-dev.no` \| Ola Hansen \| Developer \| 2027-01-31 \|/);
+    expect(output.stdout()).toMatch(
+      /\| ➖ loses \| `ola@ai-dev.no` \| Ola Hansen \| Developer \| 2027-01-31 \| ended \|/,
+    );
+  });
+
+  it("counts an expires moved to within 7 days as a removal: a deferred mass removal is still one", () => {
+    const { root, write } = repository();
+    const endingSoon = (expires: string) =>
+      BASE_ACCESS.map((entry) => (entry.user === "kari@ai-dev.no" ? { ...entry, expires } : entry));
+    write("abc", ownerDocument("abc", { users: USERS, access: endingSoon("2026-11-30") }));
+    expect(run(root)).toBe(1);
+    expect(output.stdout()).toMatch(
+      /- abc loses 2 of its 5 active grants, 2 of them by an expiry moved to within 7 days \(40 % > 25 %\)\n- abc would have no Operations member left in prod\n/,
+    );
+    expect(output.stdout()).toMatch(
+      /\| ✏️ expiry \| `kari@ai-dev.no` \| Kari Nordmann \| Operations \| 2027-06-30 → 2026-11-30 \| 7 day\(s\) \|/,
+    );
+    output.clear();
+    write("abc", ownerDocument("abc", { users: USERS, access: endingSoon("2026-12-01") }));
+    expect(run(root)).toBe(0);
+    expect(output.stdout()).not.toMatch(/Removal guard/);
   });
 
   it("calls out added and removed owners and terms-of-use changes", () => {

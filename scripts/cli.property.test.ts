@@ -7,6 +7,7 @@ import { ownerYaml } from "../test/support/fleet";
 import { captureOutput } from "../test/support/output";
 import { commitAll, writeRepository } from "../test/support/repository";
 import { main as accessDiff } from "./accessDiff";
+import { main as expiring } from "./expiring";
 import { main as newOwner } from "./newOwner";
 import { main as plan } from "./plan";
 import { main as removeExpiredGrants } from "./removeExpiredGrants";
@@ -22,7 +23,17 @@ const COMMON = ["--help", "--version", "--today", ...DATES, "--format", "json", 
 
 /** Tokens each CLI understands, mixed with arbitrary strings: usage errors and odd values are the point. */
 const VOCABULARY: Record<string, string[]> = {
-  validate: [...COMMON, "stacks/abc.yaml", "stacks/nope.yaml", "/etc/passwd", "../x", "stacks"],
+  validate: [
+    ...COMMON,
+    "stacks/abc.yaml",
+    "stacks/nope.yaml",
+    "/etc/passwd",
+    "../x",
+    "stacks",
+    "--changed-since",
+    ...REFS,
+    "--strict-files",
+  ],
   plan: [
     ...COMMON,
     "--stack",
@@ -43,8 +54,9 @@ const VOCABULARY: Record<string, string[]> = {
   accessDiff: [...COMMON, "--base", ...REFS, "--allow-removals"],
   newOwner: [...COMMON, "dat", "abc", "Bad-Org", "a", "--registry", REGISTRY, "/dev/zero", "/nonexistent.json", "/tmp"],
   removeExpiredGrants: [...COMMON, "2099-01-01"],
+  expiring: [...COMMON, "--within", "30", "-1", "10000", "x", "--owner", "abc", "zzz", "--reconcile"],
 };
-const MAINS: Record<string, Main> = { validate, plan, accessDiff, newOwner, removeExpiredGrants };
+const MAINS: Record<string, Main> = { validate, plan, accessDiff, newOwner, removeExpiredGrants, expiring };
 
 const argv = (script: string) =>
   fc.array(

@@ -54,6 +54,16 @@ describe("npm run plan", () => {
       upn: "ola.hansen@ai-dev.no",
       name: "Ola Hansen",
       expires: "2027-06-30",
+      access: "assignment",
+      endsAt: "2027-06-30T22:00:00Z",
+    });
+    expect(digdir?.members).toContainEqual({
+      group: "Altinn Apps digdir Prod Operations",
+      upn: "kari.nordmann@ai-dev.no",
+      name: "Kari Nordmann",
+      expires: "2027-10-31",
+      access: "eligibility",
+      endsAt: "2027-10-31T23:00:00Z",
     });
     for (const stack of plan.stacks)
       expect(Object.keys(stack).sort()).toEqual([
@@ -64,6 +74,21 @@ describe("npm run plan", () => {
         "stack",
         "violations",
       ]);
+  });
+
+  it("shows per stack each person's PIM assignment or eligibility with its end, as text and markdown", async () => {
+    expect(await main(["--stack", "digdir-prod", "nav-tt02", "--today", "2026-11-23"])).toBe(0);
+    expect(output.stdout()).toContain(
+      "    Altinn Apps digdir Prod Operations: kari.nordmann@ai-dev.no (Kari Nordmann), PIM eligible (activate just-in-time), until 2027-10-31 (ends 2027-10-31T23:00:00Z)\n",
+    );
+    expect(output.stdout()).toContain(
+      "    Altinn Apps nav Test Developer: lene.haugen@ai-dev.no (Lene Haugen), PIM assignment, no end date\n",
+    );
+    output.clear();
+    expect(await main(["--stack", "digdir-prod", "--today", "2026-11-23", "--format", "markdown"])).toBe(0);
+    expect(output.stdout()).toMatch(
+      /\n### Access\n\n\| stack \| group \| user \| name \| access \|\n\|---\|---\|---\|---\|---\|\n\| digdir\\-prod \| Altinn Apps digdir Prod Operations \| kari\\\.nordmann\\@ai\\-dev\\\.no \| Kari Nordmann \| PIM eligible/,
+    );
   });
 
   it("fails a fleet with a prod owner lacking accepted terms, naming the violation", async () => {

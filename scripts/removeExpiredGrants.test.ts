@@ -13,7 +13,7 @@ describe("npm run remove-expired-grants", () => {
   it("removes exactly the expired grants, keeping comments, so the fleet validates again", () => {
     const access = [
       { user: "dev.abc@ai-dev.no", role: "developer", environment: "tt02", expires: "2026-11-01" },
-      { user: "dev.abc@ai-dev.no", role: "developer", environment: "prod" },
+      { user: "dev.abc@ai-dev.no", role: "developer", environment: "prod", expires: "2027-06-30" },
       { user: "ops.abc@ai-dev.brreg.no", role: "operations", environment: "prod", expires: "2026-11-22" },
       { user: "ops.abc@ai-dev.brreg.no", role: "developer", environment: "tt02", expires: "2026-11-23" },
     ];

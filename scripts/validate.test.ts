@@ -1,9 +1,11 @@
-import { mkdtempSync, cpSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, cpSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { captureOutput } from "../test/support/output";
 import { REPO_ROOT } from "../lib/repo";
+import { TODAY } from "../test/support/fleet";
 import { main } from "./validate";
 
 function copyOfRepository(): string {
@@ -53,6 +55,13 @@ describe("npm run validate", () => {
     expect(main(["--root", root, "--today", "2026-11-23", path.join(root, "stacks/brg.yaml")])).toBe(1);
   });
 
+  it("is run by CI on the sample fleet at the tests' pinned date, so CI does not break as the calendar moves", () => {
+    const ci = readFileSync(path.join(REPO_ROOT, ".ci/run"), "utf8");
+    expect(ci).toContain(`SAMPLE_FLEET_DATE=${TODAY}\n`);
+    expect(ci).toMatch(/^npm run validate -- --today "\$SAMPLE_FLEET_DATE"$/m);
+    expect(ci).toMatch(/^npm run plan -- --today "\$SAMPLE_FLEET_DATE"/m);
+  });
+
   it("evaluates expiry at --today", () => {
     expect(main(["--today", "2027-07-01", "--format", "json"])).toBe(1);
     const report = JSON.parse(output.stdout()) as { errors: { path: string; message: string }[] };
@@ -60,6 +69,69 @@ describe("npm run validate", () => {
     expect(report.errors.map((error) => error.message)).toContainEqual(
       expect.stringMatching(/^the date 2027-06-30 is in the past \(today is 2027-07-01\)/),
     );
+  });
+
+  describe("touched files: problems elsewhere are warnings", () => {
+    /** The sample fleet with brg's prod developer grant expired (a stale grant of an owner nobody is changing). */
+    function fleetWithStaleGrant(): string {
+      const root = copyOfRepository();
+      const brg = path.join(root, "stacks/brg.yaml");
+      writeFileSync(brg, readFileSync(brg, "utf8").replace("expires: 2027-06-30", "expires: 2026-11-01"));
+      return root;
+    }
+
+    it("fails only on the files a change touched, and reports the others as warnings", () => {
+      const root = fleetWithStaleGrant();
+      expect(main(["--root", root, "--today", "2026-11-23"])).toBe(1);
+      output.clear();
+      expect(
+        main(["--root", root, "--today", "2026-11-23", "--strict-files", path.join(root, "stacks/digdir.yaml")]),
+      ).toBe(0);
+      expect(output.stdout()).toMatch(
+        /^warning: stacks\/brg\.yaml:\d+:\d+: access\[\d+\]\.expires: the date 2026-11-01 is in the past \(today is 2026-11-23\)[^\n]*\n1 warning\(s\), not failing\n\nok: /,
+      );
+      output.clear();
+      expect(
+        main([
+          "--root",
+          root,
+          "--today",
+          "2026-11-23",
+          "--format",
+          "json",
+          "--strict-files",
+          path.join(root, "stacks/brg.yaml"),
+        ]),
+      ).toBe(1);
+      const report = JSON.parse(output.stdout()) as { errors: { file: string }[]; warnings: unknown[] };
+      expect(report.errors.map((error) => error.file)).toEqual(["stacks/brg.yaml"]);
+      expect(report.warnings).toEqual([]);
+    });
+
+    it("--changed-since takes the touched files from git, and a touched file must be clean", () => {
+      const root = fleetWithStaleGrant();
+      const git = (...args: string[]) => execFileSync("git", args, { cwd: root, stdio: "pipe" });
+      git("init", "-q");
+      git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", "empty");
+      git("add", "-A");
+      git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "fleet");
+      const digdir = path.join(root, "stacks/digdir.yaml");
+      writeFileSync(digdir, readFileSync(digdir, "utf8").replace("expires: 2027-06-30", "expires: 2028-06-30"));
+      expect(main(["--root", root, "--today", "2026-11-23", "--changed-since", "HEAD", "--format", "json"])).toBe(1);
+      const report = JSON.parse(output.stdout()) as {
+        errors: { file: string; message: string }[];
+        warnings: { file: string }[];
+      };
+      expect(report.errors).toEqual([
+        expect.objectContaining({
+          file: "stacks/digdir.yaml",
+          message:
+            "2028-06-30 is beyond the 12-month limit for developer in prod: the latest allowed date is 2027-11-23",
+        }),
+      ]);
+      expect(report.warnings.map((warning) => warning.file)).toEqual(["stacks/brg.yaml"]);
+      expect(main(["--root", root, "--changed-since", "no-such-ref"])).toBe(2);
+    });
   });
 
   it.each([[["--format", "xml"]], [["--today", "yesterday"]], [["--no-such-flag"]]])(

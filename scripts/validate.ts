@@ -1,11 +1,14 @@
 import { Command } from "commander";
 import type { IsoDate } from "../infra/model";
 import { EXIT, formatOption, parseCommandLine, todayOption } from "../lib/cli";
+import { assertCommit, changedFilesSince } from "../lib/git";
 import { REPO_ROOT, toRepoPath } from "../lib/repo";
 import { formatValidateJson, formatValidateText, validateRepository } from "../lib/validate";
 
 interface Options {
   format: "text" | "json";
+  changedSince?: string;
+  strictFiles?: string[];
   today: IsoDate;
   root: string;
 }
@@ -16,12 +19,19 @@ export function main(argv: readonly string[]): number {
     .argument("[paths...]", "owner files to report on (default: all of stacks/)")
     .addOption(formatOption(["text", "json"], "text"))
     .addOption(todayOption())
+    .option("--changed-since <ref>", "fail only on owner files changed since <ref>; others' problems are warnings")
+    .option("--strict-files <paths...>", "fail only on these owner files; others' problems are warnings")
     .option("--root <dir>", "repository root", REPO_ROOT);
   const parsed = parseCommandLine<Options>(command, argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options, args } = parsed;
   const files = args.length > 0 ? args.map((file) => toRepoPath(options.root, file)) : undefined;
-  const report = validateRepository(options.root, options.today, files);
+  let strictFiles = options.strictFiles?.map((file) => toRepoPath(options.root, file));
+  if (options.changedSince !== undefined) {
+    const commit = assertCommit(options.root, options.changedSince);
+    strictFiles = [...(strictFiles ?? []), ...changedFilesSince(options.root, commit)];
+  }
+  const report = validateRepository(options.root, options.today, { files, strictFiles });
   process.stdout.write(options.format === "json" ? formatValidateJson(report) : formatValidateText(report));
   return report.valid ? EXIT.ok : EXIT.invalid;
 }

@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { syntheticOwners, writeFleet } from "../bench/fleet";
-import { loadFleet } from "../infra/model";
+import { loadFleet, parseIsoDate } from "../infra/model";
 import { TODAY } from "./support/fleet";
 
 describe("the benchmark fleet generator", () => {
   it("writes fleets that are valid by construction", () => {
     const root = mkdtempSync(path.join(tmpdir(), "fleet-"));
-    writeFleet(root, { owners: syntheticOwners(12), grantsPerOwner: 30 });
+    writeFleet(root, { owners: syntheticOwners(12), grantsPerOwner: 30, grantsExpire: parseIsoDate("2027-05-31") });
     const { fleet, problems } = loadFleet(root, TODAY);
     expect(problems).toEqual([]);
     expect(fleet.owners).toHaveLength(12);

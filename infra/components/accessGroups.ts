@@ -1,22 +1,22 @@
 import { getUsersOutput } from "@pulumi/azuread/getUsers";
 import { Group } from "@pulumi/azuread/group";
 import * as pulumi from "@pulumi/pulumi";
-import { ROLES, ownerFilePath, type RoleName } from "../model";
+import { accessPolicy, ROLES, ownerFilePath, type RoleName } from "../model";
 import { accessGroupNames } from "../naming";
 import type { EnvironmentContext } from "./context";
+import { PrivilegedAccess } from "./privilegedAccess";
 
 export interface AccessGroupsArgs {
   readonly context: EnvironmentContext;
 }
 
-type MemberObjectIds = Readonly<Record<RoleName, string[]>>;
-
-/** Each role's member object ids; fails the run, naming every missing account, if the tenant lacks any of them. */
-function lookUpMembers({ target }: EnvironmentContext, parent: pulumi.Resource): pulumi.Output<MemberObjectIds> {
-  const upnsOf = (role: RoleName) =>
-    target.activeGrants.filter((grant) => grant.role === role).map((grant) => grant.user);
+/** UPN → object id of every granted user; fails the run, naming every missing account, if the tenant lacks any. */
+function lookUpUsers(
+  { target }: EnvironmentContext,
+  parent: pulumi.Resource,
+): pulumi.Output<ReadonlyMap<string, string>> {
   const upns = [...new Set(target.activeGrants.map((grant) => grant.user))].sort();
-  if (upns.length === 0) return pulumi.output({ developer: [], operations: [] });
+  if (upns.length === 0) return pulumi.output(new Map<string, string>());
   // One batched lookup per stack, not one per member.
   return getUsersOutput({ userPrincipalNames: upns, ignoreMissing: true }, { parent }).apply(({ users }) => {
     const found = new Map(users.map((user) => [user.userPrincipalName.toLowerCase(), user.objectId]));
@@ -27,14 +27,16 @@ function lookUpMembers({ target }: EnvironmentContext, parent: pulumi.Resource):
           `do not exist in the Entra ID tenant: ${missing.join(", ")}`,
       );
     }
-    const objectIdsOf = (role: RoleName) => upnsOf(role).flatMap((upn) => found.get(upn) ?? []);
-    return { developer: objectIdsOf("developer"), operations: objectIdsOf("operations") };
+    return found;
   });
 }
 
 /**
- * The owner's Developer and Operations groups for one environment. Membership is authoritative: exactly the active
- * grants in the owner file, so a removed or expired grant removes the person, and manual additions are reverted.
+ * The owner's Developer and Operations groups for one environment. In the layer's `membership` model the members
+ * are authoritative: exactly the active grants, so a removed or expired grant removes the person at the next deploy,
+ * and manual additions are reverted. In `pim` the grants are PIM schedules (PrivilegedAccess) that Entra ID ends on
+ * time itself, and `members` is left out: azuread's `members` is optional and computed, so the provider then neither
+ * adds nor removes anyone, and does not fight PIM over the members it activates.
  */
 export class AccessGroups extends pulumi.ComponentResource {
   readonly groups: Readonly<Record<RoleName, Group>>;
@@ -42,10 +44,12 @@ export class AccessGroups extends pulumi.ComponentResource {
   constructor(name: string, { context }: AccessGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("altinn:apps:AccessGroups", name, {}, opts);
     const { target } = context;
-    const members = lookUpMembers(context, this);
+    const users = lookUpUsers(context, this);
+    const policy = accessPolicy(target.layer);
 
     const group = (role: RoleName): Group => {
       const names = accessGroupNames(target.org, target.environment, role);
+      const upns = target.activeGrants.filter((grant) => grant.role === role).map((grant) => grant.user);
       return new Group(
         names.mailNickname,
         {
@@ -56,12 +60,24 @@ export class AccessGroups extends pulumi.ComponentResource {
           mailEnabled: false,
           preventDuplicateNames: true,
           owners: target.layer.groupOwnerObjectIds,
-          members: members.apply((objectIds) => objectIds[role]),
+          ...(policy.model === "membership"
+            ? { members: users.apply((found) => upns.flatMap((upn) => found.get(upn) ?? [])) }
+            : {}),
         },
         { parent: this },
       );
     };
     this.groups = Object.fromEntries(ROLES.map((role) => [role, group(role)])) as Record<RoleName, Group>;
+
+    if (policy.model === "pim") {
+      for (const role of ROLES) {
+        new PrivilegedAccess(
+          `${name}-${role}-pim`,
+          { context, role, policy, groupId: this.groups[role].objectId, users },
+          { parent: this },
+        );
+      }
+    }
 
     this.registerOutputs(Object.fromEntries(ROLES.map((role) => [`${role}GroupObjectId`, this.groups[role].objectId])));
   }

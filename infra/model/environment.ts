@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { accessSettingsShape } from "./access";
 import { allowListTextProblems, DEFAULT_WIDEST_PREFIX, ipv4RangeSchema } from "./cidr";
 import { ENVIRONMENTS, environmentNameSchema, guidSchema, identifierText, type EnvironmentName } from "./schema";
 
@@ -78,6 +79,7 @@ const environmentSettingsShape = {
     .object({ subnetId: armIdSchema("subnet"), privateDnsZoneId: armIdSchema("private DNS zone").optional() })
     .strict()
     .optional(),
+  ...accessSettingsShape,
 };
 
 type SettingsShape = typeof environmentSettingsShape;

@@ -6,7 +6,7 @@ import { classifyStacksEntry, readBoundedFile, type EntryKind } from "./files";
 import type { Owner } from "./owner";
 import { ownerSchema } from "./owner";
 import { sortProblems, type Problem } from "./problem";
-import { checkExpiredGrants, checkFleetRules, checkTermsVersion, type ParsedOwner } from "./rules";
+import { checkExpiredGrants, checkFleetRules, checkGrantLifetimes, checkTermsVersion, type ParsedOwner } from "./rules";
 import { checkSchema, ENVIRONMENTS, type EnvironmentName } from "./schema";
 import { parseYamlSource } from "./source";
 
@@ -155,7 +155,10 @@ export function validateFleet(sources: FleetSources, today: IsoDate): FleetResul
     problems.push(...result.problems);
     if (result.parsed) parsedOwners.push(result.parsed);
   }
-  const ruleProblems = checkFleetRules(parsedOwners, layers);
+  const ruleProblems = [
+    ...checkFleetRules(parsedOwners, layers),
+    ...parsedOwners.flatMap((parsed) => checkGrantLifetimes(parsed, layers, today)),
+  ];
   const expiredGrants = parsedOwners.flatMap((parsed) => checkExpiredGrants(parsed, today));
   const invalidFiles = new Set(ruleProblems.map((problem) => problem.file));
   return {

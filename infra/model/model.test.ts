@@ -296,7 +296,7 @@ describe("resolving one stack", () => {
   it("merges layer defaults with the owner's overrides and keeps only active grants", () => {
     const access = [
       { user: "dev.abc@ai-dev.no", role: "developer", environment: "prod", expires: "2026-11-23" },
-      { user: "ops.abc@ai-dev.brreg.no", role: "operations", environment: "prod" },
+      { user: "ops.abc@ai-dev.brreg.no", role: "operations", environment: "prod", expires: "2027-06-30" },
       { user: "dev.abc@ai-dev.no", role: "developer", environment: "tt02" },
     ];
     const environments = {

@@ -1,14 +1,14 @@
 import { z } from "zod";
+import { grantAccessShape } from "./access";
 import { isoDateSchema } from "./dates";
 import { clusterOverridesSchema } from "./environment";
 import { isValidOrgNumber } from "./orgNumber";
-import { environmentNameSchema, freeText, guidSchema, identifierText } from "./schema";
+import { environmentNameSchema, freeText, guidSchema, identifierText, ROLES } from "./schema";
 
 /** Max 8 so that the longest derived name, the Key Vault `<org>-tt02-apps-kv`, stays within Azure's 24 characters. */
 export const ORG_CODE = /^[a-z0-9]{2,8}$/;
 
-export const ROLES = ["developer", "operations"] as const;
-export type RoleName = (typeof ROLES)[number];
+export { ROLES, type RoleName } from "./schema";
 
 const upnSchema = z
   .string()
@@ -56,6 +56,7 @@ const grantSchema = z
     ticket: identifierText(freeText({ max: 100 })).optional(),
     expires: isoDateSchema.optional(),
     reason: freeText({ max: 500 }).optional(),
+    ...grantAccessShape,
   })
   .strict();
 export type Grant = z.output<typeof grantSchema>;

@@ -1,3 +1,4 @@
+import { accessPolicy, latestAllowedExpiry } from "./access";
 import { closest } from "./closest";
 import { hasExpired, type IsoDate } from "./dates";
 import type { EnvironmentLayer } from "./environment";
@@ -61,6 +62,46 @@ export function checkTermsVersion({ source, owner }: ParsedOwner, layers: Layers
         "before its next prod deploy (until then prod-requires-accepted-terms refuses it)",
     ),
   ];
+}
+
+/**
+ * Grant lifetimes from the environment layer (see accessPolicy): `expires` where the layer requires it, no later than
+ * its limit from today, and `standing` only where the layer allows it. A grant that met the limit when it was written
+ * keeps meeting it as days pass, so only a new or changed grant (or a tightened layer) can fail here.
+ */
+export function checkGrantLifetimes({ source, owner }: ParsedOwner, layers: Layers, today: IsoDate): Problem[] {
+  return owner.access.flatMap((grant, index): Problem[] => {
+    const layer = layers[grant.environment];
+    if (!layer || !owner.environments[grant.environment] || hasExpired(grant.expires, today)) return [];
+    const policy = accessPolicy(layer);
+    const lifetime = policy.lifetime[grant.role];
+    const at = (field: string, message: string) => source.problemAt(["access", index, field], message);
+    const problems: Problem[] = [];
+    const latest = latestAllowedExpiry(lifetime, today);
+    if (grant.expires === undefined && lifetime.expiresRequired) {
+      problems.push(
+        at(
+          "role",
+          `${grant.role} grants in ${grant.environment} must set expires` +
+            (latest ? ` (at the latest ${latest})` : ""),
+        ),
+      );
+    }
+    if (grant.expires !== undefined && latest !== undefined && grant.expires > latest) {
+      problems.push(
+        at(
+          "expires",
+          `${grant.expires} is beyond the ${lifetime.maxMonths}-month limit for ${grant.role} in ${grant.environment}: the latest allowed date is ${latest}`,
+        ),
+      );
+    }
+    if (grant.standing === true && !policy.justInTime?.allowStanding) {
+      problems.push(
+        at("standing", `standing access is not allowed in ${grant.environment} (see the layer's justInTime)`),
+      );
+    }
+    return problems;
+  });
 }
 
 function checkOrgMatchesFile({ fileOrg, source, owner }: ParsedOwner): Problem[] {

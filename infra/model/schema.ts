@@ -7,6 +7,9 @@ export const ENVIRONMENTS = ["tt02", "prod"] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
 export const environmentNameSchema = z.enum(ENVIRONMENTS);
 
+export const ROLES = ["developer", "operations"] as const;
+export type RoleName = (typeof ROLES)[number];
+
 export const guidSchema = z
   .string()
   .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be a lower-case GUID");

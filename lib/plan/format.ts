@@ -1,5 +1,5 @@
 import { code, raw, table, text, textLines, type Cell } from "../markdown";
-import type { PlannedResource, StackPlan } from "./stackPlan";
+import type { PlannedMember, PlannedResource, StackPlan } from "./stackPlan";
 
 export interface PlanSummary {
   readonly stacks: number;
@@ -76,6 +76,18 @@ function groupedViolations(plan: StackPlan): ViolationGroup[] {
   return [...groups.values()];
 }
 
+const ACCESS_TITLES: Record<PlannedMember["access"], string> = {
+  member: "member",
+  assignment: "PIM assignment",
+  eligibility: "PIM eligible (activate just-in-time)",
+};
+
+/** How and until when one person has the role: `PIM eligible (activate just-in-time), until 2027-10-31 (ends 2027-10-31T23:00:00Z)`. */
+function accessSummary(member: PlannedMember): string {
+  const until = member.expires ? `until ${member.expires}` : "no end date";
+  return `${ACCESS_TITLES[member.access]}, ${until}${member.endsAt ? ` (ends ${member.endsAt})` : ""}`;
+}
+
 function verdict(plan: StackPlan): string {
   if (plan.error !== undefined) return "ERROR";
   const mandatory = plan.violations.filter((violation) => violation.level === "mandatory").length;
@@ -107,9 +119,7 @@ export function formatText({ stacks, summary, selection }: PlanReport): string {
     );
     lines.push(`  members:${plan.members.length === 0 ? " none" : ""}`);
     for (const member of plan.members) {
-      lines.push(
-        `    ${member.group}: ${member.upn} (${member.name})${member.expires ? `, expires ${member.expires}` : ""}`,
-      );
+      lines.push(`    ${member.group}: ${member.upn} (${member.name}), ${accessSummary(member)}`);
     }
     for (const group of groupedViolations(plan)) {
       lines.push(`  [${group.level}] ${group.policy} (${group.resources.length} resource(s)): ${group.message}`);
@@ -136,6 +146,18 @@ export function formatMarkdown({ stacks, summary, selection }: PlanReport): stri
       ]),
     ),
   ];
+  const access = stacks.flatMap((plan) =>
+    plan.members.map((member): Cell[] => [
+      raw(code(plan.stack)),
+      member.group,
+      raw(code(member.upn)),
+      member.name,
+      // Dates and this module's own words: nothing from a file that could act as markdown.
+      raw(accessSummary(member)),
+    ]),
+  );
+  if (access.length > 0)
+    lines.push("", "### Access", "", ...table(["stack", "group", "user", "name", "access"], access));
   const findings = stacks.flatMap((plan): Cell[][] => [
     ...(plan.error !== undefined ? [[raw(code(plan.stack)), "error", "program", "", textLines(plan.error)]] : []),
     ...groupedViolations(plan).map((group) => [

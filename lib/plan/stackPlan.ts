@@ -1,5 +1,14 @@
 import { accessGroupNames } from "../../infra/naming";
-import { parseStackName, type FleetResult, type IsoDate, type OwnerEnvironment } from "../../infra/model";
+import {
+  accessPolicy,
+  endOfDayInOslo,
+  grantKind,
+  parseStackName,
+  type FleetResult,
+  type GrantKind,
+  type IsoDate,
+  type OwnerEnvironment,
+} from "../../infra/model";
 import { packConfigForFleet } from "../../policies/registry";
 import { runPolicies, type PolicyViolation } from "../../policies/runner/runner";
 import type { PolicyPackConfig } from "@pulumi/policy";
@@ -17,6 +26,10 @@ export interface PlannedMember {
   readonly upn: string;
   readonly name: string;
   readonly expires: string | null;
+  /** How the grant is given: a group member (membership model), a PIM active assignment or a PIM eligibility. */
+  readonly access: GrantKind;
+  /** When access ends, as PIM's expirationDate (midnight after `expires` in Oslo, UTC); null when it never does. */
+  readonly endsAt: string | null;
 }
 
 /** What one `<org>-<env>` stack would provision, who gets access, and what the policies say. */
@@ -41,11 +54,14 @@ function stackIdentity(stack: string): { org: string; environment: string } {
 
 function membersOf(target: OwnerEnvironment): PlannedMember[] {
   const names = new Map(target.owner.users.map((user) => [user.upn, user.name]));
+  const policy = accessPolicy(target.layer);
   return target.activeGrants.map((grant) => ({
     group: accessGroupNames(target.org, target.environment, grant.role).displayName,
     upn: grant.user,
     name: names.get(grant.user) ?? "",
     expires: grant.expires ?? null,
+    access: grantKind(policy, grant),
+    endsAt: grant.expires ? endOfDayInOslo(grant.expires) : null,
   }));
 }
 

@@ -80,6 +80,7 @@ describe("the in-process policy runner", () => {
       "azure-resources-tagged",
       "keyvault-hardened",
       "loganalytics-entra-only",
+      "prod-operations-just-in-time",
       "prod-requires-accepted-terms",
       "prod-stateful-protected",
       "role-assignments-to-groups-only",

@@ -1,5 +1,11 @@
 import { stringify } from "yaml";
-import { parseIsoDate, readFleetSources, type FleetSources, type SourceFile } from "../../infra/model";
+import {
+  parseIsoDate,
+  readFleetSources,
+  type EnvironmentName,
+  type FleetSources,
+  type SourceFile,
+} from "../../infra/model";
 import { REPO_ROOT } from "../../lib/repo";
 
 /** The fixed "today" of every test, so expiry and terms dates never drift with the calendar. */
@@ -10,6 +16,12 @@ export const REPO_SOURCES: FleetSources = readFleetSources(REPO_ROOT);
 
 export function ownerSource(org: string, text: string): SourceFile {
   return { file: `stacks/${org}.yaml`, text };
+}
+
+/** The repository's environment layers with one layer's YAML text edited (another access model, say). */
+export function layersWith(environment: EnvironmentName, edit: (text: string) => string): FleetSources["layers"] {
+  const layer = REPO_SOURCES.layers[environment];
+  return { ...REPO_SOURCES.layers, [environment]: { ...layer, text: edit(layer.text ?? "") } };
 }
 
 /** The repository's layers with the given owner files instead of the sample fleet. */
@@ -47,7 +59,13 @@ export function ownerDocument(org: string, overrides: Record<string, unknown> = 
     access: [
       { user: `dev.${org}@ai-dev.no`, role: "developer", environment: "tt02" },
       { user: `dev.${org}@ai-dev.no`, role: "developer", environment: "prod", expires: "2027-01-31" },
-      { user: `ops.${org}@ai-dev.brreg.no`, role: "operations", environment: "prod", ticket: "ALTINN-1" },
+      {
+        user: `ops.${org}@ai-dev.brreg.no`,
+        role: "operations",
+        environment: "prod",
+        ticket: "ALTINN-1",
+        expires: "2027-06-30",
+      },
     ],
     ...overrides,
   };

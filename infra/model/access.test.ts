@@ -1,0 +1,159 @@
+import { describe, expect, it } from "vitest";
+import { fleetOf, layersWith, ownerYaml, TODAY } from "../../test/support/fleet";
+import {
+  accessPolicy,
+  addMonths,
+  endOfDayInOslo,
+  grantKind,
+  parseIsoDate,
+  validateFleet,
+  type EnvironmentLayer,
+  type FleetSources,
+} from ".";
+
+const date = parseIsoDate;
+
+describe("the end of an expires day in Norwegian time", () => {
+  it.each([
+    ["2027-06-30", "2027-06-30T22:00:00Z"], // summer (CEST, UTC+2)
+    ["2027-01-31", "2027-01-31T23:00:00Z"], // winter (CET, UTC+1)
+    ["2027-03-27", "2027-03-27T23:00:00Z"], // the night before clocks go forward (01:00 UTC on 28 March)
+    ["2027-03-28", "2027-03-28T22:00:00Z"], // the day they do: its midnight is already summer time
+    ["2027-10-30", "2027-10-30T22:00:00Z"], // the night before clocks go back (01:00 UTC on 31 October)
+    ["2027-10-31", "2027-10-31T23:00:00Z"],
+    ["2028-02-29", "2028-02-29T23:00:00Z"], // leap day
+    ["2027-12-31", "2027-12-31T23:00:00Z"], // year end
+  ])("%s ends at %s", (expires, instant) => {
+    expect(endOfDayInOslo(date(expires))).toBe(instant);
+  });
+});
+
+describe("calendar months", () => {
+  it.each([
+    ["2026-11-23", 12, "2027-11-23"],
+    ["2027-01-31", 1, "2027-02-28"],
+    ["2027-03-31", 11, "2028-02-29"],
+    ["2026-12-15", 1, "2027-01-15"],
+  ])("%s + %i months is %s", (from, months, to) => {
+    expect(addMonths(date(from), months)).toBe(to);
+  });
+});
+
+function layers(sources: FleetSources): Partial<Record<"tt02" | "prod", EnvironmentLayer>> {
+  return validateFleet(sources, TODAY).fleet.layers;
+}
+
+describe("the access policy of a layer", () => {
+  it("reads the sample layers: PIM in both, prod Operations just-in-time with approval by the platform admins", () => {
+    const { tt02, prod } = layers(fleetOf());
+    const prodPolicy = accessPolicy(prod as EnvironmentLayer);
+    expect(prodPolicy).toMatchObject({
+      model: "pim",
+      lifetime: { operations: { expiresRequired: true, maxMonths: 12 } },
+      justInTime: {
+        roles: ["operations"],
+        allowStanding: false,
+        activation: { maximumDuration: "PT8H", requireApproval: true, requireMultifactorAuthentication: true },
+        approverGroupObjectId: prod?.platformAdminGroupObjectId,
+      },
+    });
+    expect(accessPolicy(tt02 as EnvironmentLayer)).toMatchObject({ model: "pim", justInTime: undefined });
+    expect(grantKind(prodPolicy, { role: "operations" })).toBe("eligibility");
+    expect(grantKind(prodPolicy, { role: "operations", standing: true })).toBe("eligibility");
+    expect(grantKind(prodPolicy, { role: "developer" })).toBe("assignment");
+  });
+
+  it("defaults to membership, and prod grants ending within 12 months, when a layer says nothing", () => {
+    const strip = (text: string) => text.replace(/ {2}# Access \(README[\s\S]*$/, "");
+    const { prod } = layers({ ...fleetOf(), layers: layersWith("prod", strip) });
+    expect(accessPolicy(prod as EnvironmentLayer)).toEqual({
+      model: "membership",
+      lifetime: {
+        developer: { expiresRequired: true, maxMonths: 12 },
+        operations: { expiresRequired: true, maxMonths: 12 },
+      },
+      justInTime: undefined,
+    });
+    expect(grantKind(accessPolicy(prod as EnvironmentLayer), { role: "operations" })).toBe("member");
+  });
+
+  it("lets a grant opt for standing access only where the layer allows it", () => {
+    const allow = (text: string) => text.replace("allowStanding: false", "allowStanding: true");
+    const { prod } = layers({ ...fleetOf(), layers: layersWith("prod", allow) });
+    const policy = accessPolicy(prod as EnvironmentLayer);
+    expect(grantKind(policy, { role: "operations", standing: true })).toBe("assignment");
+    expect(grantKind(policy, { role: "operations" })).toBe("eligibility");
+  });
+
+  it("refuses an activation duration PIM would refuse", () => {
+    const problems = validateFleet(
+      { ...fleetOf(), layers: layersWith("prod", (text) => text.replace("PT8H", "PT25H")) },
+      TODAY,
+    ).problems;
+    expect(problems).toEqual([
+      expect.objectContaining({
+        file: "Pulumi.prod.yaml",
+        path: "config.altinn-apps:justInTime.activation.maximumDuration",
+        message: "must be PT30M to PT23H30M in half hours, or PT1D",
+      }),
+    ]);
+  });
+});
+
+describe("grant lifetimes", () => {
+  const prodGrant = (extra: Record<string, unknown>) => [
+    { user: "ops.abc@ai-dev.brreg.no", role: "operations", environment: "prod", ...extra },
+  ];
+  const problemsFor = (access: Record<string, unknown>[], sources = fleetOf) =>
+    validateFleet(sources(ownerYaml("abc", { access })), TODAY).problems.map(({ path, message }) => ({
+      path,
+      message,
+    }));
+
+  it("requires expires in prod, naming the latest allowed date", () => {
+    expect(problemsFor(prodGrant({}))).toEqual([
+      { path: "access[0].role", message: "operations grants in prod must set expires (at the latest 2027-11-23)" },
+    ]);
+  });
+
+  it("accepts a grant exactly at the limit, and refuses one day beyond it", () => {
+    expect(problemsFor(prodGrant({ expires: "2027-11-23" }))).toEqual([]);
+    expect(problemsFor(prodGrant({ expires: "2027-11-24" }))).toEqual([
+      {
+        path: "access[0].expires",
+        message:
+          "2027-11-24 is beyond the 12-month limit for operations in prod: the latest allowed date is 2027-11-23",
+      },
+    ]);
+  });
+
+  it("leaves expiry optional in tt02", () => {
+    expect(problemsFor([{ user: "dev.abc@ai-dev.no", role: "developer", environment: "tt02" }])).toEqual([]);
+    expect(
+      problemsFor([{ user: "dev.abc@ai-dev.no", role: "developer", environment: "tt02", expires: "2030-01-01" }]),
+    ).toEqual([]);
+  });
+
+  it("refuses standing: true where the layer does not allow standing access", () => {
+    expect(problemsFor(prodGrant({ expires: "2027-06-30", standing: true }))).toEqual([
+      {
+        path: "access[0].standing",
+        message: "standing access is not allowed in prod (see the layer's justInTime)",
+      },
+    ]);
+  });
+
+  it("takes the limits from the layer", () => {
+    const sixMonths = (text: string) => text.replace(/maxMonths: 12 \}/g, "maxMonths: 6 }");
+    const sources = (...owners: Parameters<typeof fleetOf>) => ({
+      ...fleetOf(...owners),
+      layers: layersWith("prod", sixMonths),
+    });
+    expect(problemsFor(prodGrant({ expires: "2027-05-24" }), sources)).toEqual([
+      {
+        path: "access[0].expires",
+        message: "2027-05-24 is beyond the 6-month limit for operations in prod: the latest allowed date is 2027-05-23",
+      },
+    ]);
+  });
+});

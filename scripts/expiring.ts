@@ -1,0 +1,53 @@
+import { Command } from "commander";
+import { loadFleet, type IsoDate } from "../infra/model";
+import { EXIT, formatOption, integerOption, parseCommandLine, todayOption } from "../lib/cli";
+import {
+  expiringGrants,
+  formatExpiringJson,
+  formatExpiringMarkdown,
+  formatExpiringText,
+  stacksToReconcile,
+} from "../lib/expiring";
+import { REPO_ROOT } from "../lib/repo";
+
+interface Options {
+  within: number;
+  owner?: string;
+  reconcile: boolean;
+  format: "text" | "markdown" | "json";
+  today: IsoDate;
+  root: string;
+}
+
+export function main(argv: readonly string[]): number {
+  const command = new Command("expiring")
+    .description("List, per owner, the grants that expire within N days (the weekly reminders).")
+    .addOption(integerOption("--within <days>", "days ahead to look", 0, 9999).default(30))
+    .option("--owner <org>", "only this owner (the body of its reminder issue)")
+    .option(
+      "--reconcile",
+      "instead: the membership-model stacks whose grants ended in the last days, as JSON {tt02, prod}",
+      false,
+    )
+    .addOption(formatOption(["text", "markdown", "json"], "text"))
+    .addOption(todayOption())
+    .option("--root <dir>", "repository root", REPO_ROOT);
+  const parsed = parseCommandLine<Options>(command, argv);
+  if ("exitCode" in parsed) return parsed.exitCode;
+  const { options } = parsed;
+  const { fleet } = loadFleet(options.root, options.today);
+  if (options.reconcile) {
+    process.stdout.write(`${JSON.stringify(stacksToReconcile(fleet, options.today))}\n`);
+    return EXIT.ok;
+  }
+  if (options.owner !== undefined && !fleet.owners.some(({ owner }) => owner.org === options.owner)) {
+    process.stderr.write(`expiring: --owner: no valid owner file for "${options.owner}" in stacks/\n`);
+    return EXIT.usage;
+  }
+  const report = expiringGrants(fleet, options.today, options.within, options.owner);
+  const format = { text: formatExpiringText, markdown: formatExpiringMarkdown, json: formatExpiringJson }[
+    options.format
+  ];
+  process.stdout.write(format(report));
+  return EXIT.ok;
+}
