@@ -197,7 +197,9 @@ describe("npm run access-diff", () => {
         .stdout()
         .split("\n")
         .find((line) => line.includes("eve@ai-dev.no")) ?? "";
-    expect(row).toBe("| ➕ gains | `eve@ai-dev.no` | Eve &lt;\\!\\-\\- \\| \\#\\#\\# Approved | Developer | never |");
+    expect(row).toBe(
+      "| ➕ gains | `eve@ai-dev.no` | Eve &lt;\\!\\-\\- \\| \\#\\#\\# Approved | Developer | never | no end |",
+    );
     expect(output.stdout()).not.toMatch(/<!--|^###.*Approved/m);
   });
 });

@@ -44,7 +44,9 @@ describe("the command line cannot be turned against git or the tools", () => {
     expect(badRef.stderr).toBe('plan: "--output=FILE" is not a git ref (a ref cannot start with "-")\n');
     const unknown = run("../package");
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toMatch(/^usage: node scripts\/run.mjs <script>.*one of accessDiff, newOwner, plan/);
+    expect(unknown.stderr).toMatch(
+      /^usage: node scripts\/run.mjs <script>.*one of accessDiff, expiring, newOwner, plan/,
+    );
   });
 });
 

@@ -87,7 +87,7 @@ describe("npm run plan", () => {
     output.clear();
     expect(await main(["--stack", "digdir-prod", "--today", "2026-11-23", "--format", "markdown"])).toBe(0);
     expect(output.stdout()).toMatch(
-      /\n### Access\n\n\| stack \| group \| user \| name \| access \|\n\|---\|---\|---\|---\|---\|\n\| digdir\\-prod \| Altinn Apps digdir Prod Operations \| kari\\\.nordmann\\@ai\\-dev\\\.no \| Kari Nordmann \| PIM eligible/,
+      /\n### Access\n\n\| stack \| group \| user \| name \| access \|\n\|---\|---\|---\|---\|---\|\n\| `digdir-prod` \| Altinn Apps digdir Prod Operations \| `kari\.nordmann@ai-dev\.no` \| Kari Nordmann \| PIM eligible/,
     );
   });
 

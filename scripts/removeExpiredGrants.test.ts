@@ -44,14 +44,14 @@ describe("npm run remove-expired-grants", () => {
     writeFileSync(
       file,
       `${base}access:\n` +
-        "  - user: &dev dev.abc@ai-dev.no\n    role: &role developer\n    environment: tt02\n    expires: 2026-01-01\n" +
-        "  - user: *dev\n    role: *role\n    environment: prod\n",
+        "  - user: &dev dev.abc@ai-dev.no\n    role: &role developer\n    environment: prod\n    expires: 2026-01-01\n" +
+        "  - user: *dev\n    role: *role\n    environment: tt02\n",
     );
     expect(main(["--root", root, "--today", "2026-11-23"])).toBe(0);
     const after = loadFleet(root, parseIsoDate("2026-11-23"));
     expect(after.problems).toEqual([]);
     expect(after.fleet.owners[0]?.owner.access).toEqual([
-      { user: "dev.abc@ai-dev.no", role: "developer", environment: "prod" },
+      { user: "dev.abc@ai-dev.no", role: "developer", environment: "tt02" },
     ]);
   });
 

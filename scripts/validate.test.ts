@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { captureOutput } from "../test/support/output";
+import { runCli } from "../lib/cli";
 import { REPO_ROOT } from "../lib/repo";
 import { TODAY } from "../test/support/fleet";
 import { main } from "./validate";
@@ -130,7 +131,7 @@ describe("npm run validate", () => {
         }),
       ]);
       expect(report.warnings.map((warning) => warning.file)).toEqual(["stacks/brg.yaml"]);
-      expect(main(["--root", root, "--changed-since", "no-such-ref"])).toBe(2);
+      expect(await runCli("validate", main, ["--root", root, "--changed-since", "no-such-ref"])).toBe(2);
     });
   });
 
