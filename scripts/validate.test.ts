@@ -109,7 +109,7 @@ describe("npm run validate", () => {
       expect(report.warnings).toEqual([]);
     });
 
-    it("--changed-since takes the touched files from git, and a touched file must be clean", () => {
+    it("--changed-since takes the touched files from git, and a touched file must be clean", async () => {
       const root = fleetWithStaleGrant();
       const git = (...args: string[]) => execFileSync("git", args, { cwd: root, stdio: "pipe" });
       git("init", "-q");
