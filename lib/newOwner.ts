@@ -124,7 +124,7 @@ export function remainingSteps(org: string, entry: RegistryOrg): string[] {
         ]
       : []),
     "Run npm run validate and npm run plan, then open the pull request.",
-    `After merge: pulumi stack init ${org}-tt02${production ? ` and ${org}-prod` : ""} (see README, Running for real).`,
+    `After merge: the deploy creates ${org}-tt02${production ? ` and ${org}-prod (after the production reviewers approve)` : ""}; nothing to run by hand.`,
   ];
 }
 
