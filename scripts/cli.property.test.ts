@@ -8,6 +8,7 @@ import { captureOutput } from "../test/support/output";
 import { commitAll, writeRepository } from "../test/support/repository";
 import { main as accessDiff } from "./accessDiff";
 import { main as expiring } from "./expiring";
+import { main as lintWorkflows } from "./lintWorkflows";
 import { main as newOwner } from "./newOwner";
 import { main as plan } from "./plan";
 import { main as removeExpiredGrants } from "./removeExpiredGrants";
@@ -54,9 +55,18 @@ const VOCABULARY: Record<string, string[]> = {
   accessDiff: [...COMMON, "--base", ...REFS, "--allow-removals"],
   newOwner: [...COMMON, "dat", "abc", "Bad-Org", "a", "--registry", REGISTRY, "/dev/zero", "/nonexistent.json", "/tmp"],
   removeExpiredGrants: [...COMMON, "2099-01-01"],
+  lintWorkflows: COMMON,
   expiring: [...COMMON, "--within", "30", "-1", "10000", "x", "--owner", "abc", "zzz", "--reconcile"],
 };
-const MAINS: Record<string, Main> = { validate, plan, accessDiff, newOwner, removeExpiredGrants, expiring };
+const MAINS: Record<string, Main> = {
+  validate,
+  plan,
+  accessDiff,
+  newOwner,
+  removeExpiredGrants,
+  expiring,
+  lintWorkflows,
+};
 
 const argv = (script: string) =>
   fc.array(
