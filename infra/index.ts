@@ -1,9 +1,20 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { loadFleet, todayUtc } from "./model";
+import { loadFleet, todayUtc, ValidationError, type OwnerEnvironment } from "./model";
 import { defineStack, resolveStack } from "./program";
 
 // Pulumi entry (Pulumi.yaml `main: infra/`): `pulumi up -s digdir-prod`. The module's exports are the stack outputs.
 const stack = pulumi.getStack();
 const today = todayUtc();
-export = defineStack(stack, resolveStack(stack, loadFleet(path.resolve(__dirname, ".."), today), today));
+
+function resolveOrRefuse(): OwnerEnvironment {
+  try {
+    return resolveStack(stack, loadFleet(path.resolve(__dirname, ".."), today), today);
+  } catch (error) {
+    // Pulumi's runner prints a RunError's message alone; any other error comes with a stack trace.
+    if (error instanceof ValidationError) throw new pulumi.RunError(error.message);
+    throw error;
+  }
+}
+
+export = defineStack(stack, resolveOrRefuse());

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
 import type { FleetResult, IsoDate, OwnerEnvironment } from "../infra/model";
 import { defineStack, resolveStack } from "../infra/program";
 import { AzureMocks, type Directory } from "./azureMocks";
@@ -18,6 +19,8 @@ export interface RegisteredResource {
   /** The provider resource's URN, for custom resources. */
   readonly provider: string | undefined;
   readonly protect: boolean;
+  /** The URNs of every resource it depends on (explicitly or through its inputs), sorted. */
+  readonly dependencies: readonly string[];
 }
 
 export interface StackEvaluation {
@@ -107,6 +110,7 @@ export async function evaluateStack({
 
   const registrations: pulumi.runtime.MockResourceArgs[] = [];
   const observed: ObservedOptions[] = [];
+  const mockRegistrations: MockRegistration[] = [];
   const failures: unknown[] = [];
   // Like the engine, stop at the first failure: resources that depend on a failed value would otherwise wait forever.
   let failed: () => void = () => undefined;
@@ -127,6 +131,7 @@ export async function evaluateStack({
       stack,
       true,
     );
+    recordDependencies(mockRegistrations);
     await pulumi.runtime.runInPulumiStack(async () => {
       // Mocks switch off the engine-side transforms; the in-process one still sees every resource's options.
       pulumi.runtime.registerStackTransformation(({ resource, type, name, opts }) => {
@@ -145,12 +150,41 @@ export async function evaluateStack({
   // (as unhandled, at the end of the current tick): wait for that tick so the failure still belongs to this stack.
   await new Promise((resolve) => setImmediate(resolve));
 
-  const resources = joinRegistrations(stack, registrations, observed);
+  const resources = joinRegistrations(stack, registrations, observed, mockRegistrations);
   if (failures.length === 0) {
     failureSink = undefined;
     return { stack, resources, outputs, target };
   }
   return { stack, resources, outputs: {}, target, error: [...new Set(failures.map(messageOf))].join("\n") };
+}
+
+/** What the mock monitor is told beyond MockResourceArgs: each registration's dependencies, by the mock's URN. */
+interface MockRegistration {
+  readonly mockUrn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly dependencies: readonly string[];
+}
+
+type RegisterCallback = (error: unknown, response?: RegisterResourceResponse) => void;
+
+function recordDependencies(registered: MockRegistration[]): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(request: RegisterResourceRequest, callback: RegisterCallback): void;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) =>
+    register(request, (error, response) => {
+      if (response) {
+        registered.push({
+          mockUrn: response.getUrn(),
+          type: request.getType(),
+          name: request.getName(),
+          dependencies: request.getDependenciesList(),
+        });
+      }
+      callback(error, response);
+    });
 }
 
 /** URNs as the engine builds them: the parent chain's types (without the root stack) joined by `$`. */
@@ -170,10 +204,24 @@ function joinRegistrations(
   stack: string,
   registrations: readonly pulumi.runtime.MockResourceArgs[],
   observed: readonly ObservedOptions[],
+  mockRegistrations: readonly MockRegistration[],
 ): RegisteredResource[] {
   const { urnOf, entryOf } = urnFactory(stack, observed);
   const byKey = new Map(observed.map((entry) => [`${entry.type}::${entry.name}`, entry]));
   const stackUrn = `urn:pulumi:${stack}::${PROJECT}::pulumi:pulumi:Stack::${PROJECT}-${stack}`;
+  // The mock monitor's URNs name only the parent's last type; translate them to the engine's.
+  const engineUrnOf = new Map(
+    mockRegistrations.map(({ mockUrn, type, name }) => {
+      const entry = byKey.get(`${type}::${name}`);
+      return [mockUrn, entry ? urnOf(entry) : stackUrn];
+    }),
+  );
+  const dependenciesOf = new Map(
+    mockRegistrations.map(({ type, name, dependencies }) => [
+      `${type}::${name}`,
+      dependencies.map((urn) => engineUrnOf.get(urn) ?? urn).sort(),
+    ]),
+  );
   return registrations.map((registration): RegisteredResource => {
     const entry = byKey.get(`${registration.type}::${registration.name}`);
     const parent = entryOf(entry?.opts.parent);
@@ -185,8 +233,9 @@ function joinRegistrations(
       custom: registration.custom ?? false,
       inputs: registration.inputs as Record<string, unknown>,
       parent: isStack ? undefined : parent ? urnOf(parent) : stackUrn,
-      provider: registration.provider?.split("::").slice(0, -1).join("::"),
+      provider: registration.provider ? registration.provider.split("::").slice(0, -1).join("::") : undefined,
       protect: entry?.opts.protect ?? false,
+      dependencies: dependenciesOf.get(`${registration.type}::${registration.name}`) ?? [],
     };
   });
 }

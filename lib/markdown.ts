@@ -47,9 +47,9 @@ function render(cell: Cell): string {
 }
 
 /** A GFM table; plain strings are escaped, `raw()` fragments are kept (with their pipes and line breaks made safe). */
-export function table(headers: readonly string[], rows: readonly (readonly Cell[])[]): string[] {
+export function table(headers: readonly Cell[], rows: readonly (readonly Cell[])[]): string[] {
   return [
-    `| ${headers.map(text).join(" | ")} |`,
+    `| ${headers.map(render).join(" | ")} |`,
     `|${headers.map(() => "---").join("|")}|`,
     ...rows.map((row) => `| ${row.map(render).join(" | ")} |`),
   ];

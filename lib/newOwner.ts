@@ -1,6 +1,7 @@
 import { Document, Scalar, YAMLMap } from "yaml";
 import { z } from "zod";
 import { freeText, ORG_CODE, ownerFilePath, readBoundedFile } from "../infra/model";
+import { OWNER_SCHEMA_COMMENT } from "./ownerSchema";
 
 /** Altinn's public registry of service owners (altinn-orgs.json). */
 export const DEFAULT_ORG_REGISTRY = "https://altinncdn.no/orgs/altinn-orgs.json";
@@ -105,7 +106,9 @@ export function scaffoldOwnerFile(org: string, entry: RegistryOrg): string {
   root.set("environments", environmentMap);
   root.set("users", document.createNode([], { flow: true }));
   root.set("access", document.createNode([], { flow: true }));
+  // The editor's schema hint must stay the file's first line.
   document.commentBefore =
+    `${OWNER_SCHEMA_COMMENT.replace(/^#/, "")}\n` +
     " An Altinn service owner, scaffolded from Altinn's org registry by npm run new-owner.\n" +
     " Replace every REPLACE-… value, then run npm run validate. Users and access are added by later pull requests.";
   return document.toString({ lineWidth: 0 });

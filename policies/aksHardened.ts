@@ -1,12 +1,19 @@
 import { ManagedCluster } from "@pulumi/azure-native/containerservice";
-import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
+import { validateResourceOfType } from "@pulumi/policy";
 import { allowListTextProblems } from "../infra/model";
+import type { DocumentedPolicy } from "./documentedPolicy";
 
-export const aksHardened: ResourceValidationPolicy = {
+export const aksHardened: DocumentedPolicy = {
   name: "aks-hardened",
   description:
-    "AKS clusters use Entra ID with Azure RBAC and no local accounts, OIDC and workload identity, a restricted API server, and monitoring.",
+    "AKS clusters use Entra ID with Azure RBAC and no local accounts, OIDC and workload identity, an API server restricted to ranges no wider than /16 (never the internet, however split), and monitoring.",
   enforcementLevel: "mandatory",
+  azurePolicyDefinitions: [
+    "Azure Kubernetes Service Clusters should enable Azure Active Directory integration",
+    "Azure Kubernetes Service Clusters should have local authentication methods disabled",
+    "Azure Kubernetes Service Clusters should enable workload identity",
+    "Authorized IP ranges should be defined on Kubernetes Services",
+  ],
   validateResource: validateResourceOfType(ManagedCluster, (cluster, _args, reportViolation) => {
     const aad = cluster.aadProfile;
     if (aad?.managed !== true) reportViolation("aadProfile.managed must be true (Entra ID managed integration)");

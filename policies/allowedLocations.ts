@@ -1,11 +1,12 @@
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { DocumentedPolicy } from "./documentedPolicy";
 import { resolveRegistry } from "./registry";
 import { identityFromStack, isTrackedAzureResource } from "./stackIdentity";
 
-export const allowedLocations: ResourceValidationPolicy = {
+export const allowedLocations: DocumentedPolicy = {
   name: "allowed-locations",
   description: "Azure resources (and the provider) use only the environment's allowed regions.",
   enforcementLevel: "mandatory",
+  azurePolicyDefinitions: ["Allowed locations"],
   configSchema: { properties: { registry: { type: "object" } } },
   validateResource: (args, reportViolation) => {
     const isProvider = args.type === "pulumi:providers:azure-native";

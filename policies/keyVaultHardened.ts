@@ -1,12 +1,19 @@
 import { Vault } from "@pulumi/azure-native/keyvault";
-import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
+import { validateResourceOfType } from "@pulumi/policy";
 import { allowListTextProblems } from "../infra/model";
+import type { DocumentedPolicy } from "./documentedPolicy";
 
-export const keyVaultHardened: ResourceValidationPolicy = {
+export const keyVaultHardened: DocumentedPolicy = {
   name: "keyvault-hardened",
   description:
     "Key Vaults use RBAC, soft delete and purge protection, deny network access by default and allow no more than a /16 through the firewall.",
   enforcementLevel: "mandatory",
+  azurePolicyDefinitions: [
+    "Azure Key Vault should use RBAC permission model",
+    "Key vaults should have soft delete enabled",
+    "Key vaults should have deletion protection enabled",
+    "Azure Key Vault should have firewall enabled",
+  ],
   validateResource: validateResourceOfType(Vault, (vault, _args, reportViolation) => {
     const properties = vault.properties;
     if (properties.enableRbacAuthorization !== true) {

@@ -1,9 +1,9 @@
-import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { aksHardened } from "./aksHardened";
 import { aksSecurityBaseline } from "./aksSecurityBaseline";
 import { allowedLocations } from "./allowedLocations";
 import { appInsightsWorkspaceBased } from "./appInsightsWorkspaceBased";
 import { azureResourcesTagged } from "./azureResourcesTagged";
+import type { DocumentedPolicy } from "./documentedPolicy";
 import { keyVaultHardened } from "./keyVaultHardened";
 import { logAnalyticsEntraOnly } from "./logAnalyticsEntraOnly";
 import { prodOperationsJustInTime } from "./prodOperationsJustInTime";
@@ -14,7 +14,7 @@ import { roleAssignmentsToGroupsOnly } from "./roleAssignmentsToGroupsOnly";
 export const POLICY_PACK_NAME = "altinn-apps";
 
 /** Every policy in the pack, in the order reports list them. */
-export const POLICIES: readonly ResourceValidationPolicy[] = [
+export const POLICIES: readonly DocumentedPolicy[] = [
   prodRequiresAcceptedTerms,
   azureResourcesTagged,
   keyVaultHardened,

@@ -1,5 +1,5 @@
 import { PrivilegedAccessGroupAssignmentSchedule } from "@pulumi/azuread/privilegedAccessGroupAssignmentSchedule";
-import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/policy";
+import { validateResourceOfType } from "@pulumi/policy";
 import {
   accessPolicy,
   findRepositoryRoot,
@@ -10,6 +10,7 @@ import {
   type EnvironmentLayer,
 } from "../infra/model";
 import { accessGroupNames } from "../infra/naming";
+import type { DocumentedPolicy } from "./documentedPolicy";
 import { identityFromStack } from "./stackIdentity";
 
 interface JustInTimeConfig {
@@ -27,11 +28,16 @@ let fromRepository: boolean | undefined;
 
 function repositorySetting(): boolean {
   if (fromRepository === undefined) {
-    // The pack's own repository: `policies/` sits next to the environment layers (as in ./registry).
-    const { layers } = readFleetSources(findRepositoryRoot(__dirname));
-    fromRepository = operationsJustInTimeConfig(
-      validateFleet({ layers, owners: [] }, todayUtc()).fleet.layers.prod,
-    ).operationsJustInTime;
+    // The pack's own repository: `policies/` sits next to the environment layers (as in ./registry). A published
+    // pack runs without it: then no prod layer is readable, and the config above fails closed.
+    let prod: EnvironmentLayer | undefined;
+    try {
+      const { layers } = readFleetSources(findRepositoryRoot(__dirname));
+      prod = validateFleet({ layers, owners: [] }, todayUtc()).fleet.layers.prod;
+    } catch {
+      prod = undefined;
+    }
+    fromRepository = operationsJustInTimeConfig(prod).operationsJustInTime;
   }
   return fromRepository;
 }
@@ -42,11 +48,12 @@ function repositorySetting(): boolean {
  * assignment schedule. The schedule's group is known by its name (infra/naming.ts), because its `groupId` is not
  * known before the group exists.
  */
-export const prodOperationsJustInTime: ResourceValidationPolicy = {
+export const prodOperationsJustInTime: DocumentedPolicy = {
   name: "prod-operations-just-in-time",
   description:
     "In prod, no active PIM assignment to an Operations group while the layer makes Operations just-in-time.",
   enforcementLevel: "mandatory",
+  azurePolicyDefinitions: [],
   configSchema: { properties: { operationsJustInTime: { type: "boolean" } } },
   validateResource: validateResourceOfType(
     PrivilegedAccessGroupAssignmentSchedule,

@@ -1,4 +1,4 @@
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { DocumentedPolicy } from "./documentedPolicy";
 import { isIsoDate, termsShortcomings, todayUtc } from "../infra/model";
 import { resolveRegistry } from "./registry";
 import { identityFromStack, identityProblems } from "./stackIdentity";
@@ -14,10 +14,11 @@ interface TermsPolicyConfig {
  * No Azure resource in a prod stack unless its owner has accepted the current terms of use. Fails closed: whatever
  * cannot be established (registry, owner, tags) is itself a violation.
  */
-export const prodRequiresAcceptedTerms: ResourceValidationPolicy = {
+export const prodRequiresAcceptedTerms: DocumentedPolicy = {
   name: "prod-requires-accepted-terms",
   description: "A prod stack's owner must have accepted the current terms of use, with all four confirmations.",
   enforcementLevel: "mandatory",
+  azurePolicyDefinitions: [],
   configSchema: {
     properties: { registry: { type: "object" }, asOf: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" } },
   },

@@ -1,4 +1,4 @@
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { DocumentedPolicy } from "./documentedPolicy";
 import { identityFromStack } from "./stackIdentity";
 
 /** What holds data or takes long to rebuild: deleting one in prod must take a deliberate unprotect first. */
@@ -9,11 +9,12 @@ const STATEFUL_TYPES = new Set([
   "azure-native:operationalinsights:Workspace",
 ]);
 
-export const prodStatefulProtected: ResourceValidationPolicy = {
+export const prodStatefulProtected: DocumentedPolicy = {
   name: "prod-stateful-protected",
   description:
     "In prod, resource groups, clusters, key vaults and Log Analytics workspaces are protected from deletion.",
   enforcementLevel: "mandatory",
+  azurePolicyDefinitions: [],
   validateResource: (args, reportViolation) => {
     if (!STATEFUL_TYPES.has(args.type)) return;
     const identity = identityFromStack(args.urn);

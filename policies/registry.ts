@@ -55,13 +55,28 @@ export function registryFromConfig(value: unknown): RegistryResult {
   };
 }
 
-/** The repository this pack lives in: `policies/` sits next to `stacks/` and the environment layers. */
-export const PACK_REPOSITORY_ROOT = findRepositoryRoot(__dirname);
+/**
+ * The repository this pack lives in: `policies/` sits next to `stacks/` and the environment layers. Looked up only
+ * when a policy needs the registry and has none in its config: a published pack loads without the repository.
+ */
+function packRepositoryRoot(): string | { readonly error: string } {
+  try {
+    return findRepositoryRoot(__dirname);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { error: `the pack runs outside its repository (${reason}); give the registry in policy config` };
+  }
+}
 
 const fromRepository = new Map<string, RegistryResult>();
 
 /** Read once per process: a policy runs for every resource. */
-export function registryFromRepository(root = PACK_REPOSITORY_ROOT, today: IsoDate = todayUtc()): RegistryResult {
+export function registryFromRepository(root?: string, today: IsoDate = todayUtc()): RegistryResult {
+  if (root === undefined) {
+    const found = packRepositoryRoot();
+    if (typeof found !== "string") return found;
+    root = found;
+  }
   const key = `${root}@${today}`;
   const cached = fromRepository.get(key);
   if (cached) return cached;

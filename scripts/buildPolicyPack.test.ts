@@ -1,0 +1,24 @@
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { captureOutput } from "../test/support/output";
+import { main } from "./buildPolicyPack";
+
+describe("npm run build-policy-pack", () => {
+  const output = captureOutput();
+
+  it("writes the bundle, the pack project and a manifest pointing at the bundle", () => {
+    const out = path.join(mkdtempSync(path.join(tmpdir(), "pack-")), "policy-pack");
+    expect(main(["--out", out])).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(["PulumiPolicy.yaml", "index.js", "package.json"]);
+    expect(JSON.parse(readFileSync(path.join(out, "package.json"), "utf8"))).toMatchObject({ main: "index.js" });
+    // The owner model is inside the bundle: nothing is imported from outside the pack but its dependencies.
+    expect(readFileSync(path.join(out, "index.js"), "utf8")).not.toMatch(/require\("\.\.?\//);
+    expect(output.stdout()).toContain(`${out}\nnext: pulumi policy publish `);
+  });
+
+  it("exits 2 on an unknown option", () => {
+    expect(main(["--frobnicate"])).toBe(2);
+  });
+});

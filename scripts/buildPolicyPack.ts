@@ -1,0 +1,23 @@
+import * as path from "node:path";
+import { Command } from "commander";
+import { EXIT, parseCommandLine } from "../lib/cli";
+import { buildPolicyPack } from "../lib/policyPack";
+import { REPO_ROOT } from "../lib/repo";
+
+interface Options {
+  out: string;
+}
+
+export function main(argv: readonly string[]): number {
+  const command = new Command("build-policy-pack")
+    .description("Write the policy pack as a self-contained directory for `pulumi policy publish`.")
+    .option("--out <dir>", "where to write it", path.join(REPO_ROOT, "dist", "policy-pack"));
+  const parsed = parseCommandLine<Options>(command, argv);
+  if ("exitCode" in parsed) return parsed.exitCode;
+  const out = path.resolve(parsed.options.out);
+  buildPolicyPack(REPO_ROOT, out);
+  process.stdout.write(`${out}\nnext: pulumi policy publish ${path.relative(process.cwd(), out) || "."}\n`);
+  return EXIT.ok;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

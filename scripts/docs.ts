@@ -1,0 +1,38 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { Command } from "commander";
+import { EXIT, parseCommandLine } from "../lib/cli";
+import { generatedDocs } from "../lib/docs";
+import { REPO_ROOT } from "../lib/repo";
+import { POLICIES } from "../policies/policies";
+
+interface Options {
+  check: boolean;
+  root: string;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const command = new Command("docs")
+    .description("Regenerate what the docs take from code: the README's policy table and schemas/owner.schema.json.")
+    .option("--check", "only report the files that are out of date (exit 1 if any)", false)
+    .option("--root <dir>", "repository root", REPO_ROOT);
+  const parsed = parseCommandLine<Options>(command, argv);
+  if ("exitCode" in parsed) return parsed.exitCode;
+  const { check, root } = parsed.options;
+  const stale = (await generatedDocs(root, POLICIES)).filter(({ file, text }) => {
+    const absolute = path.join(root, file);
+    return !existsSync(absolute) || readFileSync(absolute, "utf8") !== text;
+  });
+  for (const { file, text } of stale) {
+    if (check) {
+      process.stderr.write(`${file}: out of date with the code; run npm run docs\n`);
+    } else {
+      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      writeFileSync(path.join(root, file), text);
+      process.stdout.write(`wrote ${file}\n`);
+    }
+  }
+  return check && stale.length > 0 ? EXIT.invalid : EXIT.ok;
+}
+
+if (require.main === module) void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
