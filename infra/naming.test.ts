@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import registry from "../test/fixtures/altinn-orgs.json";
 import { ENVIRONMENTS, ORG_CODE, ROLES, parseStackName, stackName } from "./model";
-import { NAME_KINDS, NAME_RULES, accessGroupNames, appHostname, resourceNames, violatesNameRule } from "./naming";
+import {
+  NAME_KINDS,
+  NAME_RULES,
+  accessGroupNames,
+  agentPoolName,
+  appHostname,
+  containerInsightsRuleName,
+  resourceNames,
+  violatesNameRule,
+} from "./naming";
 
 const orgCodes = Object.keys(registry.orgs);
 
@@ -51,11 +60,48 @@ describe("physical names", () => {
     expect(resourceNames("abcdefgh", "tt02").keyVault).toHaveLength(NAME_RULES.keyVault.max - 3);
   });
 
+  it("name the Container Insights rule as Azure's onboarding does, within its limit in every allowed region", () => {
+    expect(containerInsightsRuleName("norwayeast", "digdir-prod-aks")).toBe("MSCI-norwayeast-digdir-prod-aks");
+    for (const location of ["norwayeast", "norwaywest", "westeurope", "swedencentral"]) {
+      const name = containerInsightsRuleName(location, resourceNames("abcdefgh", "prod").managedCluster);
+      expect(violatesNameRule(name, "dataCollectionRule")).toBeUndefined();
+    }
+  });
+
   it("reports names that break a limit", () => {
     expect(violatesNameRule("abcdefghi-tt02-apps-kv-x", "keyVault")).toBeUndefined();
     expect(violatesNameRule("abcdefghij-tt02-apps-kv-x", "keyVault")).toMatch(/3-24 characters \(is 25\)/);
     expect(violatesNameRule("1abc", "keyVault")).toMatch(/characters Azure does not allow/);
     expect(violatesNameRule("a--b", "keyVault")).toMatch(/characters Azure does not allow/);
+  });
+});
+
+describe("node pool names", () => {
+  const settings = {
+    vmSize: "Standard_D8s_v5",
+    availabilityZones: ["1", "2", "3"],
+    osSKU: "AzureLinux",
+    enableEncryptionAtHost: true,
+    subnet: "10.124.0.0/23",
+  };
+
+  it("are a short stable hash of the creation settings, within AKS's Linux pool name rule", () => {
+    const name = agentPoolName("apps", settings);
+    expect(name).toMatch(/^apps[0-9a-f]{6}$/);
+    expect(violatesNameRule(name, "agentPool")).toBeUndefined();
+    expect(agentPoolName("apps", { ...settings })).toBe(name);
+    expect(agentPoolName("apps", { ...settings, availabilityZones: ["3", "1", "2"] })).toBe(name);
+    expect(agentPoolName("apps", { ...settings, vmSize: "standard_d8s_v5" })).toBe(name);
+  });
+
+  it.each([
+    ["vmSize", { vmSize: "Standard_D16s_v5" }],
+    ["availabilityZones", { availabilityZones: ["1"] }],
+    ["osSKU", { osSKU: "Ubuntu" }],
+    ["enableEncryptionAtHost", { enableEncryptionAtHost: false }],
+    ["subnet", { subnet: "10.124.4.0/23" }],
+  ])("change when %s changes, so the change rolls a new pool", (_setting, change) => {
+    expect(agentPoolName("apps", { ...settings, ...change })).not.toBe(agentPoolName("apps", settings));
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { EnvironmentName, RoleName } from "./model";
 
 /** Every physical name this project gives an Azure or Entra ID object, and the limit each must respect. */
@@ -19,6 +20,14 @@ export const NAME_RULES = {
   mailNickname: { min: 1, max: 64, pattern: /^[A-Za-z0-9._-]+$/ },
   diagnosticSetting: { min: 1, max: 260, pattern: /^[^*<>%&:\\?/+]+$/ },
   privateEndpoint: { min: 2, max: 64, pattern: /^[a-zA-Z0-9][a-zA-Z0-9_.-]*[a-zA-Z0-9_]$/ },
+  virtualNetwork: { min: 2, max: 64, pattern: /^[a-zA-Z0-9][a-zA-Z0-9_.-]*[a-zA-Z0-9_]$/ },
+  subnet: { min: 1, max: 80, pattern: /^[a-zA-Z0-9]([a-zA-Z0-9_.-]*[a-zA-Z0-9_])?$/ },
+  natGateway: { min: 1, max: 80, pattern: /^[a-zA-Z0-9]([a-zA-Z0-9_.-]*[a-zA-Z0-9_])?$/ },
+  publicIpPrefix: { min: 1, max: 80, pattern: /^[a-zA-Z0-9]([a-zA-Z0-9_.-]*[a-zA-Z0-9_])?$/ },
+  managedIdentity: { min: 3, max: 128, pattern: /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/ },
+  federatedCredential: { min: 3, max: 120, pattern: /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,119}$/ },
+  dataCollectionRule: { min: 1, max: 64, pattern: /^[a-zA-Z0-9][a-zA-Z0-9_.-]*[a-zA-Z0-9_]$/ },
+  privateDnsZoneLink: { min: 1, max: 80, pattern: /^[a-zA-Z0-9]([a-zA-Z0-9_.-]*[a-zA-Z0-9_])?$/ },
 } as const satisfies Record<string, NameRule>;
 
 export type NameKind = keyof typeof NAME_RULES;
@@ -38,8 +47,17 @@ export function resourceNames(org: string, environment: EnvironmentName) {
     clusterDiagnostics: `${base}-aks-audit`,
     managedCluster: `${base}-aks`,
     dnsPrefix: `${base}-aks`,
+    /** Fixed: the system pool lives inline in the cluster and is never rolled by the program (README, day-2 rules). */
     systemPool: "system",
-    userPool: "workload",
+    virtualNetwork: `${base}-vnet`,
+    nodeSubnet: "nodes",
+    endpointSubnet: "endpoints",
+    natGateway: `${base}-natgw`,
+    egressIpPrefix: `${base}-egress-ippre`,
+    clusterIdentity: `${base}-aks-id`,
+    appIdentity: `${base}-apps-id`,
+    appFederatedCredential: `${base}-apps-aks`,
+    keyVaultDnsZoneLink: `${base}-vnet-link`,
   } as const;
 }
 
@@ -59,8 +77,47 @@ export const NAME_KINDS: Record<keyof ResourceNames, NameKind> = {
   managedCluster: "managedCluster",
   dnsPrefix: "dnsPrefix",
   systemPool: "agentPool",
-  userPool: "agentPool",
+  virtualNetwork: "virtualNetwork",
+  nodeSubnet: "subnet",
+  endpointSubnet: "subnet",
+  natGateway: "natGateway",
+  egressIpPrefix: "publicIpPrefix",
+  clusterIdentity: "managedIdentity",
+  appIdentity: "managedIdentity",
+  appFederatedCredential: "federatedCredential",
+  keyVaultDnsZoneLink: "privateDnsZoneLink",
 };
+
+/** The Container Insights data collection rule, named as Azure's own onboarding names it: `MSCI-<region>-<cluster>`. */
+export function containerInsightsRuleName(location: string, managedCluster: string): string {
+  return `MSCI-${location}-${managedCluster}`;
+}
+
+/** The settings AKS fixes when a node pool is created: changing any of them needs a new pool. */
+export interface PoolCreationSettings {
+  readonly vmSize: string;
+  readonly availabilityZones: readonly string[];
+  readonly osSKU: string;
+  readonly enableEncryptionAtHost: boolean;
+  /** The node subnet's address range (its id is only known once it exists). */
+  readonly subnet: string;
+}
+
+/**
+ * A pool's name from its creation settings: `apps` and a 6-character hash. A change to any of them gives a new
+ * name, so Pulumi creates the new pool before it deletes the old one (a roll, not a refused update); a change to
+ * anything else (counts, labels, version) keeps the name and is an update in place.
+ */
+export function agentPoolName(prefix: string, settings: PoolCreationSettings): string {
+  const canonical = JSON.stringify([
+    settings.vmSize.toLowerCase(),
+    [...settings.availabilityZones].sort(),
+    settings.osSKU,
+    settings.enableEncryptionAtHost,
+    settings.subnet,
+  ]);
+  return `${prefix}${createHash("sha256").update(canonical).digest("hex").slice(0, 6)}`;
+}
 
 export function violatesNameRule(name: string, kind: NameKind): string | undefined {
   const rule = NAME_RULES[kind];

@@ -20,6 +20,20 @@ const T = {
   cluster: "azure-native:containerservice:ManagedCluster",
   roleAssignment: "azure-native:authorization:RoleAssignment",
   group: "azuread:index/group:Group",
+  virtualNetwork: "azure-native:network:VirtualNetwork",
+  subnet: "azure-native:network:Subnet",
+  natGateway: "azure-native:network:NatGateway",
+  ipPrefix: "azure-native:network:PublicIPPrefix",
+  identity: "azure-native:managedidentity:UserAssignedIdentity",
+  federatedCredential: "azure-native:managedidentity:FederatedIdentityCredential",
+  agentPool: "azure-native:containerservice:AgentPool",
+  maintenance: "azure-native:containerservice:MaintenanceConfiguration",
+  dataCollectionRule: "azure-native:monitor:DataCollectionRule",
+  dataCollectionRuleAssociation: "azure-native:monitor:DataCollectionRuleAssociation",
+  privateEndpoint: "azure-native:network:PrivateEndpoint",
+  privateZone: "azure-native:privatedns:PrivateZone",
+  privateZoneLink: "azure-native:privatedns:VirtualNetworkLink",
+  privateZoneGroup: "azure-native:network:PrivateDnsZoneGroup",
   groupPolicy: "azuread:index/groupRoleManagementPolicy:GroupRoleManagementPolicy",
   assignment: "azuread:index/privilegedAccessGroupAssignmentSchedule:PrivilegedAccessGroupAssignmentSchedule",
 } as const;
@@ -35,6 +49,10 @@ function named(resources: readonly RegisteredResource[], name: string): Register
   const found = resources.find((resource) => resource.name === name);
   if (!found) throw new Error(`no resource named ${name}`);
   return found;
+}
+
+function parentTypeOf(resources: readonly RegisteredResource[], resource: RegisteredResource): string | undefined {
+  return resources.find((other) => other.urn === resource.parent)?.type;
 }
 
 describe.each([
@@ -72,7 +90,21 @@ describe.each([
         `${T.roleAssignment} ${stack}-developer-log-analytics-reader`,
         `${T.roleAssignment} ${stack}-developer-monitoring-reader`,
         `${T.roleAssignment} ${stack}-operations-key-vault-secrets-officer`,
-        `${T.roleAssignment} ${stack}-keyVaultSecretsProvider-key-vault-secrets-user`,
+        `${T.roleAssignment} ${stack}-apps-key-vault-secrets-user`,
+        `${T.roleAssignment} ${stack}-apps-monitoring-metrics-publisher`,
+        `${T.roleAssignment} ${stack}-cluster-network-contributor`,
+        `${T.virtualNetwork} ${stack}-vnet`,
+        `${T.subnet} ${stack}-vnet-nodes`,
+        `${T.natGateway} ${stack}-natgw`,
+        `${T.ipPrefix} ${stack}-egress-ippre`,
+        `${T.identity} ${stack}-aks-id`,
+        `${T.identity} ${stack}-apps-id`,
+        `${T.federatedCredential} ${stack}-apps-aks`,
+        `${T.agentPool} ${stack}-aks-apps`,
+        `${T.maintenance} ${stack}-aks-aksManagedAutoUpgradeSchedule`,
+        `${T.maintenance} ${stack}-aks-aksManagedNodeOSUpgradeSchedule`,
+        `${T.dataCollectionRule} MSCI-norwayeast-${stack}-aks`,
+        `${T.dataCollectionRuleAssociation} ${stack}-aks-container-insights`,
       ].sort(),
     );
   });
@@ -80,12 +112,36 @@ describe.each([
   it("nests every resource under one ServiceOwnerEnvironment component, one component per concern", () => {
     const owner = onlyResource(resources, T.owner);
     expect(owner.parent).toBe(onlyResource(resources, T.stack).urn);
-    const parentType = (resource: RegisteredResource) => resources.find((other) => other.urn === resource.parent)?.type;
-    expect(parentType(named(resources, `${stack}-aks`))).toBe("altinn:apps:Cluster");
-    expect(parentType(named(resources, `${stack}-apps-kv`))).toBe("altinn:apps:KeyVault");
-    expect(parentType(named(resources, `application-${stack}-law`))).toBe("altinn:apps:Monitoring");
-    expect(parentType(named(resources, `altinn-apps-${stack}-developer`))).toBe("altinn:apps:AccessGroups");
-    for (const component of ["Cluster", "KeyVault", "Monitoring", "AccessGroups", "RoleAssignments"]) {
+    const parents: [string, string][] = [
+      [`${stack}-aks`, "Cluster"],
+      [`${stack}-aks-apps`, "Cluster"],
+      [`${stack}-aks-aksManagedAutoUpgradeSchedule`, "Cluster"],
+      [`MSCI-norwayeast-${stack}-aks`, "Cluster"],
+      [`${stack}-aks-container-insights`, "Cluster"],
+      [`${stack}-apps-aks`, "Cluster"],
+      [`${stack}-apps-kv`, "KeyVault"],
+      [`application-${stack}-law`, "Monitoring"],
+      [`altinn-apps-${stack}-developer`, "AccessGroups"],
+      [`${stack}-vnet`, "Network"],
+      [`${stack}-vnet-nodes`, "Network"],
+      [`${stack}-natgw`, "Network"],
+      [`${stack}-egress-ippre`, "Network"],
+      [`${stack}-aks-id`, "Identities"],
+      [`${stack}-apps-id`, "Identities"],
+      [`${stack}-cluster-network-contributor`, "RoleAssignments"],
+    ];
+    for (const [name, component] of parents) {
+      expect(parentTypeOf(resources, named(resources, name)), name).toBe(`altinn:apps:${component}`);
+    }
+    for (const component of [
+      "Cluster",
+      "KeyVault",
+      "Monitoring",
+      "AccessGroups",
+      "RoleAssignments",
+      "Network",
+      "Identities",
+    ]) {
       expect(onlyResource(resources, `altinn:apps:${component}`).parent).toBe(owner.urn);
     }
   });
@@ -106,7 +162,19 @@ describe.each([
   });
 
   it("tags every taggable Azure resource with owner, environment and managed-by", () => {
-    const taggable = [T.resourceGroup, T.workspace, T.appInsights, T.vault, T.cluster];
+    const taggable = [
+      T.resourceGroup,
+      T.workspace,
+      T.appInsights,
+      T.vault,
+      T.cluster,
+      T.agentPool,
+      T.virtualNetwork,
+      T.natGateway,
+      T.ipPrefix,
+      T.identity,
+      T.dataCollectionRule,
+    ];
     for (const resource of resources.filter((candidate) =>
       taggable.includes(candidate.type as (typeof taggable)[number]),
     )) {
@@ -118,23 +186,27 @@ describe.each([
     }
   });
 
-  it(prod ? "protects the resource groups, cluster, vault and workspace" : "protects nothing in tt02", () => {
-    const protectedNames = resources
-      .filter((resource) => resource.protect)
-      .map((resource) => resource.name)
-      .sort();
-    expect(protectedNames).toEqual(
-      prod
-        ? [
-            `altinnapps-${stack}-rg`,
-            `application-${stack}-law`,
-            `monitor-${stack}-rg`,
-            `${stack}-aks`,
-            `${stack}-apps-kv`,
-          ].sort()
-        : [],
-    );
-  });
+  it(
+    prod ? "protects the resource groups, cluster, vault, workspace and egress prefix" : "protects nothing in tt02",
+    () => {
+      const protectedNames = resources
+        .filter((resource) => resource.protect)
+        .map((resource) => resource.name)
+        .sort();
+      expect(protectedNames).toEqual(
+        prod
+          ? [
+              `altinnapps-${stack}-rg`,
+              `application-${stack}-law`,
+              `monitor-${stack}-rg`,
+              `${stack}-aks`,
+              `${stack}-apps-kv`,
+              `${stack}-egress-ippre`,
+            ].sort()
+          : [],
+      );
+    },
+  );
 
   it("hardens the Key Vault and sends its audit log to the workspace", () => {
     const vault = onlyResource(resources, T.vault);
@@ -143,9 +215,10 @@ describe.each([
       enableSoftDelete: true,
       softDeleteRetentionInDays: 90,
       enablePurgeProtection: true,
+      accessPolicies: [],
       networkAcls: { defaultAction: "Deny", bypass: "AzureServices", ipRules: [{ value: "192.0.2.0/24" }] },
     });
-    expect(vault.inputs["properties"]).not.toHaveProperty("accessPolicies");
+    expect(vault.inputs["properties"]).not.toHaveProperty("createMode");
     const diagnostics = named(resources, `${stack}-apps-kv-audit`);
     expect(diagnostics.inputs).toMatchObject({
       resourceUri: expect.stringMatching(new RegExp(`/vaults/${stack}-apps-kv$`)),
@@ -170,13 +243,25 @@ describe.each([
     expect(
       (cluster["addonProfiles"] as Record<string, { config?: Record<string, string> }>)["omsagent"]?.config,
     ).toMatchObject({ useAADAuth: "true" });
-    for (const pool of cluster["agentPoolProfiles"] as Record<string, unknown>[]) {
+    const pools = [
+      ...(cluster["agentPoolProfiles"] as Record<string, unknown>[]),
+      onlyResource(resources, T.agentPool).inputs,
+    ];
+    for (const pool of pools) {
       expect(pool).toMatchObject({ enableEncryptionAtHost: true, securityProfile: { sshAccess: "Disabled" } });
     }
-    expect(named(resources, `${stack}-aks-audit`).inputs).toMatchObject({
+  });
+
+  it("sends the control plane's admin audit and Entra ID sign-in logs to the workspace, not every read", () => {
+    expect(named(resources, `${stack}-aks-audit`).inputs).toEqual({
+      name: `${stack}-aks-audit`,
       resourceUri: expect.stringMatching(new RegExp(`/managedClusters/${stack}-aks$`)),
-      workspaceId: workspace,
-      logs: [{ categoryGroup: "audit", enabled: true }],
+      workspaceId: expect.stringMatching(new RegExp(`/workspaces/application-${stack}-law$`)),
+      logAnalyticsDestinationType: "Dedicated",
+      logs: [
+        { category: "kube-audit-admin", enabled: true },
+        { category: "guard", enabled: true },
+      ],
     });
   });
 
@@ -191,7 +276,8 @@ describe.each([
 
   it("keeps the Key Vault on its firewall without a private endpoint unless the layer asks for one", () => {
     expect(onlyResource(resources, T.vault).inputs["properties"]).toMatchObject({ publicNetworkAccess: "Enabled" });
-    expect(resourcesOfType(resources, "azure-native:network:PrivateEndpoint")).toEqual([]);
+    expect(resourcesOfType(resources, T.privateEndpoint)).toEqual([]);
+    expect(resourcesOfType(resources, T.privateZone)).toEqual([]);
   });
 
   it("makes Application Insights workspace-based with local auth disabled", () => {
@@ -219,7 +305,15 @@ describe.each([
       disableLocalAccounts: true,
       oidcIssuerProfile: { enabled: true },
       securityProfile: { workloadIdentity: { enabled: true } },
-      networkProfile: { networkPlugin: "azure", networkPluginMode: "overlay" },
+      identity: {
+        type: "UserAssigned",
+        userAssignedIdentities: [expect.stringMatching(new RegExp(`/userAssignedIdentities/${stack}-aks-id$`))],
+      },
+      networkProfile: {
+        networkPlugin: "azure",
+        networkPluginMode: "overlay",
+        outboundType: "userAssignedNATGateway",
+      },
       apiServerAccessProfile: { authorizedIPRanges: ["192.0.2.0/24", "198.51.100.16/28"] },
       autoUpgradeProfile: { upgradeChannel: "patch" },
       sku: { tier: prod ? "Standard" : "Free" },
@@ -231,13 +325,161 @@ describe.each([
         azureKeyvaultSecretsProvider: { enabled: true },
       },
     });
-    const pools = cluster["agentPoolProfiles"] as Record<string, unknown>[];
-    expect(pools.map((pool) => pool["mode"])).toEqual(["System", "User"]);
-    for (const pool of pools) {
-      expect(pool).toMatchObject({ osSKU: "AzureLinux", enableAutoScaling: true, minCount: 3, maxCount: 6 });
+    expect(cluster["apiServerAccessProfile"]).not.toHaveProperty("enablePrivateCluster");
+  });
+
+  it("puts the system pool inline and the apps pool in its own resource, both autoscaled on the node subnet", () => {
+    const cluster = onlyResource(resources, T.cluster);
+    const appsPool = onlyResource(resources, T.agentPool);
+    const nodeSubnet = named(resources, `${stack}-vnet-nodes`).computed["id"];
+    expect(nodeSubnet).toMatch(new RegExp(`/virtualNetworks/${stack}-vnet/subnets/nodes$`));
+    const inline = cluster.inputs["agentPoolProfiles"] as Record<string, unknown>[];
+    expect(inline.map((pool) => [pool["name"], pool["mode"]])).toEqual([["system", "System"]]);
+    expect(inline[0]).toMatchObject({
+      vmSize: "Standard_D4s_v5",
+      nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"],
+    });
+    expect(appsPool.inputs).toMatchObject({
+      resourceName: `${stack}-aks`,
+      resourceGroupName: `altinnapps-${stack}-rg`,
+      agentPoolName: expect.stringMatching(/^apps[0-9a-f]{6}$/),
+      mode: "User",
+      vmSize: prod ? "Standard_D8s_v5" : "Standard_D4s_v5",
+    });
+    expect(appsPool.inputs).not.toHaveProperty("nodeTaints");
+    for (const pool of [inline[0] ?? {}, appsPool.inputs]) {
+      expect(pool).toMatchObject({
+        osSKU: "AzureLinux",
+        enableAutoScaling: true,
+        minCount: 3,
+        maxCount: 6,
+        count: 3,
+        vnetSubnetID: nodeSubnet,
+      });
       if (prod) expect(pool["availabilityZones"]).toEqual(["1", "2", "3"]);
       else expect(pool).not.toHaveProperty("availabilityZones");
     }
+    // The autoscaler owns the counts; the cluster leaves the inline pool to creation (Azure refuses pool updates).
+    expect(cluster.ignoreChanges).toEqual(["agentPoolProfiles"]);
+    expect(appsPool.ignoreChanges).toEqual(["count"]);
+    expect(appsPool.provider).toBe(onlyResource(resources, T.azureProvider).urn);
+  });
+
+  it("builds the owner network: node subnet with the Key Vault service endpoint, egress through the NAT gateway", () => {
+    const prefix = prod ? "10.124" : "10.120";
+    const vnet = onlyResource(resources, T.virtualNetwork);
+    const subnet = onlyResource(resources, T.subnet);
+    const natGateway = onlyResource(resources, T.natGateway);
+    const ipPrefix = onlyResource(resources, T.ipPrefix);
+    expect(vnet.inputs).toMatchObject({
+      virtualNetworkName: `${stack}-vnet`,
+      resourceGroupName: `altinnapps-${stack}-rg`,
+      location: "norwayeast",
+      addressSpace: { addressPrefixes: [`${prefix}.0.0/22`] },
+    });
+    expect(vnet.inputs).not.toHaveProperty("subnets");
+    expect(subnet.inputs).toMatchObject({
+      resourceGroupName: `altinnapps-${stack}-rg`,
+      virtualNetworkName: `${stack}-vnet`,
+      subnetName: "nodes",
+      addressPrefix: `${prefix}.0.0/23`,
+      natGateway: { id: expect.stringMatching(new RegExp(`/natGateways/${stack}-natgw$`)) },
+      serviceEndpoints: [{ service: "Microsoft.KeyVault" }],
+      defaultOutboundAccess: false,
+    });
+    expect(natGateway.inputs).toMatchObject({
+      sku: { name: "Standard" },
+      publicIpPrefixes: [{ id: expect.stringMatching(new RegExp(`/publicIPPrefixes/${stack}-egress-ippre$`)) }],
+    });
+    expect(ipPrefix.inputs).toMatchObject({
+      sku: { name: "Standard", tier: "Regional" },
+      publicIPAddressVersion: "IPv4",
+      prefixLength: prod ? 30 : 31,
+    });
+    expect(result.outputs["egressIpRange"]).toMatch(new RegExp(`^203\\.0\\.113\\.\\d+/${prod ? 30 : 31}$`));
+  });
+
+  it("lets the Key Vault firewall admit exactly the node subnet", () => {
+    const subnetId = named(resources, `${stack}-vnet-nodes`).computed["id"];
+    expect(subnetId).toMatch(
+      new RegExp(`^/subscriptions/${result.target?.subscriptionId}/resourceGroups/altinnapps-${stack}-rg/`),
+    );
+    expect(onlyResource(resources, T.vault).inputs["properties"]).toMatchObject({
+      networkAcls: { virtualNetworkRules: [{ id: subnetId, ignoreMissingVnetServiceEndpoint: false }] },
+    });
+  });
+
+  it("collects Container Insights: the rule streams to the workspace and is associated with the cluster", () => {
+    const workspace = expect.stringMatching(new RegExp(`/workspaces/application-${stack}-law$`));
+    const rule = onlyResource(resources, T.dataCollectionRule);
+    expect(rule.inputs).toMatchObject({
+      dataCollectionRuleName: `MSCI-norwayeast-${stack}-aks`,
+      kind: "Linux",
+      dataSources: {
+        extensions: [
+          {
+            name: "ContainerInsightsExtension",
+            extensionName: "ContainerInsights",
+            streams: ["Microsoft-ContainerInsights-Group-Default"],
+          },
+        ],
+      },
+      destinations: { logAnalytics: [{ name: "ciworkspace", workspaceResourceId: workspace }] },
+      dataFlows: [{ streams: ["Microsoft-ContainerInsights-Group-Default"], destinations: ["ciworkspace"] }],
+    });
+    expect(onlyResource(resources, T.dataCollectionRuleAssociation).inputs).toMatchObject({
+      associationName: "ContainerInsightsExtension",
+      resourceUri: result.outputs["clusterId"],
+      dataCollectionRuleId: expect.stringMatching(new RegExp(`/dataCollectionRules/MSCI-norwayeast-${stack}-aks$`)),
+    });
+  });
+
+  it("federates the apps' identity with the cluster's OIDC issuer for the apps' service account only", () => {
+    expect(onlyResource(resources, T.federatedCredential).inputs).toEqual({
+      federatedIdentityCredentialResourceName: `${stack}-apps-aks`,
+      resourceName: `${stack}-apps-id`,
+      resourceGroupName: `altinnapps-${stack}-rg`,
+      issuer: result.outputs["oidcIssuerUrl"],
+      subject: "system:serviceaccount:default:altinn-apps",
+      audiences: ["api://AzureADTokenExchange"],
+    });
+    expect(result.outputs["oidcIssuerUrl"]).toMatch(/^https:\/\/norwayeast\.oic\.prod-aks\.azure\.com\//);
+  });
+
+  it("schedules cluster and node OS upgrades in the layer's windows", () => {
+    const windows = Object.fromEntries(
+      resourcesOfType(resources, T.maintenance).map((config) => [config.inputs["configName"], config.inputs]),
+    );
+    const weekly = (dayOfWeek: string) => ({
+      schedule: { weekly: { dayOfWeek, intervalWeeks: 1 } },
+      startTime: "22:00",
+      durationHours: 4,
+      utcOffset: "+01:00",
+    });
+    expect(windows).toEqual({
+      aksManagedAutoUpgradeSchedule: {
+        configName: "aksManagedAutoUpgradeSchedule",
+        resourceGroupName: `altinnapps-${stack}-rg`,
+        resourceName: `${stack}-aks`,
+        maintenanceWindow: weekly(prod ? "Wednesday" : "Monday"),
+      },
+      aksManagedNodeOSUpgradeSchedule: {
+        configName: "aksManagedNodeOSUpgradeSchedule",
+        resourceGroupName: `altinnapps-${stack}-rg`,
+        resourceName: `${stack}-aks`,
+        maintenanceWindow: weekly(prod ? "Thursday" : "Tuesday"),
+      },
+    });
+  });
+
+  it("creates the cluster only after its identity may join the node subnet", () => {
+    const joinSubnet = named(resources, `${stack}-cluster-network-contributor`);
+    expect(joinSubnet.inputs).toMatchObject({
+      principalType: "ServicePrincipal",
+      roleDefinitionId: expect.stringMatching(new RegExp(`/${AZURE_BUILT_IN_ROLES["Network Contributor"]}$`)),
+      scope: expect.stringMatching(new RegExp(`/virtualNetworks/${stack}-vnet/subnets/nodes$`)),
+    });
+    expect(onlyResource(resources, T.cluster).dependencies).toContain(joinSubnet.urn);
   });
 
   it("creates the Developer and Operations groups owned by the platform, members left to PIM", () => {
@@ -252,7 +494,7 @@ describe.each([
     expect(developer).toMatchObject({
       securityEnabled: true,
       mailEnabled: false,
-      owners: ["7d3e9a1c-2b4f-4c6d-8e0a-1f5b3c7d9e03"],
+      owners: [prod ? "3c8f1e2a-9b7d-4e6f-a1c3-5d2b8e4f6a04" : "7d3e9a1c-2b4f-4c6d-8e0a-1f5b3c7d9e03"],
     });
     // Both sample layers use PIM: grants are schedules, and members are not managed (membership model: see
     // infra/components/privilegedAccess.test.ts).
@@ -260,22 +502,42 @@ describe.each([
     expect(operations["members"]).toBeUndefined();
   });
 
-  it("assigns the role table to groups and the CSI identity, never to users, with deterministic names", () => {
+  it("assigns the role table to groups and the apps' and cluster's identities, never to users or node identities", () => {
     const assignments = resourcesOfType(resources, T.roleAssignment).map((assignment) => assignment.inputs);
-    const expected: [string, string, string][] = [
-      ["Group", AZURE_BUILT_IN_ROLES["Log Analytics Reader"], `/workspaces/application-${stack}-law`],
-      ["Group", AZURE_BUILT_IN_ROLES["Monitoring Reader"], `/components/${stack}-ai`],
-      ["Group", AZURE_BUILT_IN_ROLES["Key Vault Secrets Officer"], `/vaults/${stack}-apps-kv`],
-      ["ServicePrincipal", AZURE_BUILT_IN_ROLES["Key Vault Secrets User"], `/vaults/${stack}-apps-kv`],
+    const principalOf = (identityName: string) => named(resources, identityName).computed["principalId"];
+    const expected: [string, string, string, unknown][] = [
+      [
+        "Group",
+        "Log Analytics Reader",
+        `/workspaces/application-${stack}-law`,
+        result.outputs["developerGroupObjectId"],
+      ],
+      ["Group", "Monitoring Reader", `/components/${stack}-ai`, result.outputs["developerGroupObjectId"]],
+      ["Group", "Key Vault Secrets Officer", `/vaults/${stack}-apps-kv`, result.outputs["operationsGroupObjectId"]],
+      ["ServicePrincipal", "Key Vault Secrets User", `/vaults/${stack}-apps-kv`, principalOf(`${stack}-apps-id`)],
+      ["ServicePrincipal", "Monitoring Metrics Publisher", `/components/${stack}-ai`, principalOf(`${stack}-apps-id`)],
+      ["ServicePrincipal", "Network Contributor", `/subnets/nodes`, principalOf(`${stack}-aks-id`)],
     ];
+    const roleName = (id: unknown) =>
+      Object.entries(AZURE_BUILT_IN_ROLES).find(([, guid]) => String(id).endsWith(`/${guid}`))?.[0];
     expect(
       assignments.map((inputs) => [
         inputs["principalType"],
-        String(inputs["roleDefinitionId"]).split("/").at(-1),
+        roleName(inputs["roleDefinitionId"]),
         String(inputs["scope"]).replace(/^.*(\/[^/]+\/[^/]+)$/, "$1"),
+        inputs["principalId"],
       ]),
     ).toEqual(expect.arrayContaining(expected));
     expect(assignments).toHaveLength(expected.length);
+    expect(AZURE_BUILT_IN_ROLES["Monitoring Metrics Publisher"]).toBe("3913510d-42f4-4e42-8a64-420c390055eb");
+    // Any pod on a node can obtain the node-level secrets-provider identity's token: it gets no role at all.
+    const addons = onlyResource(resources, T.cluster).computed["addonProfiles"] as Record<
+      string,
+      { identity?: { objectId?: string } }
+    >;
+    const secretsProvider = addons["azureKeyvaultSecretsProvider"]?.identity?.objectId;
+    expect(secretsProvider).toMatch(/^[0-9a-f-]{36}$/);
+    expect(assignments.map((inputs) => inputs["principalId"])).not.toContain(secretsProvider);
     for (const inputs of assignments)
       expect(inputs["roleAssignmentName"]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab]/);
   });
@@ -290,7 +552,10 @@ describe.each([
       developerGroupObjectId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       operationsGroupObjectId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       appHostname: prod ? "digdir.apps.altinn.no" : "digdir.apps.tt02.altinn.no",
+      egressIpRange: expect.stringMatching(/^\d+\.\d+\.\d+\.\d+\/\d+$/),
+      appIdentityClientId: named(resources, `${stack}-apps-id`).computed["clientId"],
     });
+    expect(result.outputs["appIdentityClientId"]).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 
@@ -299,17 +564,11 @@ describe("the environment layer's security choices, the other way", () => {
     "/subscriptions/33333333-3333-4333-8333-333333333333/resourceGroups/hub-rg/providers/Microsoft.Network/virtualNetworks/hub/subnets/private-endpoints";
   const DNS_ZONE =
     "/subscriptions/33333333-3333-4333-8333-333333333333/resourceGroups/hub-rg/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net";
-  let resources: readonly RegisteredResource[];
-  beforeAll(async () => {
-    const prod = (REPO_SOURCES.layers.prod.text ?? "")
-      .replace("altinn-apps:apiServerAccess: authorizedIpRanges", "altinn-apps:apiServerAccess: private")
-      .replace(/( {2}altinn-apps:apiServerAuthorizedIpRanges:)\n(\s+- .*\n)+/, "$1 []\n")
-      .replace("    ingestion: Enabled\n    query: Enabled", "    ingestion: Disabled\n    query: Disabled")
-      .replace("nodeOsUpgradeChannel: NodeImage", "nodeOsUpgradeChannel: SecurityPatch")
-      .concat(`  altinn-apps:keyVaultPrivateEndpoint:\n    subnetId: ${SUBNET}\n    privateDnsZoneId: ${DNS_ZONE}\n`);
-    const root = writeRepository([ownerYaml("abc")], {
+
+  async function evaluateWithProdLayer(change: (layer: string) => string, owner = ownerYaml("abc")) {
+    const root = writeRepository([owner], {
       ...REPO_SOURCES.layers,
-      prod: { file: "Pulumi.prod.yaml", text: prod },
+      prod: { file: "Pulumi.prod.yaml", text: change(REPO_SOURCES.layers.prod.text ?? "") },
     });
     const fleet = loadFleet(root, TODAY);
     expect(fleet.problems).toEqual([]);
@@ -320,35 +579,116 @@ describe("the environment layer's security choices, the other way", () => {
       directory: directoryOf(["dev.abc@ai-dev.no", "ops.abc@ai-dev.brreg.no"]),
     });
     expect(result.error).toBeUndefined();
-    resources = result.resources;
-  });
+    return result.resources;
+  }
 
-  it("makes the cluster private, with no public ranges, and uses the chosen node OS channel", () => {
-    const cluster = onlyResource(resources, T.cluster).inputs;
-    expect(cluster["apiServerAccessProfile"]).toEqual({ disableRunCommand: true, enablePrivateCluster: true });
-    expect(cluster["autoUpgradeProfile"]).toEqual({ upgradeChannel: "patch", nodeOSUpgradeChannel: "SecurityPatch" });
-  });
-
-  it("closes the workspace and Application Insights to public networks", () => {
-    const closed = { publicNetworkAccessForIngestion: "Disabled", publicNetworkAccessForQuery: "Disabled" };
-    expect(onlyResource(resources, T.workspace).inputs).toMatchObject(closed);
-    expect(onlyResource(resources, T.appInsights).inputs).toMatchObject(closed);
-  });
-
-  it("gives the Key Vault a private endpoint with its DNS zone, and disables its public access", () => {
-    expect(onlyResource(resources, T.vault).inputs["properties"]).toMatchObject({ publicNetworkAccess: "Disabled" });
-    expect(onlyResource(resources, "azure-native:network:PrivateEndpoint").inputs).toMatchObject({
-      privateEndpointName: "abc-prod-apps-kv-pe",
-      subnet: { id: SUBNET },
-      privateLinkServiceConnections: [
-        { groupIds: ["vault"], privateLinkServiceId: expect.stringMatching(/\/vaults\/abc-prod-apps-kv$/) },
-      ],
-      tags: { "altinn:owner": "abc", "altinn:environment": "prod" },
+  describe("closed monitoring, SecurityPatch, and a private endpoint in the owner network", () => {
+    let resources: readonly RegisteredResource[];
+    beforeAll(async () => {
+      resources = await evaluateWithProdLayer((layer) =>
+        layer
+          .replace("    ingestion: Enabled\n    query: Enabled", "    ingestion: Disabled\n    query: Disabled")
+          .replace("nodeOsUpgradeChannel: NodeImage", "nodeOsUpgradeChannel: SecurityPatch")
+          .concat("  altinn-apps:keyVaultPrivateEndpoint: {}\n"),
+      );
     });
-    expect(onlyResource(resources, "azure-native:network:PrivateDnsZoneGroup").inputs).toMatchObject({
-      privateEndpointName: "abc-prod-apps-kv-pe",
+
+    it("uses the chosen node OS channel and keeps the API server limited to the ranges", () => {
+      const cluster = onlyResource(resources, T.cluster).inputs;
+      expect(cluster["autoUpgradeProfile"]).toEqual({ upgradeChannel: "patch", nodeOSUpgradeChannel: "SecurityPatch" });
+      expect(cluster["apiServerAccessProfile"]).toEqual({
+        disableRunCommand: true,
+        authorizedIPRanges: ["192.0.2.0/24", "198.51.100.16/28"],
+      });
+    });
+
+    it("closes the workspace and Application Insights to public networks", () => {
+      const closed = { publicNetworkAccessForIngestion: "Disabled", publicNetworkAccessForQuery: "Disabled" };
+      expect(onlyResource(resources, T.workspace).inputs).toMatchObject(closed);
+      expect(onlyResource(resources, T.appInsights).inputs).toMatchObject(closed);
+    });
+
+    it("puts the private endpoint in the owner's endpoint subnet, with a private DNS zone linked to the network", () => {
+      expect(onlyResource(resources, T.vault).inputs["properties"]).toMatchObject({ publicNetworkAccess: "Disabled" });
+      const endpointSubnet = named(resources, "abc-prod-vnet-endpoints");
+      expect(endpointSubnet.inputs).toMatchObject({ subnetName: "endpoints", addressPrefix: "10.124.2.0/27" });
+      expect(endpointSubnet.inputs).not.toHaveProperty("natGateway");
+      expect(onlyResource(resources, T.privateEndpoint).inputs).toMatchObject({
+        privateEndpointName: "abc-prod-apps-kv-pe",
+        subnet: { id: endpointSubnet.computed["id"] },
+        privateLinkServiceConnections: [
+          { groupIds: ["vault"], privateLinkServiceId: expect.stringMatching(/\/vaults\/abc-prod-apps-kv$/) },
+        ],
+        tags: { "altinn:owner": "abc", "altinn:environment": "prod" },
+      });
+      const zone = onlyResource(resources, T.privateZone);
+      expect(zone.inputs).toMatchObject({ privateZoneName: "privatelink.vaultcore.azure.net", location: "global" });
+      expect(onlyResource(resources, T.privateZoneLink).inputs).toMatchObject({
+        privateZoneName: "privatelink.vaultcore.azure.net",
+        virtualNetwork: { id: named(resources, "abc-prod-vnet").computed["id"] },
+        registrationEnabled: false,
+        location: "global",
+      });
+      expect(onlyResource(resources, T.privateZoneGroup).inputs).toMatchObject({
+        privateEndpointName: "abc-prod-apps-kv-pe",
+        privateDnsZoneConfigs: [{ privateDnsZoneId: zone.computed["id"] }],
+      });
+    });
+  });
+
+  it("uses a central subnet and DNS zone when the layer names them, creating no zone of its own", async () => {
+    const resources = await evaluateWithProdLayer((layer) =>
+      layer.concat(
+        `  altinn-apps:keyVaultPrivateEndpoint:\n    subnetId: ${SUBNET}\n    privateDnsZoneId: ${DNS_ZONE}\n`,
+      ),
+    );
+    expect(onlyResource(resources, T.privateEndpoint).inputs).toMatchObject({ subnet: { id: SUBNET } });
+    expect(onlyResource(resources, T.privateZoneGroup).inputs).toMatchObject({
       privateDnsZoneConfigs: [{ privateDnsZoneId: DNS_ZONE }],
     });
+    expect(resourcesOfType(resources, T.subnet).map((subnet) => subnet.inputs["subnetName"])).toEqual(["nodes"]);
+    expect(resourcesOfType(resources, T.privateZone)).toEqual([]);
+  });
+
+  it("takes an owner's own address ranges and recovers its soft-deleted vault when the owner file says so", async () => {
+    const subscriptionId = "55555555-5555-4555-8555-555555555555";
+    const network = { addressSpace: "10.124.8.0/22", nodeSubnet: "10.124.8.0/23" };
+    const resources = await evaluateWithProdLayer(
+      (layer) => layer,
+      ownerYaml("abc", {
+        environments: { prod: { subscriptionId, network, recoverKeyVault: true } },
+        access: [{ user: "dev.abc@ai-dev.no", role: "developer", environment: "prod", expires: "2027-01-31" }],
+      }),
+    );
+    expect(onlyResource(resources, T.virtualNetwork).inputs).toMatchObject({
+      addressSpace: { addressPrefixes: ["10.124.8.0/22"] },
+    });
+    expect(onlyResource(resources, T.subnet).inputs).toMatchObject({ addressPrefix: "10.124.8.0/23" });
+    expect(onlyResource(resources, T.vault).inputs["properties"]).toMatchObject({ createMode: "recover" });
+  });
+});
+
+describe("day-2 changes to the apps pool", () => {
+  async function appsPoolName(cluster: Record<string, unknown>): Promise<string> {
+    const environments = { prod: { subscriptionId: "66666666-6666-4666-8666-666666666666", cluster } };
+    const owner = ownerYaml("abc", {
+      environments,
+      access: [{ user: "dev.abc@ai-dev.no", role: "developer", environment: "prod", expires: "2027-01-31" }],
+    });
+    const { resources, error } = await evaluateStack({
+      stack: "abc-prod",
+      fleet: loadFleet(writeRepository([owner]), TODAY),
+      today: TODAY,
+      directory: directoryOf(["dev.abc@ai-dev.no"]),
+    });
+    expect(error).toBeUndefined();
+    return String(onlyResource(resources, T.agentPool).inputs["agentPoolName"]);
+  }
+
+  it("rolls a new pool for a new VM size, and updates the same pool for new node counts", async () => {
+    const original = await appsPoolName({});
+    expect(await appsPoolName({ minNodes: 4, maxNodes: 9 })).toBe(original);
+    expect(await appsPoolName({ userPoolVmSize: "Standard_D16s_v5" })).not.toBe(original);
   });
 });
 

@@ -33,5 +33,7 @@ export function defineStack(stack: string, target: OwnerEnvironment) {
     developerGroupObjectId: owner.developerGroupObjectId,
     operationsGroupObjectId: owner.operationsGroupObjectId,
     appHostname: owner.appHostname,
+    egressIpRange: owner.egressIpRange,
+    appIdentityClientId: owner.appIdentityClientId,
   };
 }

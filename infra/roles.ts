@@ -7,14 +7,19 @@ export const AZURE_BUILT_IN_ROLES = {
   "Monitoring Reader": "43d0d8ad-25c7-4714-9337-8ba259a9fe05",
   "Key Vault Secrets Officer": "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
   "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
+  "Monitoring Metrics Publisher": "3913510d-42f4-4e42-8a64-420c390055eb",
+  "Network Contributor": "4d97b98b-1d4f-4787-a291-c67834d212e7",
 } as const;
 export type AzureBuiltInRole = keyof typeof AZURE_BUILT_IN_ROLES;
 
 /** The resources a role can be granted on, within one owner environment. */
-export type RoleScope = "logAnalyticsWorkspace" | "applicationInsights" | "keyVault";
+export type RoleScope = "logAnalyticsWorkspace" | "applicationInsights" | "keyVault" | "nodeSubnet";
 
-/** Who receives a role: one of the owner's Entra ID groups, or the cluster's Key Vault secrets provider identity. */
-export type RolePrincipal = RoleName | "keyVaultSecretsProvider";
+/**
+ * Who receives a role: one of the owner's Entra ID groups, the apps' managed identity (workload identity), or the
+ * cluster's control-plane identity. Never a node-level identity: any pod on a node can obtain its token.
+ */
+export type RolePrincipal = RoleName | "apps" | "cluster";
 
 export interface RoleAssignmentRule {
   readonly principal: RolePrincipal;
@@ -24,18 +29,22 @@ export interface RoleAssignmentRule {
 
 /**
  * The one table of who gets which Azure role on what. Developer reads logs (least privilege: Reader, not
- * Contributor); Operations manages secrets; the cluster's CSI driver reads them for the apps.
+ * Contributor); Operations manages secrets; the apps (through workload identity) read secrets and send telemetry
+ * (Application Insights with local auth off accepts only Entra ID tokens with Monitoring Metrics Publisher); the
+ * cluster joins its nodes to the owner's node subnet.
  */
 export const ROLE_ASSIGNMENTS: readonly RoleAssignmentRule[] = [
   { principal: "developer", role: "Log Analytics Reader", scope: "logAnalyticsWorkspace" },
   { principal: "developer", role: "Monitoring Reader", scope: "applicationInsights" },
   { principal: "operations", role: "Key Vault Secrets Officer", scope: "keyVault" },
-  { principal: "keyVaultSecretsProvider", role: "Key Vault Secrets User", scope: "keyVault" },
+  { principal: "apps", role: "Key Vault Secrets User", scope: "keyVault" },
+  { principal: "apps", role: "Monitoring Metrics Publisher", scope: "applicationInsights" },
+  { principal: "cluster", role: "Network Contributor", scope: "nodeSubnet" },
 ];
 
 /** Never "User": access goes through groups so that membership, not assignments, is what changes. */
 export function principalTypeOf(principal: RolePrincipal): "Group" | "ServicePrincipal" {
-  return principal === "keyVaultSecretsProvider" ? "ServicePrincipal" : "Group";
+  return principal === "developer" || principal === "operations" ? "Group" : "ServicePrincipal";
 }
 
 export function roleDefinitionId(subscriptionId: string, role: AzureBuiltInRole): string {

@@ -25,6 +25,18 @@ const NAME_INPUTS: Readonly<Record<string, string>> = {
   "azure-native:authorization:RoleAssignment": "roleAssignmentName",
   "azure-native:network:PrivateEndpoint": "privateEndpointName",
   "azure-native:network:PrivateDnsZoneGroup": "privateDnsZoneGroupName",
+  "azure-native:network:VirtualNetwork": "virtualNetworkName",
+  "azure-native:network:Subnet": "subnetName",
+  "azure-native:network:NatGateway": "natGatewayName",
+  "azure-native:network:PublicIPPrefix": "publicIpPrefixName",
+  "azure-native:privatedns:PrivateZone": "privateZoneName",
+  "azure-native:privatedns:VirtualNetworkLink": "virtualNetworkLinkName",
+  "azure-native:managedidentity:UserAssignedIdentity": "resourceName",
+  "azure-native:managedidentity:FederatedIdentityCredential": "federatedIdentityCredentialResourceName",
+  "azure-native:containerservice:AgentPool": "agentPoolName",
+  "azure-native:containerservice:MaintenanceConfiguration": "configName",
+  "azure-native:monitor:DataCollectionRule": "dataCollectionRuleName",
+  "azure-native:monitor:DataCollectionRuleAssociation": "associationName",
 };
 
 /** ARM resource provider paths, for plausible resource ids. */
@@ -34,7 +46,45 @@ const ARM_TYPES: Readonly<Record<string, string>> = {
   "azure-native:keyvault:Vault": "Microsoft.KeyVault/vaults",
   "azure-native:containerservice:ManagedCluster": "Microsoft.ContainerService/managedClusters",
   "azure-native:network:PrivateEndpoint": "Microsoft.Network/privateEndpoints",
+  "azure-native:network:VirtualNetwork": "Microsoft.Network/virtualNetworks",
+  "azure-native:network:NatGateway": "Microsoft.Network/natGateways",
+  "azure-native:network:PublicIPPrefix": "Microsoft.Network/publicIPPrefixes",
+  "azure-native:privatedns:PrivateZone": "Microsoft.Network/privateDnsZones",
+  "azure-native:managedidentity:UserAssignedIdentity": "Microsoft.ManagedIdentity/userAssignedIdentities",
+  "azure-native:monitor:DataCollectionRule": "Microsoft.Insights/dataCollectionRules",
 };
+
+/** Child resources: their id is the parent's id (from the named inputs) plus a collection and their own name. */
+const CHILD_TYPES: Readonly<Record<string, { parent: (inputs: Inputs) => string; collection: string }>> = {
+  "azure-native:network:Subnet": {
+    parent: (inputs) => `Microsoft.Network/virtualNetworks/${text(inputs["virtualNetworkName"])}`,
+    collection: "subnets",
+  },
+  "azure-native:privatedns:VirtualNetworkLink": {
+    parent: (inputs) => `Microsoft.Network/privateDnsZones/${text(inputs["privateZoneName"])}`,
+    collection: "virtualNetworkLinks",
+  },
+  "azure-native:containerservice:AgentPool": {
+    parent: (inputs) => `Microsoft.ContainerService/managedClusters/${text(inputs["resourceName"])}`,
+    collection: "agentPools",
+  },
+  "azure-native:containerservice:MaintenanceConfiguration": {
+    parent: (inputs) => `Microsoft.ContainerService/managedClusters/${text(inputs["resourceName"])}`,
+    collection: "maintenanceConfigurations",
+  },
+  "azure-native:managedidentity:FederatedIdentityCredential": {
+    parent: (inputs) => `Microsoft.ManagedIdentity/userAssignedIdentities/${text(inputs["resourceName"])}`,
+    collection: "federatedIdentityCredentials",
+  },
+};
+
+/** A public IP prefix of the requested length inside TEST-NET-3 (203.0.113.0/24), the same for the same name. */
+function publicPrefix(name: string, prefixLength: unknown): string {
+  const length = typeof prefixLength === "number" ? prefixLength : 31;
+  const size = 2 ** (32 - length);
+  const block = parseInt(nameBasedGuid("prefix", name).slice(0, 4), 16) % (256 / size);
+  return `203.0.113.${block * size}/${length}`;
+}
 
 type Inputs = Record<string, unknown>;
 
@@ -60,6 +110,26 @@ function computedOutputs(type: string, name: string, inputs: Inputs, subscriptio
         name: azureName,
         id: `${text(inputs["resourceUri"])}/providers/Microsoft.Insights/diagnosticSettings/${azureName}`,
       };
+    case "azure-native:monitor:DataCollectionRuleAssociation":
+      return {
+        name: azureName,
+        id: `${text(inputs["resourceUri"])}/providers/Microsoft.Insights/dataCollectionRuleAssociations/${azureName}`,
+      };
+    case "azure-native:network:PublicIPPrefix":
+      return {
+        name: azureName,
+        id: `${group}/providers/${armType}/${azureName}`,
+        ipPrefix: publicPrefix(azureName, inputs["prefixLength"]),
+      };
+    case "azure-native:managedidentity:UserAssignedIdentity": {
+      const id = `${group}/providers/${armType}/${azureName}`;
+      return {
+        name: azureName,
+        id,
+        clientId: nameBasedGuid("client", id.toLowerCase()),
+        principalId: nameBasedGuid("principal", id.toLowerCase()),
+      };
+    }
     case "azure-native:keyvault:Vault":
       return {
         name: azureName,
@@ -102,8 +172,12 @@ function computedOutputs(type: string, name: string, inputs: Inputs, subscriptio
     }
     case "azuread:index/group:Group":
       return { objectId: nameBasedGuid("group", text(inputs["mailNickname"])) };
-    default:
+    default: {
+      const child = CHILD_TYPES[type];
+      if (child)
+        return { name: azureName, id: `${group}/providers/${child.parent(inputs)}/${child.collection}/${azureName}` };
       return armType ? { name: azureName, id: `${group}/providers/${armType}/${azureName}` } : {};
+    }
   }
 }
 
@@ -121,7 +195,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
 
   constructor(
     private readonly directory: Directory,
-    private readonly onResource: (args: pulumi.runtime.MockResourceArgs) => void = () => undefined,
+    private readonly onResource: (args: pulumi.runtime.MockResourceArgs, computed: Inputs) => void = () => undefined,
     /**
      * A first preview: nothing exists in Azure yet, so nothing computed is known (ids, object ids, URIs), and every
      * input that depends on it is unknown, as the engine shows them. Providers still get an id.
@@ -130,14 +204,17 @@ export class AzureMocks implements pulumi.runtime.Mocks {
   ) {}
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Inputs } {
-    this.onResource(args);
     const inputs = args.inputs as Inputs;
     if (args.type === "pulumi:providers:azure-native")
       this.subscriptions.set(args.name, text(inputs["subscriptionId"]));
     const subscriptionId =
       this.subscriptions.get(providerName(args.provider) ?? "") ?? "00000000-0000-0000-0000-000000000000";
-    if (this.nothingExistsYet && !args.type.startsWith("pulumi:providers:")) return { id: undefined, state: {} };
+    if (this.nothingExistsYet && !args.type.startsWith("pulumi:providers:")) {
+      this.onResource(args, {});
+      return { id: undefined, state: {} };
+    }
     const computed = computedOutputs(args.type, args.name, inputs, subscriptionId);
+    this.onResource(args, computed);
     const id = text(computed["id"]) || `${args.name}-id`;
     return { id, state: { ...inputs, ...computed } };
   }

@@ -15,12 +15,16 @@ export interface RegisteredResource {
   readonly custom: boolean;
   /** Resolved inputs, as a resource provider (and a policy) sees them. */
   readonly inputs: Record<string, unknown>;
+  /** What the mocked Azure computed for it (ids, client and principal ids, URIs); empty on a first preview. */
+  readonly computed: Record<string, unknown>;
   readonly parent: string | undefined;
   /** The provider resource's URN, for custom resources. */
   readonly provider: string | undefined;
   readonly protect: boolean;
   /** The URNs of every resource it depends on (explicitly or through its inputs), sorted. */
   readonly dependencies: readonly string[];
+  /** The input paths Pulumi leaves alone on update (`ignoreChanges`). */
+  readonly ignoreChanges: readonly string[];
 }
 
 export interface StackEvaluation {
@@ -108,7 +112,7 @@ export async function evaluateStack({
     return { stack, resources: [], outputs: {}, error: messageOf(error) };
   }
 
-  const registrations: pulumi.runtime.MockResourceArgs[] = [];
+  const registrations: Registration[] = [];
   const observed: ObservedOptions[] = [];
   const mockRegistrations: MockRegistration[] = [];
   const failures: unknown[] = [];
@@ -126,7 +130,7 @@ export async function evaluateStack({
   let outputs: Record<string, unknown> = {};
   const run = async () => {
     await pulumi.runtime.setMocks(
-      new AzureMocks(directory, (args) => registrations.push(args), firstPreview),
+      new AzureMocks(directory, (args, computed) => registrations.push({ ...args, computed }), firstPreview),
       PROJECT,
       stack,
       true,
@@ -134,9 +138,11 @@ export async function evaluateStack({
     recordDependencies(mockRegistrations);
     await pulumi.runtime.runInPulumiStack(async () => {
       // Mocks switch off the engine-side transforms; the in-process one still sees every resource's options.
-      pulumi.runtime.registerStackTransformation(({ resource, type, name, opts }) => {
+      pulumi.runtime.registerStackTransformation(({ resource, type, name, props, opts }) => {
         observed.push({ resource, type, name, opts });
-        return undefined;
+        // azure-native gives every resource an alias per former API version (over a hundred for an AgentPool), and
+        // the SDK turns each into an output: they only match earlier state, which a mocked run has none of.
+        return opts.aliases ? { props, opts: { ...opts, aliases: undefined } } : undefined;
       });
       // The stack's own copy of the outputs loses secretness; keep the program's to mask secrets.
       programOutputs = defineStack(stack, target);
@@ -200,9 +206,11 @@ function urnFactory(stack: string, observed: readonly ObservedOptions[]) {
   };
 }
 
+type Registration = pulumi.runtime.MockResourceArgs & { readonly computed: Record<string, unknown> };
+
 function joinRegistrations(
   stack: string,
-  registrations: readonly pulumi.runtime.MockResourceArgs[],
+  registrations: readonly Registration[],
   observed: readonly ObservedOptions[],
   mockRegistrations: readonly MockRegistration[],
 ): RegisteredResource[] {
@@ -232,14 +240,17 @@ function joinRegistrations(
       name: registration.name,
       custom: registration.custom ?? false,
       inputs: registration.inputs as Record<string, unknown>,
+      computed: registration.computed,
       parent: isStack ? undefined : parent ? urnOf(parent) : stackUrn,
       provider: registration.provider ? registration.provider.split("::").slice(0, -1).join("::") : undefined,
       protect: entry?.opts.protect ?? false,
       dependencies: dependenciesOf.get(`${registration.type}::${registration.name}`) ?? [],
+      ignoreChanges: entry?.opts.ignoreChanges ?? [],
     };
   });
 }
 
+/** `dependsOn` as the program gave it: one resource or a plain list (an Output of resources is not resolved here). */
 function messageOf(reason: unknown): string {
   return reason instanceof Error ? reason.message : String(reason);
 }

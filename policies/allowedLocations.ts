@@ -2,6 +2,9 @@ import type { DocumentedPolicy } from "./documentedPolicy";
 import { resolveRegistry } from "./registry";
 import { identityFromStack, isTrackedAzureResource } from "./stackIdentity";
 
+/** Private DNS zones and their network links are global resources: Azure accepts no region for them. */
+const GLOBAL_TYPES = new Set(["azure-native:privatedns:PrivateZone", "azure-native:privatedns:VirtualNetworkLink"]);
+
 export const allowedLocations: DocumentedPolicy = {
   name: "allowed-locations",
   description: "Azure resources (and the provider) use only the environment's allowed regions.",
@@ -21,7 +24,9 @@ export const allowedLocations: DocumentedPolicy = {
       reportViolation(`no allowed regions are known: ${result.error}`);
       return;
     }
-    const allowed = result.registry.allowedLocations[identity.environment] ?? [];
+    const allowed = GLOBAL_TYPES.has(args.type)
+      ? ["global"]
+      : (result.registry.allowedLocations[identity.environment] ?? []);
     const location = args.props["location"];
     if (typeof location !== "string") {
       reportViolation(`location must be set explicitly to one of: ${allowed.join(", ")}`);

@@ -66,13 +66,18 @@ describe("the real program under the policy pack", () => {
         appHostname: "abc.apps.altinn.no",
       });
       expect(report.violations.filter((violation) => violation.level === "mandatory")).toEqual([]);
-      // azure-native fills the cluster's security profile through an apply, so all of it is unknown until the
-      // workspace exists; `pulumi up` runs the analyzer again with the values known.
+      // azure-native fills the cluster's security profile and the vault's properties through an apply, so all of
+      // them are unknown until the workspace and the node subnet exist; so are the pools' subnet ids. `pulumi up`
+      // runs the analyzer again with the values known.
       expect(report.violations.map((violation) => [violation.policy, violation.urn.split("::").at(-1)]).sort()).toEqual(
         [
           ["aks-hardened", "abc-prod-aks"],
+          ["aks-owner-network", "abc-prod-aks"],
+          ["aks-owner-network", "abc-prod-aks-apps"],
           ["aks-security-baseline", "abc-prod-aks"],
           ["appinsights-workspace-based", "abc-prod-ai"],
+          ["keyvault-hardened", "abc-prod-apps-kv"],
+          ["keyvault-network-restricted", "abc-prod-apps-kv"],
         ],
       );
       for (const violation of report.violations)

@@ -1,10 +1,15 @@
+import type { AgentPoolArgs, ManagedClusterArgs } from "@pulumi/azure-native/containerservice";
+import type { VaultArgs } from "@pulumi/azure-native/keyvault";
+import type * as inputs from "@pulumi/azure-native/types/input";
 import { describe, expect, it } from "vitest";
 import { aksHardened } from "./aksHardened";
+import { aksOwnerNetwork } from "./aksOwnerNetwork";
 import { aksSecurityBaseline } from "./aksSecurityBaseline";
 import { allowedLocations } from "./allowedLocations";
 import { appInsightsWorkspaceBased } from "./appInsightsWorkspaceBased";
 import { azureResourcesTagged } from "./azureResourcesTagged";
 import { keyVaultHardened } from "./keyVaultHardened";
+import { keyVaultNetworkRestricted } from "./keyVaultNetworkRestricted";
 import { logAnalyticsEntraOnly } from "./logAnalyticsEntraOnly";
 import { prodStatefulProtected } from "./prodStatefulProtected";
 import { roleAssignmentsToGroupsOnly } from "./roleAssignmentsToGroupsOnly";
@@ -266,5 +271,124 @@ describe("loganalytics-entra-only", () => {
         "features.disableLocalAuth must be true: no shared-key ingestion",
       ]);
     }
+  });
+});
+
+describe("allowed-locations for global resources", () => {
+  const config = { "allowed-locations": { registry: registry() } };
+  it("accepts only global for private DNS zones and their links", async () => {
+    const zone = (location: string) =>
+      taggedResource("azure-native:privatedns:PrivateZone", {
+        location,
+        privateZoneName: "privatelink.vaultcore.azure.net",
+      });
+    expect(await violations(allowedLocations, zone("global"), config)).toEqual([]);
+    expect(await violations(allowedLocations, zone("norwayeast"), config)).toEqual([
+      'location "norwayeast" is not allowed in prod (allowed: global)',
+    ]);
+  });
+});
+
+const OWNER_SUBNET =
+  "/subscriptions/4bd4acb4-315a-4f7e-81d4-50ca76b78f51/resourceGroups/altinnapps-digdir-prod-rg/providers/Microsoft.Network/virtualNetworks/digdir-prod-vnet/subnets/nodes";
+
+describe("keyvault-network-restricted", () => {
+  const vaultArgs = (virtualNetworkRules: { id: string }[]) =>
+    ({
+      resourceGroupName: "altinnapps-digdir-prod-rg",
+      vaultName: "digdir-prod-apps-kv",
+      properties: {
+        tenantId: "0c4a8a5e-1f6e-4f57-9b4c-3a2a6a1d0e01",
+        sku: { family: "A", name: "standard" },
+        enableRbacAuthorization: true,
+        networkAcls: { defaultAction: "Deny", virtualNetworkRules },
+      },
+    }) satisfies VaultArgs;
+
+  it("passes a vault that admits its own resource group's subnet, or none", async () => {
+    expect(
+      await violations(keyVaultNetworkRestricted, taggedResource(TYPES.vault, vaultArgs([{ id: OWNER_SUBNET }]))),
+    ).toEqual([]);
+    expect(await violations(keyVaultNetworkRestricted, taggedResource(TYPES.vault, vaultArgs([])))).toEqual([]);
+  });
+  it("refuses another owner's subnet, a shared one, and an id that is not a subnet", async () => {
+    const other = OWNER_SUBNET.replace("altinnapps-digdir-prod-rg", "altinnapps-brg-prod-rg");
+    const notSubnet =
+      "/subscriptions/x/resourceGroups/altinnapps-digdir-prod-rg/providers/Microsoft.Network/virtualNetworks/v";
+    expect(
+      await violations(
+        keyVaultNetworkRestricted,
+        taggedResource(TYPES.vault, vaultArgs([{ id: OWNER_SUBNET }, { id: other }, { id: notSubnet }])),
+      ),
+    ).toEqual([
+      'networkAcls.virtualNetworkRules[1] admits a subnet in resource group "altinnapps-brg-prod-rg", not the vault\'s own "altinnapps-digdir-prod-rg"',
+      `networkAcls.virtualNetworkRules[2].id is not a subnet's resource id: ${notSubnet}`,
+    ]);
+  });
+  it("compares resource groups as Azure does, ignoring case", async () => {
+    const upper = OWNER_SUBNET.replace("altinnapps-digdir-prod-rg", "ALTINNAPPS-DIGDIR-PROD-RG");
+    expect(
+      await violations(keyVaultNetworkRestricted, taggedResource(TYPES.vault, vaultArgs([{ id: upper }]))),
+    ).toEqual([]);
+  });
+});
+
+describe("aks-owner-network", () => {
+  const pool = {
+    name: "system",
+    mode: "System",
+    vnetSubnetID: OWNER_SUBNET,
+    securityProfile: { sshAccess: "Disabled" },
+  } satisfies inputs.containerservice.ManagedClusterAgentPoolProfileArgs;
+  const clusterArgs = (changes: Partial<ManagedClusterArgs> = {}) =>
+    ({
+      resourceGroupName: "altinnapps-digdir-prod-rg",
+      networkProfile: { networkPlugin: "azure", outboundType: "userAssignedNATGateway" },
+      agentPoolProfiles: [pool],
+      ...changes,
+    }) satisfies ManagedClusterArgs;
+  const agentPoolArgs = (changes: Partial<AgentPoolArgs> = {}) =>
+    ({
+      resourceGroupName: "altinnapps-digdir-prod-rg",
+      resourceName: "digdir-prod-aks",
+      vnetSubnetID: OWNER_SUBNET,
+      securityProfile: { sshAccess: "Disabled" },
+      ...changes,
+    }) satisfies AgentPoolArgs;
+
+  it("passes a cluster egressing through the NAT gateway with every pool on the subnet", async () => {
+    expect(await violations(aksOwnerNetwork, taggedResource(TYPES.cluster, clusterArgs()))).toEqual([]);
+    expect(await violations(aksOwnerNetwork, resource(TYPES.agentPool, agentPoolArgs()))).toEqual([]);
+  });
+  it.each([
+    [
+      { networkProfile: { outboundType: "loadBalancer" } },
+      ['networkProfile.outboundType must be "userAssignedNATGateway" (is "loadBalancer")'],
+    ],
+    [{ networkProfile: undefined }, ['networkProfile.outboundType must be "userAssignedNATGateway" (is undefined)']],
+    [
+      {
+        agentPoolProfiles: [{ ...pool, vnetSubnetID: undefined, enableNodePublicIP: true, securityProfile: undefined }],
+      },
+      [
+        "agentPoolProfiles[0].vnetSubnetID must name the owner network's node subnet",
+        "agentPoolProfiles[0].enableNodePublicIP must not be true",
+        "agentPoolProfiles[0].securityProfile.sshAccess must be Disabled",
+      ],
+    ],
+  ] satisfies [Partial<ManagedClusterArgs>, string[]][])("refuses the cluster %j", async (changes, expected) => {
+    expect(await violations(aksOwnerNetwork, taggedResource(TYPES.cluster, clusterArgs(changes)))).toEqual(expected);
+  });
+  it("refuses an apps pool off the subnet, with node public IPs or SSH", async () => {
+    const bad = agentPoolArgs({
+      vnetSubnetID: undefined,
+      enableNodePublicIP: true,
+      securityProfile: { sshAccess: "LocalUser" },
+    });
+    expect(await violations(aksOwnerNetwork, resource(TYPES.agentPool, bad))).toEqual([
+      "the pool.vnetSubnetID must name the owner network's node subnet",
+      "the pool.enableNodePublicIP must not be true",
+      "the pool.securityProfile.sshAccess must be Disabled",
+    ]);
   });
 });

@@ -1,10 +1,12 @@
 import { aksHardened } from "./aksHardened";
+import { aksOwnerNetwork } from "./aksOwnerNetwork";
 import { aksSecurityBaseline } from "./aksSecurityBaseline";
 import { allowedLocations } from "./allowedLocations";
 import { appInsightsWorkspaceBased } from "./appInsightsWorkspaceBased";
 import { azureResourcesTagged } from "./azureResourcesTagged";
 import type { DocumentedPolicy } from "./documentedPolicy";
 import { keyVaultHardened } from "./keyVaultHardened";
+import { keyVaultNetworkRestricted } from "./keyVaultNetworkRestricted";
 import { logAnalyticsEntraOnly } from "./logAnalyticsEntraOnly";
 import { prodOperationsJustInTime } from "./prodOperationsJustInTime";
 import { prodRequiresAcceptedTerms } from "./prodRequiresAcceptedTerms";
@@ -18,7 +20,9 @@ export const POLICIES: readonly DocumentedPolicy[] = [
   prodRequiresAcceptedTerms,
   azureResourcesTagged,
   keyVaultHardened,
+  keyVaultNetworkRestricted,
   aksHardened,
+  aksOwnerNetwork,
   aksSecurityBaseline,
   appInsightsWorkspaceBased,
   logAnalyticsEntraOnly,

@@ -52,11 +52,19 @@ export function tagProblems(props: Record<string, unknown>, identity: Identity):
   });
 }
 
-/** ARM extension and proxy resources have no tags and no location of their own; everything else Azure does. */
+/**
+ * ARM extension and proxy resources, and child resources, have no location of their own (and mostly no tags);
+ * everything else Azure does.
+ */
 const UNTRACKED_AZURE_TYPES = new Set([
   "azure-native:authorization:RoleAssignment",
   "azure-native:monitor:DiagnosticSetting",
+  "azure-native:monitor:DataCollectionRuleAssociation",
   "azure-native:network:PrivateDnsZoneGroup",
+  "azure-native:network:Subnet",
+  "azure-native:containerservice:AgentPool",
+  "azure-native:containerservice:MaintenanceConfiguration",
+  "azure-native:managedidentity:FederatedIdentityCredential",
 ]);
 
 /** Fails closed: an Azure type this list does not know is treated as taggable. */

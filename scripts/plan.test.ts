@@ -94,9 +94,9 @@ describe("npm run plan", () => {
   it("fails a fleet with a prod owner lacking accepted terms, naming the violation", async () => {
     const root = writeRepository([ownerYaml("abc"), ownerYaml("xyz", { termsOfUse: undefined })]);
     expect(await main(["--root", root, "--today", "2026-11-23"])).toBe(1);
-    expect(output.stdout()).toMatch(/^xyz-prod: FAIL \(12 mandatory, 0 advisory\)$/m);
+    expect(output.stdout()).toMatch(/^xyz-prod: FAIL \(26 mandatory, 0 advisory\)$/m);
     expect(output.stdout()).toMatch(
-      /\[mandatory\] prod-requires-accepted-terms \(12 resource\(s\)\): xyz may not have prod resources until the terms of use are accepted: no termsOfUse record/,
+      /\[mandatory\] prod-requires-accepted-terms \(26 resource\(s\)\): xyz may not have prod resources until the terms of use are accepted: no termsOfUse record/,
     );
     expect(output.stdout()).toMatch(/^abc-prod: pass$/m);
     expect(output.stdout()).toMatch(/FAIL\n$/);
@@ -122,7 +122,7 @@ describe("npm run plan", () => {
 
   it("can plan the first preview of a new stack, where computed values are unknown", async () => {
     expect(await main(["--stack", "digdir-prod", "--first-preview", "--today", "2026-11-23"])).toBe(0);
-    expect(output.stdout()).toMatch(/^digdir-prod: pass \(3 advisory\)$/m);
+    expect(output.stdout()).toMatch(/^digdir-prod: pass \(7 advisory\)$/m);
     expect(output.stdout()).toMatch(/\[advisory\] aks-hardened \(1 resource\(s\)\): can't run policy 'aks-hardened'/);
   });
 

@@ -1,12 +1,16 @@
 import { DiagnosticSetting } from "@pulumi/azure-native/monitor";
+import type * as inputs from "@pulumi/azure-native/types/input";
 import type * as pulumi from "@pulumi/pulumi";
 
-/** Send a resource's audit logs (the `audit` category group) to the owner's Log Analytics workspace. */
-export function auditLogToWorkspace(
+const AUDIT: inputs.monitor.DiagnosticsLogSettingsArgs[] = [{ categoryGroup: "audit", enabled: true }];
+
+/** Send a resource's logs (by default the `audit` category group) to the owner's Log Analytics workspace. */
+export function logsToWorkspace(
   name: string,
   resourceUri: pulumi.Input<string>,
   workspaceId: pulumi.Input<string>,
   parent: pulumi.Resource,
+  logs: inputs.monitor.DiagnosticsLogSettingsArgs[] = AUDIT,
 ): DiagnosticSetting {
   return new DiagnosticSetting(
     name,
@@ -15,7 +19,7 @@ export function auditLogToWorkspace(
       resourceUri,
       workspaceId,
       logAnalyticsDestinationType: "Dedicated",
-      logs: [{ categoryGroup: "audit", enabled: true }],
+      logs,
     },
     { parent },
   );

@@ -19,6 +19,7 @@ export interface RoleAssignmentsArgs {
 /** Every row of the role table, made real for one owner environment. */
 export class RoleAssignments extends pulumi.ComponentResource {
   readonly assignments: readonly RoleAssignment[];
+  private readonly principalOf = new Map<RoleAssignment, RolePrincipal>();
 
   constructor(
     name: string,
@@ -33,7 +34,7 @@ export class RoleAssignments extends pulumi.ComponentResource {
       const scope = pulumi.output(scopes[rule.scope]);
       const principalId = pulumi.output(principals[rule.principal]);
       const slug = rule.role.toLowerCase().replaceAll(" ", "-");
-      return new RoleAssignment(
+      const assignment = new RoleAssignment(
         `${org}-${environment}-${rule.principal}-${slug}`,
         {
           scope,
@@ -47,8 +48,15 @@ export class RoleAssignments extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+      this.principalOf.set(assignment, rule.principal);
+      return assignment;
     });
 
     this.registerOutputs({});
+  }
+
+  /** The assignments one principal receives: what must exist before that principal acts. */
+  of(principal: RolePrincipal): RoleAssignment[] {
+    return this.assignments.filter((assignment) => this.principalOf.get(assignment) === principal);
   }
 }

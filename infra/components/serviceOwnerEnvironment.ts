@@ -7,8 +7,10 @@ import { appHostname } from "../naming";
 import { AccessGroups } from "./accessGroups";
 import { Cluster } from "./cluster";
 import { environmentContext } from "./context";
+import { Identities } from "./identities";
 import { KeyVault } from "./keyVault";
 import { Monitoring } from "./monitoring";
+import { Network } from "./network";
 import { RoleAssignments } from "./roleAssignments";
 
 export interface ServiceOwnerEnvironmentArgs {
@@ -19,12 +21,16 @@ export interface ServiceOwnerEnvironmentArgs {
 export class ServiceOwnerEnvironment extends pulumi.ComponentResource {
   readonly clusterName: pulumi.Output<string>;
   readonly clusterId: pulumi.Output<string>;
-  readonly oidcIssuerUrl: pulumi.Output<string | undefined>;
+  readonly oidcIssuerUrl: pulumi.Output<string>;
   readonly keyVaultUri: pulumi.Output<string>;
   readonly applicationInsightsConnectionString: pulumi.Output<string>;
   readonly developerGroupObjectId: pulumi.Output<string>;
   readonly operationsGroupObjectId: pulumi.Output<string>;
   readonly appHostname: string;
+  /** The owner's stable egress range (the NAT gateway's public IP prefix): what third parties allow-list. */
+  readonly egressIpRange: pulumi.Output<string | undefined>;
+  /** The apps' managed identity: its client id goes in the apps' service account annotation. */
+  readonly appIdentityClientId: pulumi.Output<string>;
 
   constructor(name: string, { target }: ServiceOwnerEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("altinn:apps:ServiceOwnerEnvironment", name, {}, opts);
@@ -55,19 +61,29 @@ export class ServiceOwnerEnvironment extends pulumi.ComponentResource {
       children,
     );
     const workspaceId = monitoring.workspace.id;
+    const network = new Network(`${name}-network`, { context, resourceGroupName: clusterGroup.name }, children);
     const keyVault = new KeyVault(
       `${name}-keyvault`,
-      { context, resourceGroupName: clusterGroup.name, workspaceId },
+      {
+        context,
+        resourceGroupName: clusterGroup.name,
+        workspaceId,
+        network: {
+          virtualNetworkId: network.virtualNetwork.id,
+          nodeSubnetId: network.nodeSubnet.id,
+          endpointSubnetId: network.endpointSubnet?.id,
+        },
+      },
       children,
     );
-    const cluster = new Cluster(
-      `${name}-cluster`,
-      { context, resourceGroupName: clusterGroup.name, workspaceId },
+    const identities = new Identities(
+      `${name}-identities`,
+      { context, resourceGroupName: clusterGroup.name },
       children,
     );
     const access = new AccessGroups(`${name}-access`, { context }, children);
 
-    new RoleAssignments(
+    const roles = new RoleAssignments(
       `${name}-roles`,
       {
         context,
@@ -75,12 +91,27 @@ export class ServiceOwnerEnvironment extends pulumi.ComponentResource {
           logAnalyticsWorkspace: workspaceId,
           applicationInsights: monitoring.applicationInsights.id,
           keyVault: keyVault.vault.id,
+          nodeSubnet: network.nodeSubnet.id,
         },
         principals: {
           developer: access.groups.developer.objectId,
           operations: access.groups.operations.objectId,
-          keyVaultSecretsProvider: cluster.keyVaultSecretsProviderObjectId,
+          apps: identities.apps.principalId,
+          cluster: identities.cluster.principalId,
         },
+      },
+      children,
+    );
+
+    const cluster = new Cluster(
+      `${name}-cluster`,
+      {
+        context,
+        resourceGroupName: clusterGroup.name,
+        workspaceId,
+        nodeSubnetId: network.nodeSubnet.id,
+        controlPlane: { identityId: identities.cluster.id, roles: roles.of("cluster") },
+        appIdentity: { name: identities.apps.name, resourceGroupName: clusterGroup.name },
       },
       children,
     );
@@ -93,6 +124,8 @@ export class ServiceOwnerEnvironment extends pulumi.ComponentResource {
     this.developerGroupObjectId = access.groups.developer.objectId;
     this.operationsGroupObjectId = access.groups.operations.objectId;
     this.appHostname = appHostname(target.org, target.layer.appDnsBase);
+    this.egressIpRange = network.egressIpRange;
+    this.appIdentityClientId = identities.apps.clientId;
 
     this.registerOutputs({
       clusterName: this.clusterName,
@@ -103,6 +136,8 @@ export class ServiceOwnerEnvironment extends pulumi.ComponentResource {
       developerGroupObjectId: this.developerGroupObjectId,
       operationsGroupObjectId: this.operationsGroupObjectId,
       appHostname: this.appHostname,
+      egressIpRange: this.egressIpRange,
+      appIdentityClientId: this.appIdentityClientId,
     });
   }
 }

@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { appServiceAccountSchema } from "./appIdentity";
+import { maintenanceSettingsSchema } from "./maintenance";
+import { networkSettingsSchema } from "./network";
 import { accessSettingsShape } from "./access";
 import { allowListTextProblems, DEFAULT_WIDEST_PREFIX, ipv4RangeSchema } from "./cidr";
 import { ENVIRONMENTS, environmentNameSchema, guidSchema, identifierText, type EnvironmentName } from "./schema";
@@ -62,11 +65,13 @@ const environmentSettingsShape = {
   /** The widest block (as a prefix length) the allow-lists may admit together; a layer may only narrow the default. */
   widestIpRangePrefix: z.int().min(DEFAULT_WIDEST_PREFIX).max(32).default(DEFAULT_WIDEST_PREFIX),
   /**
-   * `private`: no public API server at all. `authorizedIpRanges`: public, limited to apiServerAuthorizedIpRanges (a
-   * documented exception to "private clusters should be enabled", for deploy agents outside the VNet).
+   * The API server is public, limited to these ranges (a documented exception to "private clusters should be
+   * enabled": Altinn Studio's deploy agents run outside the owner network, and a private cluster cannot be made from
+   * an existing one in place).
    */
-  apiServerAccess: z.enum(["authorizedIpRanges", "private"]),
-  apiServerAuthorizedIpRanges: z.array(ipv4RangeSchema),
+  apiServerAuthorizedIpRanges: z
+    .array(ipv4RangeSchema)
+    .min(1, "must list at least one range: the API server is reachable only from these"),
   /**
    * Public network access to the Log Analytics workspace and Application Insights. Query stays Enabled while the
    * Developer role reads logs from the portal outside Azure; Disabled needs an Azure Monitor Private Link Scope.
@@ -74,11 +79,21 @@ const environmentSettingsShape = {
   monitoringPublicNetworkAccess: z
     .object({ ingestion: publicNetworkAccessSchema, query: publicNetworkAccessSchema })
     .strict(),
-  /** When set, the Key Vault gets a private endpoint in this subnet and its public network access is disabled. */
+  /**
+   * When set, the Key Vault gets a private endpoint and its public network access is disabled. The endpoint goes in
+   * the owner network's endpoint subnet unless `subnetId` names another; its DNS record goes in `privateDnsZoneId`
+   * (a central privatelink.vaultcore.azure.net zone) or else in a zone of the owner's own, linked to its network.
+   */
   keyVaultPrivateEndpoint: z
-    .object({ subnetId: armIdSchema("subnet"), privateDnsZoneId: armIdSchema("private DNS zone").optional() })
+    .object({
+      subnetId: armIdSchema("subnet").optional(),
+      privateDnsZoneId: armIdSchema("private DNS zone").optional(),
+    })
     .strict()
     .optional(),
+  network: networkSettingsSchema,
+  maintenance: maintenanceSettingsSchema,
+  appServiceAccount: appServiceAccountSchema,
   ...accessSettingsShape,
 };
 
@@ -117,22 +132,6 @@ export const environmentLayerFileSchema = z
       for (const message of allowListTextProblems(config[`${CONFIG_NAMESPACE}:${list}`], widest)) {
         context.addIssue({ code: "custom", path: ["config", `${CONFIG_NAMESPACE}:${list}`], message });
       }
-    }
-    const ranges = config[`${CONFIG_NAMESPACE}:apiServerAuthorizedIpRanges`];
-    const rangesPath = ["config", `${CONFIG_NAMESPACE}:apiServerAuthorizedIpRanges`];
-    if (config[`${CONFIG_NAMESPACE}:apiServerAccess`] === "authorizedIpRanges" && ranges.length === 0) {
-      context.addIssue({
-        code: "custom",
-        path: rangesPath,
-        message: "must list at least one range while apiServerAccess is authorizedIpRanges",
-      });
-    }
-    if (config[`${CONFIG_NAMESPACE}:apiServerAccess`] === "private" && ranges.length > 0) {
-      context.addIssue({
-        code: "custom",
-        path: rangesPath,
-        message: "must be empty when apiServerAccess is private: a private cluster has no public endpoint",
-      });
     }
     if (config[`${CONFIG_NAMESPACE}:environment`] === "prod" && !config[`${CONFIG_NAMESPACE}:termsOfUseVersion`]) {
       context.addIssue({

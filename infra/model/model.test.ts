@@ -218,6 +218,30 @@ describe("rules across sections and files", () => {
     ]);
   });
 
+  it("refuses a subscription shared by two owners or by one owner's tt02 and prod, naming both places", () => {
+    const shared = "33333333-3333-4333-8333-333333333333";
+    const problems = problemsOf(
+      ownerYaml("abc", {
+        environments: { tt02: { subscriptionId: shared }, prod: { subscriptionId: shared } },
+      }),
+      ownerYaml("xyz", {
+        environments: { tt02: { subscriptionId: "44444444-4444-4444-8444-444444444444" } },
+        access: [],
+      }),
+      ownerYaml("qrs", {
+        environments: { tt02: { subscriptionId: "44444444-4444-4444-8444-444444444444" } },
+        access: [],
+      }),
+    );
+    const rule = ": a subscription belongs to one owner and one environment";
+    expect(messages(problems)).toEqual([
+      `stacks/abc.yaml:9:21 environments.tt02.subscriptionId: ${shared} is also used at stacks/abc.yaml:11 (environments.prod.subscriptionId)${rule}`,
+      `stacks/abc.yaml:11:21 environments.prod.subscriptionId: ${shared} is also used at stacks/abc.yaml:9 (environments.tt02.subscriptionId)${rule}`,
+      `stacks/qrs.yaml:9:21 environments.tt02.subscriptionId: 44444444-4444-4444-8444-444444444444 is also used at stacks/xyz.yaml:9 (environments.tt02.subscriptionId)${rule}`,
+      `stacks/xyz.yaml:9:21 environments.tt02.subscriptionId: 44444444-4444-4444-8444-444444444444 is also used at stacks/qrs.yaml:9 (environments.tt02.subscriptionId)${rule}`,
+    ]);
+  });
+
   it("checks an owner's location and merged cluster overrides against the environment layer", () => {
     const environments = {
       tt02: {
@@ -258,23 +282,36 @@ describe("environment layers", () => {
     expect(layerProblems(typo).map((problem) => problem.path)).toEqual(["config.altinn-apps:logRetentionDay"]);
   });
 
-  it("ties the API server's IP ranges to its access mode", () => {
-    const privateWithRanges = prodLayer.replace(
-      "altinn-apps:apiServerAccess: authorizedIpRanges",
-      "altinn-apps:apiServerAccess: private",
-    );
-    expect(layerProblems(privateWithRanges).map((problem) => problem.message)).toEqual([
-      "must be empty when apiServerAccess is private: a private cluster has no public endpoint",
-    ]);
-    const publicWithoutRanges = prodLayer.replace(
-      /( {2}altinn-apps:apiServerAuthorizedIpRanges:)\n(\s+- .*\n)+/,
-      "$1 []\n",
-    );
-    expect(layerProblems(publicWithoutRanges).map((problem) => [problem.path, problem.message])).toEqual([
+  it("requires the API server's IP ranges: it is never private, so the ranges are its only restriction", () => {
+    const withoutRanges = prodLayer.replace(/( {2}altinn-apps:apiServerAuthorizedIpRanges:)\n(\s+- .*\n)+/, "$1 []\n");
+    expect(layerProblems(withoutRanges).map((problem) => [problem.path, problem.message])).toEqual([
       [
         "config.altinn-apps:apiServerAuthorizedIpRanges",
-        "must list at least one range while apiServerAccess is authorizedIpRanges",
+        "must list at least one range: the API server is reachable only from these",
       ],
+    ]);
+    const privateCluster = prodLayer.replace(
+      "altinn-apps:apiServerAuthorizedIpRanges:",
+      "altinn-apps:apiServerAccess: private\n  altinn-apps:apiServerAuthorizedIpRanges:",
+    );
+    expect(layerProblems(privateCluster).map((problem) => problem.path)).toEqual([
+      "config.altinn-apps:apiServerAccess",
+    ]);
+  });
+
+  it("checks the owner network, maintenance windows and the apps' service account", () => {
+    const text = prodLayer
+      .replace("nodeSubnet: 10.124.0.0/23", "nodeSubnet: 10.124.0.0")
+      .replace("egressPrefixLength: 30", "egressPrefixLength: 24")
+      .replace("durationHours: 4, utcOffset", "durationHours: 2, utcOffset")
+      .replace("dayOfWeek: Thursday", "dayOfWeek: Torsdag")
+      .replace("name: altinn-apps #", "name: Altinn_Apps #");
+    expect(layerProblems(text).map((problem) => problem.path)).toEqual([
+      "config.altinn-apps:network.nodeSubnet",
+      "config.altinn-apps:network.egressPrefixLength",
+      "config.altinn-apps:maintenance.clusterUpgrade.durationHours",
+      "config.altinn-apps:maintenance.nodeOsUpgrade.dayOfWeek",
+      "config.altinn-apps:appServiceAccount.name",
     ]);
   });
 
@@ -307,6 +344,13 @@ describe("resolving one stack", () => {
     const resolved = resolveOwnerEnvironment(result, "abc", "prod", TODAY);
     expect(resolved.cluster).toMatchObject({ minNodes: 3, maxNodes: 10, skuTier: "Standard" });
     expect(resolved.location).toBe("norwayeast");
+    expect(resolved.network).toEqual({
+      addressSpace: "10.124.0.0/22",
+      nodeSubnet: "10.124.0.0/23",
+      endpointSubnet: "10.124.2.0/27",
+      egressPrefixLength: 30,
+    });
+    expect(resolved.recoverKeyVault).toBe(false);
     expect(resolved.activeGrants.map((grant) => grant.user)).toEqual(["dev.abc@ai-dev.no", "ops.abc@ai-dev.brreg.no"]);
     // The day after the expiry the grant is an error for validate, but a deploy goes on without it.
     const dayAfter = parseIsoDate("2026-11-24");

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { grantAccessShape } from "./access";
 import { isoDateSchema } from "./dates";
 import { clusterOverridesSchema } from "./environment";
+import { networkOverridesSchema } from "./network";
 import { isValidOrgNumber } from "./orgNumber";
 import { environmentNameSchema, freeText, guidSchema, identifierText, ROLES } from "./schema";
 
@@ -20,6 +21,13 @@ const ownerEnvironmentSchema = z
     /** One of the environment layer's allowed regions; the layer's default when absent. */
     location: z.string().optional(),
     cluster: clusterOverridesSchema.optional(),
+    /** This owner environment's own address ranges (from the platform's allocation), instead of the layer's. */
+    network: networkOverridesSchema.optional(),
+    /**
+     * Recover the soft-deleted Key Vault of the same name (`createMode: recover`) instead of creating one: purge
+     * protection keeps a deleted vault's name taken for 90 days. Set it for the deploy that recovers, then remove it.
+     */
+    recoverKeyVault: z.boolean().optional(),
   })
   .strict();
 

@@ -26,6 +26,7 @@ export function checkFleetRules(owners: readonly ParsedOwner[], layers: Layers):
       ...checkEnvironments(parsed, layers),
     ]),
     ...checkUsersBelongToOneOwner(owners),
+    ...checkSubscriptionsBelongToOneEnvironment(owners),
   ];
 }
 
@@ -221,4 +222,37 @@ function checkUsersBelongToOneOwner(owners: readonly ParsedOwner[]): Problem[] {
         );
       }),
     );
+}
+
+/**
+ * A subscription holds one owner environment: two stacks in one subscription would share its resource groups, role
+ * definitions and quotas, and a tt02 deploy could touch prod. Each place is reported, naming the other(s).
+ */
+function checkSubscriptionsBelongToOneEnvironment(owners: readonly ParsedOwner[]): Problem[] {
+  const places = owners.flatMap((parsed) =>
+    Object.entries(parsed.owner.environments).flatMap(([environment, settings]) =>
+      settings
+        ? [{ parsed, subscriptionId: settings.subscriptionId, path: ["environments", environment, "subscriptionId"] }]
+        : [],
+    ),
+  );
+  const bySubscription = new Map<string, (typeof places)[number][]>();
+  for (const place of places) {
+    bySubscription.set(place.subscriptionId, [...(bySubscription.get(place.subscriptionId) ?? []), place]);
+  }
+  return [...bySubscription.values()]
+    .filter((sharing) => sharing.length > 1)
+    .flatMap((sharing) => {
+      const problems = sharing.map((place) => place.parsed.source.problemAt(place.path, ""));
+      const subscriptionId = sharing[0]?.subscriptionId;
+      return problems.map((problem) => {
+        const others = problems
+          .filter((other) => other !== problem)
+          .map((other) => `${other.file}:${other.line} (${other.path})`);
+        return {
+          ...problem,
+          message: `${subscriptionId} is also used at ${others.join(", ")}: a subscription belongs to one owner and one environment`,
+        };
+      });
+    });
 }

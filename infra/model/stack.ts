@@ -1,6 +1,7 @@
 import { hasExpired, type IsoDate } from "./dates";
 import { environmentLayerFileName, type ClusterSettings, type EnvironmentLayer } from "./environment";
 import { ownerFilePath, type FleetResult } from "./fleet";
+import type { NetworkSettings } from "./network";
 import { stackName } from "./identity";
 import type { Grant, Owner } from "./owner";
 import { ValidationError, type Problem } from "./problem";
@@ -15,6 +16,9 @@ export interface OwnerEnvironment {
   readonly subscriptionId: string;
   readonly location: string;
   readonly cluster: ClusterSettings;
+  readonly network: NetworkSettings;
+  /** Create the Key Vault with `createMode: recover` (see the owner file's recoverKeyVault). */
+  readonly recoverKeyVault: boolean;
   /** Grants for this environment that have not expired: exactly the group members to provision. */
   readonly activeGrants: readonly Grant[];
   /** Expired grants still in the owner file: left out of the groups, and worth a warning. */
@@ -68,6 +72,8 @@ export function resolveOwnerEnvironment(
     subscriptionId: settings.subscriptionId,
     location: settings.location ?? layer.locations.default,
     cluster: { ...layer.cluster, ...settings.cluster },
+    network: { ...layer.network, ...settings.network },
+    recoverKeyVault: settings.recoverKeyVault ?? false,
     activeGrants: loaded.owner.access.filter(
       (grant) => grant.environment === environment && !hasExpired(grant.expires, today),
     ),

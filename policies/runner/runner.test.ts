@@ -74,11 +74,13 @@ describe("the in-process policy runner", () => {
     expect(new Set(names).size).toBe(names.length);
     expect(names.sort()).toEqual([
       "aks-hardened",
+      "aks-owner-network",
       "aks-security-baseline",
       "allowed-locations",
       "appinsights-workspace-based",
       "azure-resources-tagged",
       "keyvault-hardened",
+      "keyvault-network-restricted",
       "loganalytics-entra-only",
       "prod-operations-just-in-time",
       "prod-requires-accepted-terms",

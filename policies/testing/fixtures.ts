@@ -10,6 +10,7 @@ export const TYPES = {
   appInsights: "azure-native:applicationinsights:Component",
   vault: "azure-native:keyvault:Vault",
   cluster: "azure-native:containerservice:ManagedCluster",
+  agentPool: "azure-native:containerservice:AgentPool",
   roleAssignment: "azure-native:authorization:RoleAssignment",
   diagnostics: "azure-native:monitor:DiagnosticSetting",
   azureProvider: "pulumi:providers:azure-native",

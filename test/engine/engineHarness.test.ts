@@ -15,7 +15,7 @@ const directory = sampleDirectory();
 // A cold ts-node type check of the program takes most of it; ts-node caches the result in the temp directory.
 const RUNNER_TIMEOUT = 120_000;
 
-function inProcess(resource: RegisteredResource): WireResource {
+function inProcess({ computed: _computed, ...resource }: RegisteredResource): WireResource {
   return { ...resource, inputs: fromMockInputs(resource.inputs) as WireResource["inputs"] };
 }
 

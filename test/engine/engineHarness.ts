@@ -13,7 +13,9 @@ import { engineServer, serve, unary, unimplemented, type EngineLog } from "./grp
 import { fromWire, type Canonical } from "./wire";
 
 /** A resource as the engine recorded its RegisterResource request: what the in-process evaluation reports. */
-export type WireResource = Omit<RegisteredResource, "inputs"> & { readonly inputs: Record<string, Canonical> };
+export type WireResource = Omit<RegisteredResource, "inputs" | "computed"> & {
+  readonly inputs: Record<string, Canonical>;
+};
 
 export interface EngineRun {
   readonly resources: readonly WireResource[];
@@ -92,6 +94,7 @@ export async function runProgramOverGrpc(options: EngineRunOptions): Promise<Eng
         provider: request.getProvider() ? request.getProvider().split("::").slice(0, -1).join("::") : undefined,
         protect: request.getProtect() ?? false,
         dependencies: [...request.getDependenciesList()].sort(),
+        ignoreChanges: request.getIgnorechangesList(),
       });
       // Components are not sent to providers: the engine answers with the URN alone.
       const response = new resourceProto.RegisterResourceResponse().setUrn(urn);

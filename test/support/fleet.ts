@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { nameBasedGuid } from "../../infra/guid";
 import {
   parseIsoDate,
   readFleetSources,
@@ -29,8 +30,10 @@ export function fleetOf(...owners: SourceFile[]): FleetSources {
   return { layers: REPO_SOURCES.layers, owners };
 }
 
-export const TT02_SUBSCRIPTION = "11111111-1111-4111-8111-111111111111";
-export const PROD_SUBSCRIPTION = "22222222-2222-4222-8222-222222222222";
+/** Each owner environment has its own subscription (validation refuses a shared one). */
+export function subscriptionOf(org: string, environment: string): string {
+  return nameBasedGuid("subscription", org, environment);
+}
 
 export const ACCEPTED_TERMS = {
   version: "2025-1",
@@ -50,7 +53,10 @@ export function ownerDocument(org: string, overrides: Record<string, unknown> = 
     name: { nb: `Etat ${org}`, en: `Agency ${org}` },
     orgNumber: "991825827",
     contact: `post@${org}.no`,
-    environments: { tt02: { subscriptionId: TT02_SUBSCRIPTION }, prod: { subscriptionId: PROD_SUBSCRIPTION } },
+    environments: {
+      tt02: { subscriptionId: subscriptionOf(org, "tt02") },
+      prod: { subscriptionId: subscriptionOf(org, "prod") },
+    },
     termsOfUse: ACCEPTED_TERMS,
     users: [
       { upn: `dev.${org}@ai-dev.no`, name: "Dev Person" },
