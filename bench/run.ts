@@ -5,8 +5,9 @@ import * as path from "node:path";
 import { Command } from "commander";
 import { REPO_ROOT } from "../lib/repo";
 import { altinnOwners, syntheticOwners, writeFleet, type FleetSpec } from "./fleet";
+import { writeResults } from "./results";
 
-interface Measurement {
+export interface Measurement {
   readonly wallSeconds: number;
   /** The largest resident set of any process the command started (workers included), in MiB. */
   readonly peakMiB: number;
@@ -14,7 +15,7 @@ interface Measurement {
 
 const USAGE_HOOK = path.join(__dirname, "usage.cjs");
 /** The Node arguments of an npm script, read from package.json so the benchmark measures exactly what users run. */
-function npmScript(name: string): string[] {
+export function npmScript(name: string): string[] {
   const scripts = (
     JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
   ).scripts;
@@ -24,7 +25,7 @@ function npmScript(name: string): string[] {
 }
 
 /** Run `node <args>` in a cold process (as CI and a developer would), timing it and collecting peak memory. */
-function measure(args: readonly string[]): Measurement {
+export function measure(args: readonly string[]): Measurement {
   const usageFile = path.join(mkdtempSync(path.join(tmpdir(), "bench-usage-")), "rss");
   writeFileSync(usageFile, "");
   const started = performance.now();
@@ -42,13 +43,13 @@ function measure(args: readonly string[]): Measurement {
   return { wallSeconds, peakMiB: Math.max(...peaks) / 1024 };
 }
 
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
-function medianOf(runs: number, run: () => Measurement): Measurement {
+export function medianOf(runs: number, run: () => Measurement): Measurement {
   const measurements = Array.from({ length: runs }, run);
   return {
     wallSeconds: median(measurements.map((measurement) => measurement.wallSeconds)),
@@ -112,7 +113,7 @@ function validateOnly({ label, spec }: FleetCase, runs: number): string {
   }
 }
 
-const seconds = (value: number) => value.toFixed(2);
+export const seconds = (value: number) => value.toFixed(2);
 
 function report(rows: readonly Row[], floor: Measurement, runs: number): string {
   const header = [
@@ -157,7 +158,7 @@ function main(argv: readonly string[]): void {
   const usersRow = options.quick ? "" : `\n\n${validateOnly(usersCase, options.runs)}`;
   const table = `${report(rows, floor, options.runs)}${usersRow}`;
   process.stdout.write(`${table}\n`);
-  if (!options.quick) writeFileSync(path.join(__dirname, "RESULTS.md"), `# Benchmark results\n\n${table}\n`);
+  if (!options.quick) writeResults(`# Benchmark results\n\n${table}\n`);
 }
 
 if (require.main === module) main(process.argv.slice(2));

@@ -1,0 +1,94 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { isOwnerFileName } from "../infra/model";
+import { captureOutput } from "../test/support/output";
+import { ownerYaml } from "../test/support/fleet";
+import { writeRepository } from "../test/support/repository";
+import { REPO_ROOT } from "../lib/repo";
+import { main } from "./report";
+
+const outDir = () => path.join(mkdtempSync(path.join(tmpdir(), "report-cli-")), "site");
+
+describe("npm run report", () => {
+  const output = captureOutput();
+
+  it("writes the fleet page and one page per owner, and exits 0", () => {
+    const out = outDir();
+    expect(main(["--out", out, "--today", "2026-11-23"])).toBe(0);
+    const orgs = readdirSync(path.join(REPO_ROOT, "stacks"))
+      .filter(isOwnerFileName)
+      .map((name) => name.replace(/\.yaml$/, ""));
+    expect(readdirSync(path.join(out, "owners")).sort()).toEqual(orgs.map((org) => `${org}.html`).sort());
+    expect(output.stdout()).toMatch(
+      new RegExp(
+        `^wrote ${path.join(out, "index.html")} and ${orgs.length} owner page\\(s\\) \\(history from \\d+ commit\\(s\\)\\)\\n$`,
+      ),
+    );
+    const fleet = readFileSync(path.join(out, "index.html"), "utf8");
+    for (const org of orgs) expect(fleet).toContain(`href="owners/${org}.html"`);
+  });
+
+  it("removes the page of an owner that no longer exists, and nothing else", () => {
+    const out = outDir();
+    expect(main(["--out", out, "--today", "2026-11-23"])).toBe(0);
+    writeFileSync(path.join(out, "owners", "gone.html"), "old");
+    writeFileSync(path.join(out, "owners", "notes.txt"), "mine");
+    expect(main(["--out", out, "--today", "2026-11-23"])).toBe(0);
+    expect(existsSync(path.join(out, "owners", "gone.html"))).toBe(false);
+    expect(existsSync(path.join(out, "owners", "notes.txt"))).toBe(true);
+  });
+
+  it("shows expired grants (to be removed) instead of refusing", () => {
+    const out = outDir();
+    expect(main(["--out", out, "--today", "2027-07-01"])).toBe(0);
+    expect(readFileSync(path.join(out, "owners", "digdir.html"), "utf8")).toMatch(
+      /<tr class="expired"[^]*Expired<\/span> 1 day ago: remove the grant/,
+    );
+  });
+
+  it("exits 1 with every problem by file, line and field, and writes nothing", () => {
+    const root = writeRepository([
+      ownerYaml("abc", { contact: "nope" }),
+      { file: "stacks/def.yaml", text: "org: def\nsurprise: [\n" },
+    ]);
+    const out = outDir();
+    expect(main(["--root", root, "--out", out, "--today", "2026-11-23"])).toBe(1);
+    expect(output.stdout()).toMatch(/^stacks\/abc.yaml:\d+:\d+: contact: must be an e-mail address\n/);
+    expect(output.stdout()).toMatch(/\nstacks\/def.yaml:\d+:\d+: /);
+    expect(output.stdout()).toMatch(/problem\(s\) in 2 file\(s\); no report was written\n$/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("links commits only to an https prefix", () => {
+    const out = outDir();
+    expect(main(["--out", out, "--today", "2026-11-23", "--commit-url", "https://github.com/o/r/commit/"])).toBe(0);
+    expect(readFileSync(path.join(out, "index.html"), "utf8")).toMatch(
+      /href="https:\/\/github.com\/o\/r\/commit\/[0-9a-f]{40}"/,
+    );
+    expect(main(["--out", out, "--today", "2026-11-23", "--commit-url", "javascript:alert(1)//"])).toBe(0);
+    expect(readFileSync(path.join(out, "index.html"), "utf8")).not.toContain("javascript:");
+  });
+
+  it("works outside a git repository and says history is unavailable", () => {
+    const root = writeRepository([ownerYaml("abc")]);
+    const out = outDir();
+    expect(main(["--root", root, "--out", out, "--today", "2026-11-23"])).toBe(0);
+    expect(output.stdout()).toContain(`(no history: ${root} is not a git repository with commits)`);
+  });
+
+  it("exits 2 when the output directory cannot be written", () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "report-cli-")), "a-file");
+    writeFileSync(file, "");
+    expect(main(["--out", file, "--today", "2026-11-23"])).toBe(2);
+    expect(output.stderr()).toMatch(/^error: option '--out .*a-file': cannot write the site there \(E[A-Z]+\)\n$/);
+  });
+
+  it.each([[["--today", "tomorrow"]], [["--no-such-flag"]], [["extra-argument"]]])(
+    "exits 2 on a usage error: %j",
+    (argv) => {
+      expect(main(argv)).toBe(2);
+    },
+  );
+});

@@ -1,0 +1,61 @@
+import * as path from "node:path";
+import { Command, Option } from "commander";
+import { formatProblem, readFleetSources, type IsoDate } from "../infra/model";
+import { EXIT, parseCommandLine, todayOption } from "../lib/cli";
+import { REPO_ROOT } from "../lib/repo";
+import { writeAccessReport, type ReportResult } from "../lib/report/site";
+
+interface Options {
+  out: string;
+  today: IsoDate;
+  root: string;
+  commitUrl?: string;
+}
+
+export function main(argv: readonly string[]): number {
+  const command = new Command("report")
+    .description("Write the access report (who has what, since when, until when) as a static site.")
+    .option("--out <dir>", "directory to write the site to", "site")
+    .addOption(todayOption())
+    .option("--root <dir>", "repository root", REPO_ROOT)
+    .addOption(
+      new Option("--commit-url <prefix>", "link commits as <prefix><commit id> (https only)").env("REPORT_COMMIT_URL"),
+    );
+  const parsed = parseCommandLine<Options>(command, argv);
+  if ("exitCode" in parsed) return parsed.exitCode;
+  const { options } = parsed;
+  const outDir = path.resolve(options.out);
+  const sources = readFleetSources(options.root);
+  let result: ReportResult;
+  try {
+    // Only writing can fail here with a system error: the sources are read, and git's absence means no history.
+    result = writeAccessReport({
+      root: options.root,
+      sources,
+      outDir,
+      today: options.today,
+      generatedAt: new Date(),
+      commitUrl: options.commitUrl,
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    process.stderr.write(`error: option '--out ${options.out}': cannot write the site there (${code})\n`);
+    return EXIT.usage;
+  }
+  if (!result.ok) {
+    const files = new Set(result.problems.map((problem) => problem.file)).size;
+    process.stdout.write(
+      `${result.problems.map(formatProblem).join("\n")}\n\n${result.problems.length} problem(s) in ${files} file(s); no report was written\n`,
+    );
+    return EXIT.invalid;
+  }
+  const { report, pages } = result;
+  const history = report.history.available
+    ? `history from ${report.history.commits} commit(s)${report.history.shallow ? " of a shallow clone" : ""}`
+    : `no history: ${report.history.reason}`;
+  process.stdout.write(`wrote ${path.join(outDir, "index.html")} and ${pages.length - 1} owner page(s) (${history})\n`);
+  return EXIT.ok;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
