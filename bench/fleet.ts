@@ -17,6 +17,8 @@ export interface FleetSpec {
   /** Org codes with whether each has production; synthetic codes when only a count is wanted. */
   readonly owners: readonly { readonly org: string; readonly production: boolean }[];
   readonly grantsPerOwner: number;
+  /** Registered users per owner when more than the grants need (the cross-owner uniqueness check scales with users). */
+  readonly usersPerOwner?: number;
   /** The `expires` of every prod grant and a third of tt02's; prod requires one within 12 months (default: in 6). */
   readonly grantsExpire?: IsoDate;
 }
@@ -66,9 +68,10 @@ export function generateOwner(
   grants: number,
   index: number,
   expires: IsoDate = addMonths(todayUtc(), 6),
+  minimumUsers = 0,
 ): Owner {
   const environments = production ? GRANT_SHAPES : GRANT_SHAPES.filter((shape) => shape.environment === "tt02");
-  const userCount = Math.ceil(grants / environments.length);
+  const userCount = Math.max(minimumUsers, Math.ceil(grants / environments.length));
   const users = Array.from({ length: userCount }, (_, user) => ({
     upn: `user${user}.${org}@${user % 5 === 4 ? "ai-dev.brreg.no" : "ai-dev.no"}`,
     name: `User ${user} of ${org}`,
@@ -120,7 +123,7 @@ export function writeFleet(root: string, spec: FleetSpec): void {
   spec.owners.forEach(({ org, production }, index) => {
     writeFileSync(
       path.join(root, ownerFilePath(org)),
-      stringify(generateOwner(org, production, spec.grantsPerOwner, index, spec.grantsExpire)),
+      stringify(generateOwner(org, production, spec.grantsPerOwner, index, spec.grantsExpire, spec.usersPerOwner)),
     );
   });
 }

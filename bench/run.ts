@@ -97,6 +97,23 @@ function benchFleet({ label, spec }: FleetCase, runs: number): Row {
   }
 }
 
+/** Validation alone, where the cross-owner rules (one UPN per owner) meet the most users: it must stay linear. */
+function validateOnly({ label, spec }: FleetCase, runs: number): string {
+  const root = mkdtempSync(path.join(tmpdir(), "bench-users-"));
+  try {
+    writeFleet(root, spec);
+    process.stderr.write(`${label}: validate only\n`);
+    const measurement = medianOf(runs, () => measure([...npmScript("validate"), "--root", root]));
+    return [
+      "| fleet (validate only) | owners | validate (s) | peak memory (MiB) |",
+      "|---|---|---|---|",
+      `| ${label} | ${spec.owners.length} | ${seconds(measurement.wallSeconds)} | ${measurement.peakMiB.toFixed(0)} |`,
+    ].join("\n");
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 export const seconds = (value: number) => value.toFixed(2);
 
 /** A committed copy of a fleet (branch main), for the PR-check rows: the working tree is then changed like a PR. */
@@ -253,7 +270,12 @@ function main(argv: readonly string[]): void {
   ];
   const floor = medianOf(options.runs, () => measure([path.join(__dirname, "importFloor.cjs")]));
   const rows = cases.map((fleetCase) => benchFleet(fleetCase, options.runs));
-  const table = report(rows, floor, options.runs);
+  const usersCase: FleetCase = {
+    label: "200 owners × 100 users (20,000 users)",
+    spec: { owners: syntheticOwners(200), grantsPerOwner: 20, usersPerOwner: 100 },
+  };
+  const usersRow = options.quick ? "" : `\n\n${validateOnly(usersCase, options.runs)}`;
+  const table = `${report(rows, floor, options.runs)}${usersRow}`;
   const section = diffReport(benchDiffs(diffSpec, options.runs), options.runs);
   process.stdout.write(`${table}\n\n${section}\n`);
   if (!options.quick) {

@@ -161,7 +161,7 @@ function termsSummary(terms: TermsOfUse | undefined): string {
     terms.dataProcessingAgreement,
     terms.serviceLevelAgreement,
   ].filter(Boolean).length;
-  return `version ${terms.version}, accepted ${terms.acceptedAt} by ${terms.acceptedBy}, ${confirmations}/4 confirmations`;
+  return `version ${code(terms.version)}, accepted ${terms.acceptedAt} by ${text(terms.acceptedBy)}, ${confirmations}/4 confirmations`;
 }
 
 function expiryCell(change: GrantChange): string {
@@ -193,11 +193,12 @@ export function formatAccessDiff(diff: AccessDiff, overridden: boolean): string 
           .filter((candidate) => candidate.environment === environment && candidate.org === org)
           .map((change) => [
             raw(KIND_TITLES[change.kind]),
-            change.upn,
+            raw(code(change.upn)),
             change.name,
             ROLE_TITLES[change.role],
-            expiryCell(change),
-            lifetime(change),
+            // Dates are YYYY-MM-DD by the schema, the rest this module's words: nothing in them acts as markdown.
+            raw(expiryCell(change)),
+            raw(lifetime(change)),
             change.ticket ?? "",
             change.reason ?? "",
           ]),
@@ -220,9 +221,7 @@ export function formatAccessDiff(diff: AccessDiff, overridden: boolean): string 
   if (diff.termsChanges.length > 0) {
     lines.push("### Terms of use", "");
     for (const change of diff.termsChanges)
-      lines.push(
-        `- **${text(change.org)}**: ${text(termsSummary(change.before))} → ${text(termsSummary(change.after))}`,
-      );
+      lines.push(`- **${text(change.org)}**: ${termsSummary(change.before)} → ${termsSummary(change.after)}`);
     lines.push("");
   }
   if (diff.invalidFiles.length > 0) {

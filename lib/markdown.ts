@@ -55,3 +55,8 @@ export function table(headers: readonly Cell[], rows: readonly (readonly Cell[])
     ...rows.map((row) => `| ${row.map(render).join(" | ")} |`),
   ];
 }
+
+/** A multi-line value from a file as one table cell: each line escaped, the lines joined with `<br>`. */
+export function textLines(value: string): Markdown {
+  return raw(value.split(/\r?\n/).map(text).join("<br>"));
+}

@@ -14,7 +14,10 @@ import { validatedFleet } from "./validated";
 export interface ValidateReport {
   readonly valid: boolean;
   readonly errors: readonly Problem[];
-  /** Problems in owner files outside `strictFiles`: reported, never failing. */
+  /**
+   * Reported, never failing: problems in owner files outside `strictFiles`, and what is worth a reviewer's attention
+   * but not invalid (a terms-of-use version other than prod's).
+   */
   readonly warnings: readonly Problem[];
   /** What was checked, for the "ok" line. */
   readonly checked: { readonly owners: number; readonly layers: number };
@@ -41,7 +44,7 @@ export interface ValidateOptions {
  */
 export function validateRepository(root: string, today: IsoDate, options: ValidateOptions = {}): ValidateReport {
   const { files, base, sources = readFleetSources(root) } = options;
-  const { fleet, problems: fleetProblems } = validatedFleet(sources, today);
+  const { fleet, problems: fleetProblems, warnings } = validatedFleet(sources, today);
   const problems = base
     ? [
         ...fleetProblems,
@@ -54,13 +57,15 @@ export function validateRepository(root: string, today: IsoDate, options: Valida
   const unknown = (files ?? [])
     .filter((file) => !known.has(file))
     .map((file): Problem => ({ file, line: 0, column: 0, path: "", message: "not an owner file in stacks/" }));
-  const reported = [...problems.filter((problem) => !selected || selected.has(problem.file)), ...unknown];
+  const isSelected = (problem: Problem) => !selected || selected.has(problem.file);
+  const reported = [...problems.filter(isSelected), ...unknown];
   const strict = options.strictFiles && new Set([...options.strictFiles, ...layerFiles]);
   const errors = reported.filter((problem) => !strict || strict.has(problem.file));
+  const failing = new Set(errors);
   return {
     valid: errors.length === 0,
     errors: sortProblems(errors),
-    warnings: sortProblems(reported.filter((problem) => !errors.includes(problem))),
+    warnings: sortProblems([...reported.filter((problem) => !failing.has(problem)), ...warnings.filter(isSelected)]),
     checked: { owners: files?.length ?? sources.owners.length, layers: layerFiles.length },
   };
 }
@@ -68,7 +73,7 @@ export function validateRepository(root: string, today: IsoDate, options: Valida
 export function formatValidateText(report: ValidateReport): string {
   const warnings = report.warnings.length
     ? `${report.warnings.map((problem) => `warning: ${formatProblem(problem)}`).join("\n")}\n` +
-      `${report.warnings.length} warning(s) in files this change did not touch (not failing)\n\n`
+      `${report.warnings.length} warning(s), not failing\n\n`
     : "";
   if (report.valid) {
     return `${warnings}ok: ${report.checked.owners} owner file(s) and ${report.checked.layers} environment layers are valid\n`;

@@ -1,13 +1,12 @@
 import { ManagedCluster } from "@pulumi/azure-native/containerservice";
 import { validateResourceOfType } from "@pulumi/policy";
+import { allowListTextProblems } from "../infra/model";
 import type { DocumentedPolicy } from "./documentedPolicy";
-
-const OPEN_TO_THE_INTERNET = new Set(["0.0.0.0/0", "0.0.0.0"]);
 
 export const aksHardened: DocumentedPolicy = {
   name: "aks-hardened",
   description:
-    "AKS clusters use Entra ID with Azure RBAC and no local accounts, OIDC and workload identity, a restricted API server, and monitoring.",
+    "AKS clusters use Entra ID with Azure RBAC and no local accounts, OIDC and workload identity, an API server restricted to ranges no wider than /16 (never the internet, however split), and monitoring.",
   enforcementLevel: "mandatory",
   azurePolicyDefinitions: [
     "Azure Kubernetes Service Clusters should enable Azure Active Directory integration",
@@ -32,11 +31,9 @@ export const aksHardened: DocumentedPolicy = {
           "the API server is public with no authorizedIPRanges: restrict it, or make the cluster private",
         );
       }
-      const open = ranges.filter((range) => OPEN_TO_THE_INTERNET.has(range));
-      if (open.length > 0)
-        reportViolation(
-          `apiServerAccessProfile.authorizedIPRanges opens the API server to everyone (${open.join(", ")})`,
-        );
+      for (const problem of allowListTextProblems(ranges)) {
+        reportViolation(`apiServerAccessProfile.authorizedIPRanges: ${problem}`);
+      }
     }
     if (cluster.addonProfiles?.["omsagent"]?.enabled !== true) {
       reportViolation("the monitoring add-on (addonProfiles.omsagent) must be enabled");

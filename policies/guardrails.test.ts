@@ -37,6 +37,12 @@ describe("keyvault-hardened", () => {
     [{ enablePurgeProtection: undefined }, /^enablePurgeProtection must be true$/],
     [{ networkAcls: { defaultAction: "Allow" } }, /^networkAcls.defaultAction must be "Deny" \(is "Allow"\)$/],
     [{ networkAcls: undefined }, /^networkAcls.defaultAction must be "Deny" \(is undefined\)$/],
+    [
+      { networkAcls: { defaultAction: "Deny", ipRules: [{ value: "0.0.0.0/1" }, { value: "128.0.0.0/1" }] } },
+      /^networkAcls.ipRules: together the ranges admit every IPv4 address/,
+    ],
+    [{ networkAcls: { defaultAction: "Deny", ipRules: [{ value: "10.0.0.0/12" }] } }, /admit 10.0.0.0\/12, wider/],
+    [{ networkAcls: { defaultAction: "Deny", ipRules: [{ value: "10.0.0.1/24" }] } }, /host bits set/],
   ])("refuses %j", async (changes, message) => {
     expect(await violations(keyVaultHardened, vault(changes))).toEqual([expect.stringMatching(message)]);
   });
@@ -77,7 +83,17 @@ describe("aks-hardened", () => {
     ],
     [
       { apiServerAccessProfile: { authorizedIPRanges: ["0.0.0.0/0"] } },
-      ["apiServerAccessProfile.authorizedIPRanges opens the API server to everyone (0.0.0.0/0)"],
+      ["apiServerAccessProfile.authorizedIPRanges: together the ranges admit every IPv4 address: the whole internet"],
+    ],
+    [
+      { apiServerAccessProfile: { authorizedIPRanges: ["1.2.3.4/0"] } },
+      ['apiServerAccessProfile.authorizedIPRanges: "1.2.3.4/0" has host bits set: the network is 0.0.0.0/0'],
+    ],
+    [
+      { apiServerAccessProfile: { authorizedIPRanges: ["10.0.0.0/16", "10.1.0.0/16"] } },
+      [
+        "apiServerAccessProfile.authorizedIPRanges: together the ranges admit 10.0.0.0/15, wider than the allowed /16 (10.0.0.0-10.1.255.255)",
+      ],
     ],
     [
       { addonProfiles: { omsagent: { enabled: false } } },

@@ -1,10 +1,12 @@
 import { Vault } from "@pulumi/azure-native/keyvault";
 import { validateResourceOfType } from "@pulumi/policy";
+import { allowListTextProblems } from "../infra/model";
 import type { DocumentedPolicy } from "./documentedPolicy";
 
 export const keyVaultHardened: DocumentedPolicy = {
   name: "keyvault-hardened",
-  description: "Key Vaults use RBAC, soft delete and purge protection, and deny network access by default.",
+  description:
+    "Key Vaults use RBAC, soft delete and purge protection, deny network access by default and allow no more than a /16 through the firewall.",
   enforcementLevel: "mandatory",
   azurePolicyDefinitions: [
     "Azure Key Vault should use RBAC permission model",
@@ -24,5 +26,7 @@ export const keyVaultHardened: DocumentedPolicy = {
         `networkAcls.defaultAction must be "Deny" (is ${JSON.stringify(properties.networkAcls?.defaultAction)})`,
       );
     }
+    const allowed = (properties.networkAcls?.ipRules ?? []).map((rule) => rule.value);
+    for (const problem of allowListTextProblems(allowed)) reportViolation(`networkAcls.ipRules: ${problem}`);
   }),
 };

@@ -1,11 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { captureOutput } from "../test/support/output";
 import { stringify } from "yaml";
 import { ownerDocument } from "../test/support/fleet";
 import { writeRepository } from "../test/support/repository";
+import { runCli } from "../lib/cli";
 import { main } from "./accessDiff";
 
 const USERS = [
@@ -70,14 +71,14 @@ describe("npm run access-diff", () => {
         "",
         "| change | user | name | role | expires | lifetime | ticket | reason |",
         "|---|---|---|---|---|---|---|---|",
-        "| ✏️ expiry | ola\\@ai\\-dev\\.no | Ola Hansen | Developer | 2027\\-01\\-31 → 2027\\-10\\-31 | 342 day\\(s\\) |  |  |",
-        "| ➕ gains | per\\@ai\\-dev\\.brreg\\.no | Per Berg | Operations | 2027\\-06\\-30 | 219 day\\(s\\) |  |  |",
+        "| ✏️ expiry | `ola@ai-dev.no` | Ola Hansen | Developer | 2027-01-31 → 2027-10-31 | 342 day(s) |  |  |",
+        "| ➕ gains | `per@ai-dev.brreg.no` | Per Berg | Operations | 2027-06-30 | 219 day(s) |  |  |",
         "",
         "### tt02 · abc",
         "",
         "| change | user | name | role | expires | lifetime | ticket | reason |",
         "|---|---|---|---|---|---|---|---|",
-        "| ➖ loses | per\\@ai\\-dev\\.brreg\\.no | Per Berg | Developer | never | no end |  |  |",
+        "| ➖ loses | `per@ai-dev.brreg.no` | Per Berg | Developer | never | no end |  |  |",
         "",
       ].join("\n"),
     );
@@ -116,7 +117,7 @@ describe("npm run access-diff", () => {
     );
     expect(main(["--base", "HEAD", "--root", root, "--today", "2027-02-01"])).toBe(0);
     expect(output.stdout()).toMatch(
-      /\| ➖ loses \| ola\\@ai\\-dev\\\.no \| Ola Hansen \| Developer \| 2027\\-01\\-31 \\\(already expired\\\) \| ended \|/,
+      /\| ➖ loses \| `ola@ai-dev.no` \| Ola Hansen \| Developer \| 2027-01-31 \(already expired\) \| ended \|/,
     );
   });
 
@@ -130,7 +131,7 @@ describe("npm run access-diff", () => {
       /- abc loses 2 of its 5 active grants, 2 of them by an expiry moved to within 7 days \\\(40 % &gt; 25 %\\\)\n- abc would have no Operations member left in prod\n/,
     );
     expect(output.stdout()).toMatch(
-      /\| ✏️ expiry \| kari\\@ai\\-dev\\\.no \| Kari Nordmann \| Operations \| 2027\\-06\\-30 → 2026\\-11\\-30 \| 7 day\\\(s\\\) \|/,
+      /\| ✏️ expiry \| `kari@ai-dev.no` \| Kari Nordmann \| Operations \| 2027-06-30 → 2026-11-30 \| 7 day\(s\) \|/,
     );
     output.clear();
     write("abc", ownerDocument("abc", { users: USERS, access: endingSoon("2026-12-01") }));
@@ -159,10 +160,10 @@ describe("npm run access-diff", () => {
     expect(run(root)).toBe(0);
     expect(output.stdout()).toMatch(/- ➕ added: \*\*xyz\*\* \(Agency xyz\), environments: tt02/);
     expect(output.stdout()).toMatch(
-      /### tt02 · xyz\n[\s\S]*\| ➕ gains \| dev\\\.xyz\\@ai\\-dev\\\.no \| Dev Person \| Developer \| never \|/,
+      /### tt02 · xyz\n[\s\S]*\| ➕ gains \| `dev.xyz@ai-dev.no` \| Dev Person \| Developer \| never \|/,
     );
     expect(output.stdout()).toMatch(
-      /- \*\*abc\*\*: version 2025\\-1, accepted 2025\\-02\\-03 by Kari Nordmann, 4\/4 confirmations → version 2026\\-1, accepted 2026\\-11\\-01/,
+      /- \*\*abc\*\*: version `2025-1`, accepted 2025-02-03 by Kari Nordmann, 4\/4 confirmations → version `2026-1`, accepted 2026-11-01/,
     );
     rmSync(path.join(root, "stacks/abc.yaml"));
     output.clear();
@@ -171,9 +172,36 @@ describe("npm run access-diff", () => {
     expect(output.stdout()).toMatch(/abc loses 5 of its 5 active grants/);
   });
 
-  it("exits 2 on a base that is not a commit", () => {
+  it("exits 2 on a base that is not a commit, or that git could read as an option", async () => {
     const { root } = repository();
-    expect(main(["--base", "no-such-ref", "--root", root])).toBe(2);
+    expect(await runCli("accessDiff", main, ["--base", "no-such-ref", "--root", root])).toBe(2);
+    expect(output.stderr()).toBe(`access-diff: "no-such-ref" is not a commit in ${root}\n`);
+    output.clear();
+    expect(await runCli("accessDiff", main, ["--base=--output=x", "--root", root])).toBe(2);
+    expect(output.stderr()).toBe('access-diff: "--output=x" is not a git ref (a ref cannot start with "-")\n');
+    expect(existsSync(path.join(root, "x"))).toBe(false);
     expect(main(["--root", root])).toBe(2);
+  });
+
+  it("escapes names from owner files in the markdown: no forged heading, comment or table column", () => {
+    const { root, write } = repository();
+    const users = [...USERS, { upn: "eve@ai-dev.no", name: "Eve <!-- | ### Approved" }];
+    write(
+      "abc",
+      ownerDocument("abc", {
+        users,
+        access: [...BASE_ACCESS, { user: "eve@ai-dev.no", role: "developer", environment: "tt02" }],
+      }),
+    );
+    expect(run(root)).toBe(0);
+    const row =
+      output
+        .stdout()
+        .split("\n")
+        .find((line) => line.includes("eve@ai-dev.no")) ?? "";
+    expect(row).toBe(
+      "| ➕ gains | `eve@ai-dev.no` | Eve &lt;\\!\\-\\- \\| \\#\\#\\# Approved | Developer | never | no end |",
+    );
+    expect(output.stdout()).not.toMatch(/<!--|^###.*Approved/m);
   });
 });

@@ -26,15 +26,8 @@ export function main(argv: readonly string[]): number {
   const parsed = parseCommandLine<Options>(command, argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options } = parsed;
-  try {
-    assertCommit(options.root, options.base);
-  } catch (error) {
-    process.stderr.write(`access-diff: ${error instanceof Error ? error.message : String(error)}\n`);
-    return EXIT.usage;
-  }
-  const diff = diffAccess(fleetSourcesAt(options.root, options.base), readFleetSources(options.root), options.today);
+  const base = assertCommit(options.root, options.base);
+  const diff = diffAccess(fleetSourcesAt(options.root, base), readFleetSources(options.root), options.today);
   process.stdout.write(formatAccessDiff(diff, options.allowRemovals));
   return diff.guard.length > 0 && !options.allowRemovals ? EXIT.invalid : EXIT.ok;
 }
-
-if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -19,5 +19,3 @@ export function main(argv: readonly string[]): number {
   process.stdout.write(`${out}\nnext: pulumi policy publish ${path.relative(process.cwd(), out) || "."}\n`);
   return EXIT.ok;
 }
-
-if (require.main === module) process.exitCode = main(process.argv.slice(2));

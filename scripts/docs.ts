@@ -34,5 +34,3 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   return check && stale.length > 0 ? EXIT.invalid : EXIT.ok;
 }
-
-if (require.main === module) void main(process.argv.slice(2)).then((code) => (process.exitCode = code));

@@ -1,6 +1,6 @@
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { loadFleet, type IsoDate } from "../infra/model";
-import { EXIT, formatOption, parseCommandLine, todayOption } from "../lib/cli";
+import { EXIT, formatOption, integerOption, parseCommandLine, todayOption } from "../lib/cli";
 import {
   expiringGrants,
   formatExpiringJson,
@@ -19,15 +19,10 @@ interface Options {
   root: string;
 }
 
-function parseDays(value: string): number {
-  if (!/^\d{1,4}$/.test(value)) throw new InvalidArgumentError("expected a whole number of days (0-9999)");
-  return Number(value);
-}
-
 export function main(argv: readonly string[]): number {
   const command = new Command("expiring")
     .description("List, per owner, the grants that expire within N days (the weekly reminders).")
-    .option("--within <days>", "days ahead to look", parseDays, 30)
+    .addOption(integerOption("--within <days>", "days ahead to look", 0, 9999).default(30))
     .option("--owner <org>", "only this owner (the body of its reminder issue)")
     .option(
       "--reconcile",
@@ -56,5 +51,3 @@ export function main(argv: readonly string[]): number {
   process.stdout.write(format(report));
   return EXIT.ok;
 }
-
-if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -19,5 +19,3 @@ export function main(argv: readonly string[]): number {
   process.stdout.write(`${findings.length} workflow problem(s)\n`);
   return EXIT.invalid;
 }
-
-if (require.main === module) process.exitCode = main(process.argv.slice(2));

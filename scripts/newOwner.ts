@@ -7,6 +7,7 @@ import {
   checkOrgCode,
   DEFAULT_ORG_REGISTRY,
   readOrgRegistry,
+  registryEntry,
   remainingSteps,
   scaffoldOwnerFile,
 } from "../lib/newOwner";
@@ -42,27 +43,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.invalid;
   }
   const registry = await readOrgRegistry(options.registry);
-  const entry = registry.orgs[org];
+  const entry = registryEntry(registry, org);
   if (!entry) {
     process.stderr.write(`new-owner: "${org}" is not in the org registry (${options.registry})\n`);
     return EXIT.invalid;
   }
-  writeFileSync(target, scaffoldOwnerFile(org, entry));
+  // "wx": never through a symbolic link or over a file that appeared meanwhile.
+  writeFileSync(target, scaffoldOwnerFile(org, entry), { flag: "wx" });
   const steps = remainingSteps(org, entry).map((step, index) =>
     step.startsWith("  ") ? `   ${step}` : `${index + 1}. ${step}`,
   );
   process.stdout.write(
-    `Created ${ownerFilePath(org)} for ${entry.name.en}.\n\nRemaining steps:\n${steps.join("\n")}\n`,
+    `Created ${ownerFilePath(org)} for ${JSON.stringify(entry.name.en)}.\n\nRemaining steps:\n${steps.join("\n")}\n`,
   );
   return EXIT.ok;
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      process.stderr.write(`new-owner: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = EXIT.invalid;
-    },
-  );
 }

@@ -88,7 +88,7 @@ describe("npm run plan", () => {
     output.clear();
     expect(await main(["--stack", "digdir-prod", "--today", "2026-11-23", "--format", "markdown"])).toBe(0);
     expect(output.stdout()).toMatch(
-      /\n### Access\n\n\| stack \| group \| user \| name \| access \|\n\|---\|---\|---\|---\|---\|\n\| digdir\\-prod \| Altinn Apps digdir Prod Operations \| kari\\\.nordmann\\@ai\\-dev\\\.no \| Kari Nordmann \| PIM eligible/,
+      /\n### Access\n\n\| stack \| group \| user \| name \| access \|\n\|---\|---\|---\|---\|---\|\n\| `digdir-prod` \| Altinn Apps digdir Prod Operations \| `kari\.nordmann@ai-dev\.no` \| Kari Nordmann \| PIM eligible/,
     );
   });
 
@@ -108,7 +108,7 @@ describe("npm run plan", () => {
     expect(await main(["--root", root, "--format", "markdown", "--today", "2026-11-23"])).toBe(1);
     expect(output.stdout()).toMatch(/^## Plan: ❌ fail/);
     expect(output.stdout()).toMatch(
-      /\| `abc-tt02` \| error \| program \| {2}\| stack abc\\-tt02 has invalid configuration\\: stacks\/abc\\\.yaml\\:\d+\\:\d+\\: contact\\: must be an e\\-mail address \|/,
+      /\| `abc-tt02` \| error \| program \| {2}\| stack abc\\-tt02 has invalid configuration\\:<br>stacks\/abc\\\.yaml\\:\d+\\:\d+\\: contact\\: must be an e\\-mail address \|/,
     );
   });
 

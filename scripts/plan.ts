@@ -1,7 +1,8 @@
 import * as path from "node:path";
-import { Command } from "commander";
-import { readFleetSources, type IsoDate } from "../infra/model";
-import { baseRefError, EXIT, formatOption, parseCommandLine, todayOption } from "../lib/cli";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { parseStackName, readFleetSources, type IsoDate } from "../infra/model";
+import { EXIT, formatOption, integerOption, parseCommandLine, todayOption } from "../lib/cli";
+import { assertCommit } from "../lib/git";
 import { PlanCache } from "../lib/plan/cache";
 import { diffAgainstBase, planWorkingTree, type DiffReport, type PlanningOptions } from "../lib/plan/compare";
 import { formatDiffJson, formatDiffMarkdown, formatDiffText, summarizeDiff } from "../lib/plan/diffFormat";
@@ -27,6 +28,15 @@ interface Options {
 /** The default plan cache: with the dependencies, so CI restores it with them (actions/cache) and `npm ci` drops it. */
 export const DEFAULT_CACHE_DIR = path.join(REPO_ROOT, "node_modules", ".cache", "altinn-apps-plan");
 
+function stackArgument(value: string, previous: string[] = []): string[] {
+  try {
+    parseStackName(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+  return [...previous, value];
+}
+
 function progress(planned: number, total: number): void {
   if (process.stderr.isTTY)
     process.stderr.write(`\rplanned ${planned}/${total} stacks${planned === total ? "\n" : ""}`);
@@ -37,7 +47,7 @@ export function withPlanningOptions(command: Command): Command {
   return command
     .option("--no-cache", "evaluate every stack, ignoring and not filling the plan cache")
     .option("--cache-dir <dir>", "where plans are cached by content", DEFAULT_CACHE_DIR)
-    .option("--workers <count>", "worker processes (default: one per core)", (value) => Number.parseInt(value, 10));
+    .addOption(integerOption("--workers <count>", "worker processes (default: one per core)", 1, 64));
 }
 
 export function planningOptions(options: {
@@ -73,7 +83,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description(
       "Run the Pulumi program for each stack under mocks, then the policy pack: what would be provisioned, and may it be.",
     )
-    .option("--stack <stacks...>", "stacks to plan, <org>-<env> (default: every owner and environment)")
+    .addOption(
+      new Option("--stack <stacks...>", "stacks to plan, <org>-<env> (default: every owner and environment)").argParser(
+        stackArgument,
+      ),
+    )
     .option(
       "--diff <ref>",
       "show what changes against this git ref, per stack and property (the base evaluated with its own code)",
@@ -111,11 +125,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.usage;
   }
   if (base) {
-    const refError = baseRefError(options.root, base);
-    if (refError) {
-      process.stderr.write(`plan: ${refError}\n`);
-      return EXIT.usage;
-    }
+    assertCommit(options.root, base);
     let report: DiffReport;
     try {
       report = await diffAgainstBase({
@@ -150,14 +160,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const plans = await planWorkingTree(options.root, REPO_ROOT, stacks, planning);
   return writePlans({ stacks: plans, summary: summarize(plans), selection }, options.format);
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-      process.exitCode = EXIT.invalid;
-    },
-  );
 }

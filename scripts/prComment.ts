@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import type { IsoDate } from "../infra/model";
-import { baseRefError, EXIT, parseCommandLine, todayOption } from "../lib/cli";
+import { EXIT, parseCommandLine, todayOption } from "../lib/cli";
+import { baseRefError } from "../lib/git";
 import { failedComment, prComment } from "../lib/prComment";
 import { REPO_ROOT } from "../lib/repo";
 import { planningOptions, withPlanningOptions } from "./plan";
@@ -47,5 +48,3 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.stdout.write(comment.markdown);
   return comment.passed ? EXIT.ok : EXIT.invalid;
 }
-
-if (require.main === module) main(process.argv.slice(2)).then((code) => (process.exitCode = code));

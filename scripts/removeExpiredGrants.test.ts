@@ -26,8 +26,8 @@ describe("npm run remove-expired-grants", () => {
     expect(main(["--root", root, "--today", today])).toBe(0);
     expect(output.stdout()).toBe(
       "Expired grants removed:\n\n" +
-        "- `stacks/abc.yaml`: dev.abc@ai-dev.no, developer in tt02 (expired 2026-11-01)\n" +
-        "- `stacks/abc.yaml`: ops.abc@ai-dev.brreg.no, operations in prod (expired 2026-11-22)\n",
+        "- `stacks/abc.yaml`: `dev.abc@ai-dev.no`, developer in tt02 (expired 2026-11-01)\n" +
+        "- `stacks/abc.yaml`: `ops.abc@ai-dev.brreg.no`, operations in prod (expired 2026-11-22)\n",
     );
     const after = loadFleet(root, today);
     expect(after.problems).toEqual([]);
@@ -35,6 +35,24 @@ describe("npm run remove-expired-grants", () => {
       after.fleet.owners[0]?.owner.access.map((grant) => `${grant.user} ${grant.role} ${grant.environment}`),
     ).toEqual(["dev.abc@ai-dev.no developer prod", "ops.abc@ai-dev.brreg.no developer tt02"]);
     expect(readFileSync(file, "utf8")).toMatch(/^# Owner abc: keep this comment\n/);
+  });
+
+  it("resolves an anchor that an expired grant holds and a kept grant uses, so the daily sweep never crashes on one file", () => {
+    const root = writeRepository([ownerYaml("abc")]);
+    const file = path.join(root, "stacks/abc.yaml");
+    const base = readFileSync(file, "utf8").replace(/\naccess:[\s\S]*$/, "\n");
+    writeFileSync(
+      file,
+      `${base}access:\n` +
+        "  - user: &dev dev.abc@ai-dev.no\n    role: &role developer\n    environment: prod\n    expires: 2026-01-01\n" +
+        "  - user: *dev\n    role: *role\n    environment: tt02\n",
+    );
+    expect(main(["--root", root, "--today", "2026-11-23"])).toBe(0);
+    const after = loadFleet(root, parseIsoDate("2026-11-23"));
+    expect(after.problems).toEqual([]);
+    expect(after.fleet.owners[0]?.owner.access).toEqual([
+      { user: "dev.abc@ai-dev.no", role: "developer", environment: "tt02" },
+    ]);
   });
 
   it("changes nothing when nothing has expired", () => {

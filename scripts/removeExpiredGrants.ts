@@ -1,7 +1,8 @@
 import { Command } from "commander";
-import type { IsoDate } from "../infra/model";
+import { formatProblem, type IsoDate } from "../infra/model";
 import { EXIT, parseCommandLine, todayOption } from "../lib/cli";
 import { removeExpiredGrants } from "../lib/expiry";
+import { code } from "../lib/markdown";
 import { REPO_ROOT } from "../lib/repo";
 
 interface Options {
@@ -18,14 +19,14 @@ export function main(argv: readonly string[]): number {
     .option("--root <dir>", "repository root", REPO_ROOT);
   const parsed = parseCommandLine<Options>(command, argv);
   if ("exitCode" in parsed) return parsed.exitCode;
-  const removed = removeExpiredGrants(parsed.options.root, parsed.options.today);
+  const { removed, refused } = removeExpiredGrants(parsed.options.root, parsed.options.today);
   const lines = removed.map(
-    (grant) => `- \`${grant.file}\`: ${grant.user}, ${grant.role} in ${grant.environment} (expired ${grant.expires})`,
+    (grant) =>
+      `- ${code(grant.file)}: ${code(grant.user)}, ${grant.role} in ${grant.environment} (expired ${grant.expires})`,
   );
   process.stdout.write(
     removed.length === 0 ? "No expired grants.\n" : `Expired grants removed:\n\n${lines.join("\n")}\n`,
   );
-  return EXIT.ok;
+  for (const problem of refused) process.stderr.write(`remove-expired-grants: ${formatProblem(problem)}\n`);
+  return refused.length > 0 ? EXIT.invalid : EXIT.ok;
 }
-
-if (require.main === module) process.exitCode = main(process.argv.slice(2));

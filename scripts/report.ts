@@ -57,5 +57,3 @@ export function main(argv: readonly string[]): number {
   process.stdout.write(`wrote ${path.join(outDir, "index.html")} and ${pages.length - 1} owner page(s) (${history})\n`);
   return EXIT.ok;
 }
-
-if (require.main === module) process.exitCode = main(process.argv.slice(2));

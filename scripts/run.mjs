@@ -37,8 +37,11 @@ function isStale(entryPoints) {
 }
 
 const [command, ...args] = process.argv.slice(2);
-if (!command) {
-  process.stderr.write("usage: node scripts/run.mjs <script> [arguments…]\n");
+const scripts = readdirSync(path.join(root, "scripts"))
+  .filter((file) => isRuntimeSource(path.join("scripts", file)))
+  .map((file) => file.slice(0, -".ts".length));
+if (!scripts.includes(command)) {
+  process.stderr.write(`usage: node scripts/run.mjs <script> [arguments…]; <script> is one of ${scripts.join(", ")}\n`);
   process.exit(2);
 }
 const entryPoints = SOURCE_DIRECTORIES.flatMap(sources);
@@ -55,5 +58,8 @@ if (isStale(entryPoints)) {
     logLevel: "error",
   });
 }
-const { main } = createRequire(import.meta.url)(path.join(outdir, "scripts", `${command}.js`));
-process.exitCode = await main(args);
+const require = createRequire(import.meta.url);
+// lib/cli.ts owns exit codes and error output: the script's main runs only through it.
+const { runCli } = require(path.join(outdir, "lib", "cli.js"));
+const { main } = require(path.join(outdir, "scripts", `${command}.js`));
+process.exitCode = await runCli(command, main, args);

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import type { IsoDate } from "../infra/model";
-import { baseRefError, EXIT, formatOption, parseCommandLine, todayOption } from "../lib/cli";
-import { changedFilesSince, fleetSourcesAt } from "../lib/git";
+import { EXIT, formatOption, parseCommandLine, todayOption } from "../lib/cli";
+import { assertCommit, changedFilesSince, fleetSourcesAt } from "../lib/git";
 import { REPO_ROOT, toRepoPath } from "../lib/repo";
 import { formatValidateJson, formatValidateText, validateRepository } from "../lib/validate";
 
@@ -28,20 +28,13 @@ export function main(argv: readonly string[]): number {
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options, args } = parsed;
   const files = args.length > 0 ? args.map((file) => toRepoPath(options.root, file)) : undefined;
-  for (const ref of [options.base, options.changedSince]) {
-    const refError = ref !== undefined && baseRefError(options.root, ref);
-    if (refError) {
-      process.stderr.write(`validate: ${refError}\n`);
-      return EXIT.usage;
-    }
-  }
   let strictFiles = options.strictFiles?.map((file) => toRepoPath(options.root, file));
-  if (options.changedSince !== undefined)
-    strictFiles = [...(strictFiles ?? []), ...changedFilesSince(options.root, options.changedSince)];
-  const base = options.base ? fleetSourcesAt(options.root, options.base) : undefined;
+  if (options.changedSince !== undefined) {
+    const commit = assertCommit(options.root, options.changedSince);
+    strictFiles = [...(strictFiles ?? []), ...changedFilesSince(options.root, commit)];
+  }
+  const base = options.base ? fleetSourcesAt(options.root, assertCommit(options.root, options.base)) : undefined;
   const report = validateRepository(options.root, options.today, { files, strictFiles, base });
   process.stdout.write(options.format === "json" ? formatValidateJson(report) : formatValidateText(report));
   return report.valid ? EXIT.ok : EXIT.invalid;
 }
-
-if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -3,14 +3,10 @@ import { appServiceAccountSchema } from "./appIdentity";
 import { maintenanceSettingsSchema } from "./maintenance";
 import { networkSettingsSchema } from "./network";
 import { accessSettingsShape } from "./access";
+import { allowListTextProblems, DEFAULT_WIDEST_PREFIX, ipv4RangeSchema } from "./cidr";
 import { ENVIRONMENTS, environmentNameSchema, guidSchema, identifierText, type EnvironmentName } from "./schema";
 
-const ipRangeSchema = z.union([z.ipv4(), z.cidrv4()], { error: "must be an IPv4 address or CIDR range" });
-
-const availabilityZoneSchema = z.preprocess(
-  (value) => (typeof value === "number" ? String(value) : value),
-  z.enum(["1", "2", "3"]),
-);
+const availabilityZoneSchema = identifierText(z.enum(["1", "2", "3"]));
 
 /** Cluster settings: complete in an environment layer, any subset as an owner's override. */
 export const clusterSettingsSchema = z
@@ -65,14 +61,16 @@ const environmentSettingsShape = {
   platformAdminGroupObjectId: guidSchema,
   groupOwnerObjectIds: z.array(guidSchema).min(1),
   logRetentionDays: z.int().min(30).max(730),
-  keyVaultAllowedIpRanges: z.array(ipRangeSchema),
+  keyVaultAllowedIpRanges: z.array(ipv4RangeSchema),
+  /** The widest block (as a prefix length) the allow-lists may admit together; a layer may only narrow the default. */
+  widestIpRangePrefix: z.int().min(DEFAULT_WIDEST_PREFIX).max(32).default(DEFAULT_WIDEST_PREFIX),
   /**
    * The API server is public, limited to these ranges (a documented exception to "private clusters should be
    * enabled": Altinn Studio's deploy agents run outside the owner network, and a private cluster cannot be made from
    * an existing one in place).
    */
   apiServerAuthorizedIpRanges: z
-    .array(ipRangeSchema)
+    .array(ipv4RangeSchema)
     .min(1, "must list at least one range: the API server is reachable only from these"),
   /**
    * Public network access to the Log Analytics workspace and Application Insights. Query stays Enabled while the
@@ -128,6 +126,12 @@ export const environmentLayerFileSchema = z
         path: ["config", `${CONFIG_NAMESPACE}:cluster`, "minNodes"],
         message: `minNodes (${cluster.minNodes}) must not exceed maxNodes (${cluster.maxNodes})`,
       });
+    }
+    for (const list of ["keyVaultAllowedIpRanges", "apiServerAuthorizedIpRanges"] as const) {
+      const widest = config[`${CONFIG_NAMESPACE}:widestIpRangePrefix`];
+      for (const message of allowListTextProblems(config[`${CONFIG_NAMESPACE}:${list}`], widest)) {
+        context.addIssue({ code: "custom", path: ["config", `${CONFIG_NAMESPACE}:${list}`], message });
+      }
     }
     if (config[`${CONFIG_NAMESPACE}:environment`] === "prod" && !config[`${CONFIG_NAMESPACE}:termsOfUseVersion`]) {
       context.addIssue({

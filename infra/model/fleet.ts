@@ -1,11 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, type Dirent } from "node:fs";
 import * as path from "node:path";
 import type { IsoDate } from "./dates";
 import { environmentLayerFileName, environmentLayerFileSchema, type EnvironmentLayer } from "./environment";
+import { classifyStacksEntry, readBoundedFile, type EntryKind } from "./files";
 import type { Owner } from "./owner";
 import { ownerSchema } from "./owner";
 import { sortProblems, type Problem } from "./problem";
-import { checkExpiredGrants, checkFleetRules, checkGrantLifetimes, type ParsedOwner } from "./rules";
+import { checkExpiredGrants, checkFleetRules, checkGrantLifetimes, checkTermsVersion, type ParsedOwner } from "./rules";
 import { checkSchema, ENVIRONMENTS, type EnvironmentName } from "./schema";
 import { parseYamlSource } from "./source";
 import { checkProdNotAheadOfTt02 } from "./versionRules";
@@ -14,11 +15,15 @@ import { checkProdNotAheadOfTt02 } from "./versionRules";
 export interface SourceFile {
   readonly file: string;
   readonly text: string | undefined;
+  /** Why the file was not read (a symbolic link, too large, not UTF-8): then `text` is undefined. */
+  readonly problem?: string;
 }
 
 export interface FleetSources {
   readonly layers: Readonly<Record<EnvironmentName, SourceFile>>;
   readonly owners: readonly SourceFile[];
+  /** Entries of stacks/ that are neither owner files nor Pulumi's stack files (see classifyStacksEntry). */
+  readonly strays?: readonly Problem[];
 }
 
 export interface LoadedOwner {
@@ -38,6 +43,8 @@ export interface FleetResult {
   readonly problems: Problem[];
   /** The subset of `problems` that are expired grants, which a deploy tolerates (see checkExpiredGrants). */
   readonly expiredGrants: readonly Problem[];
+  /** Worth a reviewer's attention but not invalid (see checkTermsVersion), sorted. */
+  readonly warnings: readonly Problem[];
 }
 
 export const STACKS_DIR = "stacks";
@@ -63,28 +70,57 @@ export function findRepositoryRoot(start: string): string {
   }
 }
 
+function entryKind(entry: Dirent): EntryKind {
+  if (entry.isSymbolicLink()) return "symlink";
+  if (entry.isDirectory()) return "directory";
+  return entry.isFile() ? "file" : "other";
+}
+
+/** The whole file as one problem: it was not read, so nothing inside it can be positioned. */
+export function fileProblem(file: string, message: string): Problem {
+  return { file, line: 0, column: 0, path: "", message };
+}
+
 export function readFleetSources(root: string): FleetSources {
   const read = (file: string): SourceFile => {
-    const absolute = path.join(root, file);
-    return { file, text: existsSync(absolute) ? readFileSync(absolute, "utf8") : undefined };
+    const result = readBoundedFile(path.join(root, file));
+    return "problem" in result ? { file, text: undefined, problem: result.problem } : { file, text: result.text };
   };
   const stacksDir = path.join(root, STACKS_DIR);
-  const ownerNames = existsSync(stacksDir) ? readdirSync(stacksDir).filter(isOwnerFileName).sort() : [];
+  const entries = existsSync(stacksDir)
+    ? readdirSync(stacksDir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
+    : [];
+  const owners: SourceFile[] = [];
+  const strays: Problem[] = [];
+  for (const entry of entries) {
+    const file = `${STACKS_DIR}/${entry.name}`;
+    const kind = entryKind(entry);
+    const classified = classifyStacksEntry(
+      entry.name,
+      kind,
+      kind === "file" ? lstatSync(path.join(root, file)).size : 0,
+    );
+    if (classified.kind === "rejected" && isOwnerFileName(entry.name))
+      owners.push({ file, text: undefined, problem: classified.message });
+    else if (classified.kind === "rejected") strays.push(fileProblem(file, classified.message));
+    else if (classified.kind === "owner") owners.push(read(file));
+  }
   return {
     layers: { tt02: read(environmentLayerFileName("tt02")), prod: read(environmentLayerFileName("prod")) },
-    owners: ownerNames.map((name) => read(`${STACKS_DIR}/${name}`)),
+    owners,
+    strays,
   };
 }
 
-function missingFile(file: string): Problem {
-  return { file, line: 0, column: 0, path: "", message: "file not found" };
+function unreadFile(source: SourceFile): Problem {
+  return fileProblem(source.file, source.problem ?? "file not found");
 }
 
 function parseLayer(
   environment: EnvironmentName,
   source: SourceFile,
 ): { layer?: EnvironmentLayer; problems: Problem[] } {
-  if (source.text === undefined) return { problems: [missingFile(source.file)] };
+  if (source.text === undefined) return { problems: [unreadFile(source)] };
   const yaml = parseYamlSource(source.file, source.text);
   if (yaml.syntaxProblems.length > 0) return { problems: yaml.syntaxProblems };
   const checked = checkSchema(yaml, environmentLayerFileSchema);
@@ -97,7 +133,7 @@ function parseLayer(
 }
 
 function parseOwner(source: SourceFile): { parsed?: ParsedOwner; problems: Problem[] } {
-  if (source.text === undefined) return { problems: [missingFile(source.file)] };
+  if (source.text === undefined) return { problems: [unreadFile(source)] };
   const yaml = parseYamlSource(source.file, source.text);
   if (yaml.syntaxProblems.length > 0) return { problems: yaml.syntaxProblems };
   const checked = checkSchema(yaml, ownerSchema);
@@ -107,7 +143,7 @@ function parseOwner(source: SourceFile): { parsed?: ParsedOwner; problems: Probl
 
 /** Parse, check every file against its schema, then the rules across files. Never throws on bad input. */
 export function validateFleet(sources: FleetSources, today: IsoDate): FleetResult {
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...(sources.strays ?? [])];
   const layers: Partial<Record<EnvironmentName, EnvironmentLayer>> = {};
   for (const environment of ENVIRONMENTS) {
     const result = parseLayer(environment, sources.layers[environment]);
@@ -137,6 +173,7 @@ export function validateFleet(sources: FleetSources, today: IsoDate): FleetResul
     fleet,
     problems: sortProblems([...problems, ...ruleProblems, ...expiredGrants, ...versionProblems]),
     expiredGrants,
+    warnings: sortProblems(parsedOwners.flatMap((parsed) => checkTermsVersion(parsed, layers))),
   };
 }
 

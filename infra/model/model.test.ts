@@ -89,18 +89,18 @@ describe("one owner file", () => {
     ].join("\n");
     expect(messages(problemsOf(ownerSource("abc", text)))).toEqual([
       'stacks/abc.yaml:5:3 name.sv: unknown key "sv" (allowed: nb, en, nn)',
-      "stacks/abc.yaml:6:12 orgNumber: must be 9 digits with a valid modulus-11 check digit",
+      'stacks/abc.yaml:6:12 orgNumber: must be text: YAML read this as the number 999999990, so put the value in quotes ("…")',
       "stacks/abc.yaml:7:10 contact: must be an e-mail address",
-      "stacks/abc.yaml:10:21 environments.tt02.subscriptionId: Invalid input: expected string, received number",
-      'stacks/abc.yaml:16:11 access[0].role: Invalid option: expected one of "developer"|"operations"',
-      'stacks/abc.yaml:18:5 access[0].expire: unknown key "expire" (allowed: user, role, environment, ticket, expires, reason, standing)',
+      'stacks/abc.yaml:10:21 environments.tt02.subscriptionId: must be text: YAML read this as the number 123, so put the value in quotes ("…")',
+      "stacks/abc.yaml:16:11 access[0].role: must be one of developer, operations",
+      'stacks/abc.yaml:18:5 access[0].expire: unknown key "expire" (did you mean "expires"?)',
     ]);
   });
 
   it("rejects unknown top-level keys instead of ignoring them", () => {
     const problems = problemsOf(ownerYaml("abc", { acess: [] }));
     expect(problems.map((problem) => [problem.path, problem.message])).toEqual([
-      ["acess", expect.stringMatching(/^unknown key "acess" \(allowed: .*access/)],
+      ["acess", 'unknown key "acess" (did you mean "access"?)'],
     ]);
   });
 
@@ -189,7 +189,12 @@ describe("rules across sections and files", () => {
       { ...grant, role: "operations", expires: "2026-11-23" },
     ];
     expect(problemsOf(ownerYaml("abc", { access }))).toMatchObject([
-      { path: "access[0].expires", message: "grant expired on 2026-11-22: remove it from access" },
+      {
+        path: "access[0].expires",
+        message:
+          "the date 2026-11-22 is in the past (today is 2026-11-23): the grant has ended, so remove it from access, " +
+          "or correct the date if the grant is new",
+      },
     ]);
     const later = validateFleet(fleetOf(ownerYaml("abc", { access })), parseIsoDate("2026-11-24")).problems;
     expect(later.map((problem) => problem.path)).toEqual(["access[0].expires", "access[1].expires"]);
@@ -274,10 +279,7 @@ describe("environment layers", () => {
     const text = prodLayer.replace("altinn-apps:environment: prod", "altinn-apps:environment: tt02");
     expect(layerProblems(text).map((problem) => problem.message)).toEqual(['must be "prod" in Pulumi.prod.yaml']);
     const typo = prodLayer.replace("altinn-apps:logRetentionDays", "altinn-apps:logRetentionDay");
-    expect(layerProblems(typo).map((problem) => problem.path)).toEqual([
-      "config.altinn-apps:logRetentionDays",
-      "config.altinn-apps:logRetentionDay",
-    ]);
+    expect(layerProblems(typo).map((problem) => problem.path)).toEqual(["config.altinn-apps:logRetentionDay"]);
   });
 
   it("requires the API server's IP ranges: it is never private, so the ranges are its only restriction", () => {

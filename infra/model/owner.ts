@@ -4,7 +4,7 @@ import { isoDateSchema } from "./dates";
 import { clusterOverridesSchema } from "./environment";
 import { networkOverridesSchema } from "./network";
 import { isValidOrgNumber } from "./orgNumber";
-import { environmentNameSchema, guidSchema, identifierText, ROLES } from "./schema";
+import { environmentNameSchema, freeText, guidSchema, identifierText, ROLES } from "./schema";
 
 /** Max 8 so that the longest derived name, the Key Vault `<org>-tt02-apps-kv`, stays within Azure's 24 characters. */
 export const ORG_CODE = /^[a-z0-9]{2,8}$/;
@@ -33,10 +33,12 @@ const ownerEnvironmentSchema = z
 
 export const termsOfUseSchema = z
   .object({
-    version: identifierText(z.string().min(1)),
+    version: identifierText(freeText({ max: 50 })),
     acceptedAt: isoDateSchema,
-    acceptedBy: z.string().trim().min(1, "must name the person who accepted"),
-    reference: z.string().trim().min(1, "must point to the acceptance in Altinn's terms app"),
+    /** The person who accepted: a terms gate passed "by" an invisible name would be no acceptance at all. */
+    acceptedBy: freeText({ person: true }),
+    /** Where the acceptance is recorded in Altinn's terms app. */
+    reference: freeText({ max: 500 }),
     riskAssessment: z.boolean(),
     privacyAssessment: z.boolean(),
     dataProcessingAgreement: z.boolean(),
@@ -51,7 +53,7 @@ export const TERMS_CONFIRMATIONS = [
   "serviceLevelAgreement",
 ] as const satisfies readonly (keyof TermsOfUse)[];
 
-const userSchema = z.object({ upn: upnSchema, name: z.string().trim().min(1) }).strict();
+const userSchema = z.object({ upn: upnSchema, name: freeText({ person: true }) }).strict();
 export type RegisteredUser = z.output<typeof userSchema>;
 
 const grantSchema = z
@@ -59,9 +61,9 @@ const grantSchema = z
     user: upnSchema,
     role: z.enum(ROLES),
     environment: environmentNameSchema,
-    ticket: identifierText(z.string().min(1)).optional(),
+    ticket: identifierText(freeText({ max: 100 })).optional(),
     expires: isoDateSchema.optional(),
-    reason: z.string().min(1).optional(),
+    reason: freeText({ max: 500 }).optional(),
     ...grantAccessShape,
   })
   .strict();
@@ -71,7 +73,7 @@ export type Grant = z.output<typeof grantSchema>;
 export const ownerSchema = z
   .object({
     org: z.string().regex(ORG_CODE, "must be 2-8 lower-case letters or digits"),
-    name: z.object({ nb: z.string().min(1), en: z.string().min(1), nn: z.string().min(1).optional() }).strict(),
+    name: z.object({ nb: freeText(), en: freeText(), nn: freeText().optional() }).strict(),
     orgNumber: identifierText(
       z.string().refine(isValidOrgNumber, "must be 9 digits with a valid modulus-11 check digit"),
     ).optional(),

@@ -1,4 +1,5 @@
 import { accessPolicy, latestAllowedExpiry } from "./access";
+import { closest } from "./closest";
 import { hasExpired, type IsoDate } from "./dates";
 import type { EnvironmentLayer } from "./environment";
 import type { Owner } from "./owner";
@@ -36,9 +37,32 @@ export function checkFleetRules(owners: readonly ParsedOwner[], layers: Layers):
 export function checkExpiredGrants({ source, owner }: ParsedOwner, today: IsoDate): Problem[] {
   return owner.access.flatMap((grant, index) =>
     hasExpired(grant.expires, today)
-      ? [source.problemAt(["access", index, "expires"], `grant expired on ${grant.expires}: remove it from access`)]
+      ? [
+          source.problemAt(
+            ["access", index, "expires"],
+            `the date ${grant.expires} is in the past (today is ${today}): the grant has ended, so remove it ` +
+              "from access, or correct the date if the grant is new",
+          ),
+        ]
       : [],
   );
+}
+
+/**
+ * Warnings, not errors: a terms-of-use record for another version than prod requires. The policy is the gate (it
+ * refuses prod), so raising the required version in the prod layer does not make every owner file invalid.
+ */
+export function checkTermsVersion({ source, owner }: ParsedOwner, layers: Layers): Problem[] {
+  const required = layers.prod?.termsOfUseVersion;
+  const accepted = owner.termsOfUse?.version;
+  if (!required || accepted === undefined || accepted === required) return [];
+  return [
+    source.problemAt(
+      ["termsOfUse", "version"],
+      `version "${accepted}" is not the version prod requires: the owner must accept version "${required}" ` +
+        "before its next prod deploy (until then prod-requires-accepted-terms refuses it)",
+    ),
+  ];
 }
 
 /**
@@ -124,7 +148,13 @@ function checkGrants({ source, owner }: ParsedOwner, layers: Layers): Problem[] 
   return owner.access.flatMap((grant, index): Problem[] => {
     const problems: Problem[] = [];
     const at = (field: string, message: string) => problems.push(source.problemAt(["access", index, field], message));
-    if (!registered.has(grant.user)) at("user", `${grant.user} is not registered in this owner's users`);
+    if (!registered.has(grant.user)) {
+      const suggestion = closest(grant.user, registered);
+      at(
+        "user",
+        `${grant.user} is not registered in this owner's users${suggestion ? ` (did you mean ${suggestion}?)` : ""}`,
+      );
+    }
     const earlier = firstIndex.get(grantKey(grant));
     if (earlier === undefined) firstIndex.set(grantKey(grant), index);
     else
@@ -169,20 +199,23 @@ function checkEnvironments({ source, owner }: ParsedOwner, layers: Layers): Prob
   });
 }
 
-/** A person logs in with one account that belongs to one service owner. */
+/** A person logs in with one account that belongs to one service owner. Linear in the number of users. */
 function checkUsersBelongToOneOwner(owners: readonly ParsedOwner[]): Problem[] {
-  const ownersByUpn = new Map<string, ParsedOwner[]>();
+  const registrations = new Map<string, { parsed: ParsedOwner; index: number }[]>();
   for (const parsed of owners) {
-    for (const upn of new Set(parsed.owner.users.map((user) => user.upn))) {
-      ownersByUpn.set(upn, [...(ownersByUpn.get(upn) ?? []), parsed]);
-    }
+    parsed.owner.users.forEach((user, index) => {
+      const existing = registrations.get(user.upn);
+      if (!existing) registrations.set(user.upn, [{ parsed, index }]);
+      else if (!existing.some((registration) => registration.parsed === parsed)) existing.push({ parsed, index });
+    });
   }
-  return [...ownersByUpn.entries()]
+  return [...registrations.entries()]
     .filter(([, registeredWith]) => registeredWith.length > 1)
     .flatMap(([upn, registeredWith]) =>
-      registeredWith.map((parsed) => {
-        const index = parsed.owner.users.findIndex((user) => user.upn === upn);
-        const others = registeredWith.filter((other) => other !== parsed).map((other) => other.source.file);
+      registeredWith.map(({ parsed, index }) => {
+        const others = registeredWith
+          .filter((other) => other.parsed !== parsed)
+          .map((other) => other.parsed.source.file);
         return parsed.source.problemAt(
           ["users", index, "upn"],
           `${upn} is also registered with ${others.join(", ")}: a user belongs to one service owner`,

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { readFleetSources, type FleetSources, type IsoDate } from "../../infra/model";
-import { addWorktree, assertCommit, removeWorktree, resolveCommit } from "../git";
+import { addWorktree, assertCommit, removeWorktree } from "../git";
 import { codeDigest, lockfileDigest } from "./cache";
 import type { StackPlan } from "./stackPlan";
 
@@ -33,8 +33,7 @@ export interface BaseCheckout {
  * base's data is evaluated with this code, and the report says so).
  */
 export function checkoutBase(root: string, ref: string, headRoot: string, headCode: string): BaseCheckout {
-  assertCommit(root, ref);
-  const commit = resolveCommit(root, ref);
+  const commit = assertCommit(root, ref);
   const directory = path.join(mkdtempSync(path.join(tmpdir(), "altinn-apps-base-")), "checkout");
   addWorktree(root, directory, commit);
   const code = codeDigest(directory);

@@ -1,5 +1,5 @@
 import type { PolicyViolation } from "../../policies/runner/runner";
-import { code, raw, table, text } from "../markdown";
+import { code, raw, table, text, textLines, type Cell } from "../markdown";
 import type { PlannedMember, PlannedResource, StackPlan } from "./stackPlan";
 
 export interface PlanSummary {
@@ -139,8 +139,8 @@ export function findingsTable(
     readonly violations: readonly PolicyViolation[];
   }[],
 ): string[] {
-  const rows = stacks.flatMap((plan) => [
-    ...(plan.error !== undefined ? [[raw(code(plan.stack)), "error", "program", "", plan.error]] : []),
+  const rows = stacks.flatMap((plan): Cell[][] => [
+    ...(plan.error !== undefined ? [[raw(code(plan.stack)), "error", "program", "", textLines(plan.error)]] : []),
     ...groupedViolations(plan.violations).map((group) => [
       raw(code(plan.stack)),
       group.level,
@@ -156,7 +156,7 @@ export function formatMarkdown({ stacks, summary, selection }: PlanReport): stri
   const lines = [
     `## Plan: ${summary.passed ? "✅ pass" : "❌ fail"}`,
     "",
-    `_${text(selection)}_. ${text(summaryLine(summary))}`,
+    `_${text(selection)}_. ${summaryLine(summary)}`,
     "",
     ...table(
       ["stack", "verdict", "resources", "members"],
@@ -169,7 +169,14 @@ export function formatMarkdown({ stacks, summary, selection }: PlanReport): stri
     ),
   ];
   const access = stacks.flatMap((plan) =>
-    plan.members.map((member) => [plan.stack, member.group, member.upn, member.name, accessSummary(member)]),
+    plan.members.map((member): Cell[] => [
+      raw(code(plan.stack)),
+      member.group,
+      raw(code(member.upn)),
+      member.name,
+      // Dates and this module's own words: nothing from a file that could act as markdown.
+      raw(accessSummary(member)),
+    ]),
   );
   if (access.length > 0)
     lines.push("", "### Access", "", ...table(["stack", "group", "user", "name", "access"], access));

@@ -40,11 +40,15 @@ export function gitIn(root: string, ...args: string[]): string {
   });
 }
 
-/** A real git repository whose first commit (branch main) holds the layers and the given owner files. */
-export function committedRepository(owners: readonly SourceFile[], layers = REPO_SOURCES.layers): string {
-  const root = writeRepository(owners, layers);
+/** Make `root` a git repository whose one commit (on `main`) holds everything in it. */
+export function commitAll(root: string): string {
   gitIn(root, "init", "-q", "-b", "main");
   gitIn(root, "add", "-A");
-  gitIn(root, "commit", "-q", "-m", "base");
+  gitIn(root, "commit", "-q", "--allow-empty", "-m", "base");
   return root;
+}
+
+/** A real git repository whose first commit (branch main) holds the layers and the given owner files. */
+export function committedRepository(owners: readonly SourceFile[], layers = REPO_SOURCES.layers): string {
+  return commitAll(writeRepository(owners, layers));
 }

@@ -1,0 +1,105 @@
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { ORG_CODE } from "./owner";
+import { ENVIRONMENTS } from "./schema";
+
+/**
+ * What may sit in stacks/ and how it is read. An owner file is a regular `.yaml` file directly in stacks/, below a
+ * size limit; Pulumi's own `Pulumi.<org>-<env>.yaml` stack files may sit beside it; anything else is an error rather
+ * than silently skipped, because a skipped file is a change nobody validated.
+ */
+
+/** Far above any real owner (Altinn's largest would be a few hundred users, about 50 KiB). */
+export const MAX_FILE_BYTES = 512 * 1024;
+
+export type EntryKind = "file" | "directory" | "symlink" | "other";
+
+export type StacksEntry =
+  | { readonly kind: "owner" }
+  | { readonly kind: "pulumi-stack" }
+  | { readonly kind: "rejected"; readonly message: string };
+
+const PULUMI_STACK_FILE = new RegExp(`^Pulumi\\.${ORG_CODE.source.slice(1, -1)}-(${ENVIRONMENTS.join("|")})\\.yaml$`);
+
+function isPulumiStackFileName(name: string): boolean {
+  return PULUMI_STACK_FILE.test(name);
+}
+
+/** Decide what an entry of stacks/ is from its name, its type (never following a link) and its size. */
+export function classifyStacksEntry(name: string, kind: EntryKind, size: number): StacksEntry {
+  if (kind === "directory") {
+    return {
+      kind: "rejected",
+      message: "is a directory: owner files sit directly in stacks/, subfolders are not read",
+    };
+  }
+  if (name.startsWith("Pulumi.")) {
+    if (isPulumiStackFileName(name) && kind === "file") return { kind: "pulumi-stack" };
+    return {
+      kind: "rejected",
+      message: "is not a Pulumi stack file (Pulumi.<org>-<env>.yaml, a regular file) nor an owner file",
+    };
+  }
+  if (name.endsWith(".yml"))
+    return {
+      kind: "rejected",
+      message: `owner files end in .yaml: rename it to ${name.slice(0, -".yml".length)}.yaml`,
+    };
+  if (!name.endsWith(".yaml")) {
+    return {
+      kind: "rejected",
+      message: "is not an owner file: only <org>.yaml and Pulumi's stack files belong in stacks/",
+    };
+  }
+  const problem = entryProblem(kind, size);
+  return problem ? { kind: "rejected", message: problem } : { kind: "owner" };
+}
+
+/** Why an entry of this type and size cannot be an input file, or undefined when it can. */
+export function entryProblem(kind: EntryKind, size: number): string | undefined {
+  if (kind === "symlink") return "is a symbolic link: it must be a regular file";
+  if (kind !== "file") return "is not a regular file";
+  if (size > MAX_FILE_BYTES) return `is ${size} bytes, over the limit of ${MAX_FILE_BYTES}`;
+  return undefined;
+}
+
+/** UTF-8 text, or why the bytes are not. */
+export function decodeText(bytes: Uint8Array): { text: string } | { problem: string } {
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+  } catch {
+    return { problem: "is not valid UTF-8 text" };
+  }
+}
+
+/**
+ * Read a file without following a symbolic link, without blocking on a FIFO or device, and never more than the
+ * limit: `undefined` text when it does not exist.
+ */
+export function readBoundedFile(absolute: string): { text: string | undefined } | { problem: string } {
+  let descriptor: number;
+  try {
+    descriptor = openSync(absolute, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return { text: undefined };
+    if (code === "ELOOP") return { problem: entryProblem("symlink", 0) ?? "" };
+    return { problem: `cannot be read (${code ?? String(error)})` };
+  }
+  try {
+    const stats = fstatSync(descriptor);
+    const problem = stats.isDirectory()
+      ? "is a directory"
+      : entryProblem(stats.isFile() ? "file" : "other", stats.size);
+    if (problem) return { problem };
+    // One byte more than fstat reported: a file that grew meanwhile is caught, never read past the limit.
+    const buffer = Buffer.allocUnsafe(stats.size + 1);
+    let length = 0;
+    for (let read = -1; read !== 0 && length < buffer.length; length += read) {
+      read = readSync(descriptor, buffer, length, buffer.length - length, null);
+    }
+    if (length === buffer.length) return { problem: "changed while it was read: try again" };
+    return decodeText(buffer.subarray(0, length));
+  } finally {
+    closeSync(descriptor);
+  }
+}
