@@ -200,7 +200,7 @@ describe("npm run access-diff", () => {
         .split("\n")
         .find((line) => line.includes("eve@ai-dev.no")) ?? "";
     expect(row).toBe(
-      "| ➕ gains | `eve@ai-dev.no` | Eve &lt;\\!\\-\\- \\| \\#\\#\\# Approved | Developer | never | no end |",
+      "| ➕ gains | `eve@ai-dev.no` | Eve &lt;\\!\\-\\- \\| \\#\\#\\# Approved | Developer | never | no end |  |  |",
     );
     expect(output.stdout()).not.toMatch(/<!--|^###.*Approved/m);
   });

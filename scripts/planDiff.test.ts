@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } f
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { runCli } from "../lib/cli";
 import { REPO_ROOT } from "../lib/repo";
 import { ownerDocument, ownerYaml } from "../test/support/fleet";
 import { captureOutput } from "../test/support/output";
@@ -245,7 +246,7 @@ describe("plan --diff", () => {
 
   it("exits 2 on a ref that is not a commit", async () => {
     const { root } = fleetRepository();
-    expect(await main(["--diff", "no-such-ref", "--root", root, ...BASE_ARGS])).toBe(2);
+    expect(await runCli("plan", main, ["--diff", "no-such-ref", "--root", root, ...BASE_ARGS])).toBe(2);
     expect(output.stderr()).toMatch(/"no-such-ref" is not a commit/);
   });
 

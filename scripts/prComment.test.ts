@@ -11,7 +11,8 @@ const output = captureOutput();
 const ARGS = ["--base", "main", "--today", "2026-11-23", "--workers", "1", "--no-cache"];
 
 const HOSTILE_NAME = "Eve <img src=x onerror=alert(1)> | [pwn](https://evil.example) <!--";
-const HOSTILE_REASON = "needed\n## ✅ Approved by the platform team\n<!-- the rest is hidden";
+// One line: a line break in a text field is refused by validation (see infra/model/hostileInput.test.ts).
+const HOSTILE_REASON = "needed ## ✅ Approved by the platform team <!-- the rest is hidden";
 
 describe("npm run pr-comment", () => {
   it("writes the access diff (ticket, reason, expiry), then the plan diff, then validation, with every value inert", async () => {
@@ -48,7 +49,7 @@ describe("npm run pr-comment", () => {
       "## Validation",
     ]);
     expect(comment).toContain(
-      "| ➕ gains | eve\\@ai\\-dev\\.no | Eve &lt;img src\\=x onerror\\=alert\\(1\\)&gt; \\| \\[pwn\\]\\(https\\://evil\\.example\\) &lt;\\!\\-\\- | Operations | 2027\\-03\\-31 | 128 day\\(s\\) | ALTINN\\-\\`9\\` | needed \\#\\# ✅ Approved by the platform team &lt;\\!\\-\\- the rest is hidden |",
+      "| ➕ gains | `eve@ai-dev.no` | Eve &lt;img src\\=x onerror\\=alert\\(1\\)&gt; \\| \\[pwn\\]\\(https\\://evil\\.example\\) &lt;\\!\\-\\- | Operations | 2027-03-31 | 128 day(s) | ALTINN\\-\\`9\\` | needed \\#\\# ✅ Approved by the platform team &lt;\\!\\-\\- the rest is hidden |",
     );
     // In the plan diff, the PIM schedule's justification (ticket and reason) is a code span that cannot be closed from inside.
     expect(comment).toContain(
@@ -82,7 +83,7 @@ describe("npm run pr-comment", () => {
     writeFileSync(path.join(root, "stacks/abc.yaml"), stringify(ownerDocument("abc", { access: [] })));
     expect(await main([...ARGS, "--root", root])).toBe(1);
     expect(output.stdout()).toMatch(
-      /\| ➖ loses \| dev\\\.xyz\\@ai\\-dev\\\.no \| Dev Person \| Developer \| 2026\\-11\\-01 \\\(already expired\\\) \| ended \| T\\-1 \| {2}\|/,
+      /\| ➖ loses \| `dev\.xyz@ai-dev\.no` \| Dev Person \| Developer \| 2026-11-01 \(already expired\) \| ended \| T\\-1 \| {2}\|/,
     );
     expect(output.stdout()).toMatch(/^# Pull request check: ❌ fail \(the removal guard\)/);
     output.clear();

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { ownerDocument, ownerYaml, subscriptionOf } from "../test/support/fleet";
+import { runCli } from "../lib/cli";
 import { captureOutput } from "../test/support/output";
 import { committedRepository } from "../test/support/repository";
 import { main } from "./validate";
@@ -81,8 +82,9 @@ describe("Kubernetes version rules", () => {
     );
   });
 
-  it("exits 2 on a base that is not a commit", () => {
+  it("exits 2 on a base that is not a commit", async () => {
     const root = committedRepository([ownerYaml("abc")]);
-    expect(run(root, "--base", "nope")).toBe(2);
+    expect(await runCli("validate", main, ["--root", root, "--base", "nope"])).toBe(2);
+    expect(output.stderr()).toMatch(/^validate: "nope" is not a commit/m);
   });
 });
