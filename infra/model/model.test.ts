@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { ACCEPTED_TERMS, fleetOf, ownerSource, ownerYaml, REPO_SOURCES, TODAY } from "../../test/support/fleet";
+import {
+  ACCEPTED_TERMS,
+  fleetOf,
+  ownerSource,
+  ownerYaml,
+  REPO_SOURCES,
+  subscriptionOf,
+  TODAY,
+} from "../../test/support/fleet";
 import { isValidOrgNumber, parseIsoDate, resolveOwnerEnvironment, validateFleet, type Problem } from ".";
 
 function problemsOf(...owners: Parameters<typeof fleetOf>): Problem[] {
@@ -147,6 +155,23 @@ describe("rules across sections and files", () => {
     { upn: "kari@ai-dev.no", name: "Kari" },
     { upn: "ola@gmail.com", name: "Ola" },
   ];
+
+  it("checks an owner's own network ranges once merged with the layer", () => {
+    const environments = {
+      tt02: { subscriptionId: subscriptionOf("abc", "tt02") },
+      prod: { subscriptionId: subscriptionOf("abc", "prod"), network: { addressSpace: "10.200.0.0/22" } },
+    };
+    expect(problemsOf(ownerYaml("abc", { environments })).map((problem) => [problem.path, problem.message])).toEqual([
+      [
+        "environments.prod.network",
+        "nodeSubnet: 10.124.0.0/23 is not inside the address space 10.200.0.0/22 once merged with the prod layer",
+      ],
+      [
+        "environments.prod.network",
+        "endpointSubnet: 10.124.2.0/27 is not inside the address space 10.200.0.0/22 once merged with the prod layer",
+      ],
+    ]);
+  });
 
   it("rejects a login domain that is not allowed", () => {
     const problems = problemsOf(ownerYaml("abc", { users, access: [] }));
@@ -312,6 +337,21 @@ describe("environment layers", () => {
       "config.altinn-apps:maintenance.clusterUpgrade.durationHours",
       "config.altinn-apps:maintenance.nodeOsUpgrade.dayOfWeek",
       "config.altinn-apps:appServiceAccount.name",
+    ]);
+  });
+
+  it("parses the owner network's blocks: no host bits, both subnets inside the address space and apart", () => {
+    const text = prodLayer.replace("addressSpace: 10.124.0.0/22", "addressSpace: 10.124.0.1/22");
+    expect(layerProblems(text).map((problem) => [problem.path, problem.message])).toEqual([
+      ["config.altinn-apps:network.addressSpace", '"10.124.0.1/22" has host bits set: the network is 10.124.0.0/22'],
+    ]);
+    const outside = prodLayer.replace("endpointSubnet: 10.124.2.0/27", "endpointSubnet: 10.124.4.0/27");
+    expect(layerProblems(outside).map((problem) => [problem.path, problem.message])).toEqual([
+      ["config.altinn-apps:network.endpointSubnet", "10.124.4.0/27 is not inside the address space 10.124.0.0/22"],
+    ]);
+    const overlapping = prodLayer.replace("endpointSubnet: 10.124.2.0/27", "endpointSubnet: 10.124.1.0/27");
+    expect(layerProblems(overlapping).map((problem) => [problem.path, problem.message])).toEqual([
+      ["config.altinn-apps:network.endpointSubnet", "10.124.1.0/27 overlaps the node subnet 10.124.0.0/23"],
     ]);
   });
 

@@ -2,6 +2,7 @@ import { accessPolicy, latestAllowedExpiry } from "./access";
 import { closest } from "./closest";
 import { hasExpired, type IsoDate } from "./dates";
 import type { EnvironmentLayer } from "./environment";
+import { networkLayoutProblems } from "./network";
 import type { Owner } from "./owner";
 import type { Problem } from "./problem";
 import type { EnvironmentName } from "./schema";
@@ -185,6 +186,15 @@ function checkEnvironments({ source, owner }: ParsedOwner, layers: Layers): Prob
           `"${settings.location}" is not an allowed region in ${name} (allowed: ${layer.locations.allowed.join(", ")})`,
         ),
       );
+    }
+    if (settings.network) {
+      for (const { field, message } of networkLayoutProblems({ ...layer.network, ...settings.network }))
+        problems.push(
+          source.problemAt(
+            ["environments", name, "network"],
+            `${field}: ${message} once merged with the ${name} layer`,
+          ),
+        );
     }
     const { minNodes, maxNodes } = { ...layer.cluster, ...settings.cluster };
     if (minNodes > maxNodes) {
