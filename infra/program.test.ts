@@ -652,7 +652,7 @@ describe("the environment layer's security choices, the other way", () => {
 
   it("takes an owner's own address ranges and recovers its soft-deleted vault when the owner file says so", async () => {
     const subscriptionId = "55555555-5555-4555-8555-555555555555";
-    const network = { addressSpace: "10.124.8.0/22", nodeSubnet: "10.124.8.0/23" };
+    const network = { addressSpace: "10.124.8.0/22", nodeSubnet: "10.124.8.0/23", endpointSubnet: "10.124.10.0/27" };
     const resources = await evaluateWithProdLayer(
       (layer) => layer,
       ownerYaml("abc", {
