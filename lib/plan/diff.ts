@@ -21,17 +21,13 @@ export interface ResourceChange {
 export type StackStatus = "create" | "update" | "unchanged" | "unmanaged" | "error";
 
 /** How one stack's plan differs between the base and the working tree, and what of it may not be deployed. */
-export interface StackDiff {
-  readonly stack: string;
-  readonly owner: string;
-  readonly environment: string;
+export interface StackDiff extends Pick<StackPlan, "stack" | "owner" | "environment" | "error"> {
   readonly status: StackStatus;
   readonly changes: readonly ResourceChange[];
   /** Changes a deploy must not attempt, each with what to do instead. */
   readonly refusals: readonly string[];
   /** The working tree's policy verdicts. */
   readonly violations: readonly PolicyViolation[];
-  readonly error?: string;
   /** Whether anything in the plan differs: resources, outputs, verdicts, errors. */
   readonly differs: boolean;
 }
