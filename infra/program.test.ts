@@ -732,6 +732,18 @@ describe("the program's refusals", () => {
     );
   });
 
+  it("gives the process its stack traces back after an evaluation, failed or not", async () => {
+    const limit = Error.stackTraceLimit;
+    await evaluateSample("digdir-tt02");
+    await evaluateStack({
+      stack: "digdir-prod",
+      fleet: loadFleet(REPO_ROOT, TODAY),
+      today: TODAY,
+      directory: directoryOf([]),
+    });
+    expect(Error.stackTraceLimit).toBe(limit);
+  });
+
   it.each([
     ["digdir", /stack name "digdir" must be <org>-<env>/],
     ["digdir-dev", /must be <org>-<env>/],

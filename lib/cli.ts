@@ -11,6 +11,7 @@ export class UsageError extends Error {
 
 /** Set to show the stack of an unexpected error, for whoever debugs the tool itself. */
 const DEBUG_VARIABLE = "ALTINN_APPS_DEBUG";
+export const debugging = (): boolean => Boolean(process.env[DEBUG_VARIABLE]);
 
 export type Main = (argv: readonly string[]) => number | Promise<number>;
 
@@ -38,7 +39,7 @@ export async function runCli(script: string, main: Main, argv: readonly string[]
     return await main(argv);
   } catch (error) {
     process.stderr.write(`${commandName(script)}: ${describe(error)}\n`);
-    if (process.env[DEBUG_VARIABLE] && error instanceof Error) process.stderr.write(`${error.stack ?? ""}\n`);
+    if (debugging() && error instanceof Error) process.stderr.write(`${error.stack ?? ""}\n`);
     return error instanceof UsageError ? EXIT.usage : EXIT.invalid;
   }
 }

@@ -3,6 +3,7 @@ import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/
 import type { FleetResult, IsoDate, OwnerEnvironment } from "../infra/model";
 import { defineStack, resolveStack } from "../infra/program";
 import { AzureMocks, type Directory } from "./azureMocks";
+import { debugging } from "./cli";
 
 export const PROJECT = "altinn-apps";
 
@@ -126,6 +127,10 @@ export async function evaluateStack({
   routeUnhandledRejections();
   failureSink = onFailure;
 
+  // The SDK formats a stack trace for every promise it makes (for its report of leaked promises): without a limit
+  // that is half of an evaluation's CPU, and an evaluation reports messages only.
+  const stackTraceLimit = Error.stackTraceLimit;
+  if (!debugging()) Error.stackTraceLimit = 0;
   let programOutputs: Record<string, unknown> = {};
   let outputs: Record<string, unknown> = {};
   const run = async () => {
@@ -151,10 +156,14 @@ export async function evaluateStack({
     await pulumi.runtime.disconnect();
     outputs = await stackOutputs(programOutputs);
   };
-  await Promise.race([run().catch(onFailure), firstFailure]);
-  // A registration whose inputs fail to serialize releases the runtime's keep-alive before its rejection is reported
-  // (as unhandled, at the end of the current tick): wait for that tick so the failure still belongs to this stack.
-  await new Promise((resolve) => setImmediate(resolve));
+  try {
+    await Promise.race([run().catch(onFailure), firstFailure]);
+    // A registration whose inputs fail to serialize releases the runtime's keep-alive before its rejection is
+    // reported (as unhandled, at the end of the current tick): wait for that tick so it still belongs to this stack.
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
 
   const resources = joinRegistrations(stack, registrations, observed, mockRegistrations);
   if (failures.length === 0) {

@@ -132,13 +132,31 @@ function parseLayer(
   return { layer: checked.value, problems: [] };
 }
 
-function parseOwner(source: SourceFile): { parsed?: ParsedOwner; problems: Problem[] } {
+type OwnerParse = { readonly parsed?: ParsedOwner; readonly problems: readonly Problem[] };
+
+/**
+ * Owner files parsed in this process, by path and content. A pull request check validates two versions of the
+ * fleet (base and working tree) that share all but a few files, and reading YAML with its positions is most of
+ * validation's time. A parse depends on nothing but the path and the text.
+ */
+const ownerParses = new Map<string, OwnerParse>();
+
+function parseOwner(source: SourceFile): OwnerParse {
   if (source.text === undefined) return { problems: [unreadFile(source)] };
-  const yaml = parseYamlSource(source.file, source.text);
+  const key = `${source.file}\u0000${source.text}`;
+  const known = ownerParses.get(key);
+  if (known) return known;
+  const result = parseOwnerText(source.file, source.text);
+  ownerParses.set(key, result);
+  return result;
+}
+
+function parseOwnerText(file: string, text: string): OwnerParse {
+  const yaml = parseYamlSource(file, text);
   if (yaml.syntaxProblems.length > 0) return { problems: yaml.syntaxProblems };
   const checked = checkSchema(yaml, ownerSchema);
   if (!checked.value) return { problems: checked.problems };
-  return { parsed: { fileOrg: orgOfOwnerFile(source.file), source: yaml, owner: checked.value }, problems: [] };
+  return { parsed: { fileOrg: orgOfOwnerFile(file), source: yaml, owner: checked.value }, problems: [] };
 }
 
 /** Parse, check every file against its schema, then the rules across files. Never throws on bad input. */

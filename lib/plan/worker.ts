@@ -1,3 +1,5 @@
+// First, before anything loads the Pulumi SDK.
+import "../deferClosureSerializer";
 import { fleetDirectory } from "../azureMocks";
 import { validateFleet, type FleetResult, type FleetSources, type IsoDate } from "../../infra/model";
 import { planContext, planStack, type PlanContext, type StackPlan } from "./stackPlan";
