@@ -114,9 +114,19 @@ export function registryConfigFromFleet(fleet: Fleet): RegistryConfig {
   };
 }
 
+/** Registries read from policy config, by the config object: a policy asks for it once per resource. */
+const fromConfig = new WeakMap<object, RegistryResult>();
+
 /** The registry a policy should use: its config's, if given, else the repository's. */
 export function resolveRegistry(config: { registry?: unknown }): RegistryResult {
-  return config.registry === undefined ? registryFromRepository() : registryFromConfig(config.registry);
+  const { registry } = config;
+  if (registry === undefined) return registryFromRepository();
+  if (registry === null || typeof registry !== "object") return registryFromConfig(registry);
+  const known = fromConfig.get(registry);
+  if (known) return known;
+  const result = registryFromConfig(registry);
+  fromConfig.set(registry, result);
+  return result;
 }
 
 /** Policy config that points every registry-reading policy at `fleet`, as `--policy-pack-config` would. */

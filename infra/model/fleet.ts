@@ -151,6 +151,12 @@ function parseOwner(source: SourceFile): OwnerParse {
   return result;
 }
 
+/** The environments a valid owner file declares (its parse is kept for validation); undefined when it is not valid. */
+export function declaredEnvironmentsOf(source: SourceFile): EnvironmentName[] | undefined {
+  const { parsed } = parseOwner(source);
+  return parsed && ENVIRONMENTS.filter((environment) => parsed.owner.environments[environment] !== undefined);
+}
+
 function parseOwnerText(file: string, text: string): OwnerParse {
   const yaml = parseYamlSource(file, text);
   if (yaml.syntaxProblems.length > 0) return { problems: yaml.syntaxProblems };

@@ -79,8 +79,7 @@ async function planVersions(
       firstPreview: options.firstPreview,
       workers: options.workers,
       onProgress: options.onProgress,
-      fleets: Object.fromEntries([...versions].map(([name, version]) => [name, version.sources])),
-      loaded: new Map([...versions].map(([name, version]) => [name, version.result])),
+      fleets: Object.fromEntries([...versions].map(([name, version]) => [name, version.result])),
     },
   );
   plans.forEach((plan, index) => {

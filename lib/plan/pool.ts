@@ -1,7 +1,7 @@
 import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import * as path from "node:path";
-import type { FleetResult, FleetSources, IsoDate } from "../../infra/model";
+import type { FleetResult, IsoDate } from "../../infra/model";
 import type { StackPlan } from "./stackPlan";
 import { planJobs, type PlanJob, type WorkerMessage, type WorkerRequest } from "./worker";
 
@@ -41,18 +41,16 @@ function runWorker(request: WorkerRequest, onPlanned: (job: PlanJob, plan: Stack
 
 export interface PoolOptions {
   readonly today: IsoDate;
-  /** The versions of the fleet the jobs name. */
-  readonly fleets: Readonly<Record<string, FleetSources>>;
-  /** Fleet versions this process has validated already, so its own share does not validate them again. */
-  readonly loaded?: ReadonlyMap<string, FleetResult>;
+  /** The versions of the fleet the jobs name, validated. */
+  readonly fleets: Readonly<Record<string, FleetResult>>;
   readonly firstPreview?: boolean;
   readonly workers?: number;
   readonly onProgress?: (planned: number, total: number) => void;
 }
 
 /**
- * A child process first loads the Pulumi SDK and the fleet (about 0.8 s of CPU) before it plans anything, and a plan
- * takes about 0.1 s: a child pays off only with several plans to make. Measured with `npm run bench`.
+ * A child process first loads the Pulumi SDK and the program (about 0.65 s of CPU; it gets the fleet validated) before
+ * it plans anything, and a plan takes about 0.1 s: a child pays off only with several plans to make.
  */
 const JOBS_PER_CHILD = 6;
 
@@ -84,7 +82,7 @@ export async function planInWorkers(jobs: readonly PlanJob[], options: PoolOptio
   const [own = [], ...others] = shares(jobs, workers);
   // Children first, so they load while this process plans its own share.
   const children = others.map((share) => runWorker(request(share), onPlanned));
-  await planJobs(request(own), onPlanned, options.loaded);
+  await planJobs(request(own), onPlanned);
   await Promise.all(children);
   return jobs.map((job) => {
     const plan = plans.get(jobKey(job));

@@ -1,5 +1,6 @@
 import { parse } from "yaml";
 import {
+  declaredEnvironmentsOf,
   environmentLayerFileName,
   ENVIRONMENTS,
   isOwnerFileName,
@@ -12,33 +13,27 @@ import {
 } from "../../infra/model";
 
 /**
- * The environments an owner file declares, read leniently: a broken file still gets its stacks planned, so that the
- * plan reports its problems instead of silently skipping the owner.
+ * The environments an owner file declares: from its validated parse, or read leniently when it is not valid, so that a
+ * broken file still gets its stacks planned and the plan reports its problems instead of silently skipping the owner.
  */
-const declaredByText = new Map<string, EnvironmentName[]>();
-function declaredEnvironments(text: string | undefined): EnvironmentName[] {
-  // The base and the working tree mostly hold the same files: each text is parsed once.
-  const known = declaredByText.get(text ?? "");
-  if (known) return known;
-  const declared = parseEnvironments(text);
-  declaredByText.set(text ?? "", declared);
-  return declared;
+function declaredEnvironments(source: SourceFile): EnvironmentName[] {
+  const declared = declaredEnvironmentsOf(source) ?? leniently(source.text);
+  return declared.length > 0 ? declared : ["tt02"];
 }
 
-function parseEnvironments(text: string | undefined): EnvironmentName[] {
+function leniently(text: string | undefined): EnvironmentName[] {
   try {
     const environments = (parse(text ?? "") as { environments?: unknown } | null)?.environments;
-    const declared = ENVIRONMENTS.filter(
+    return ENVIRONMENTS.filter(
       (environment) => environments !== null && typeof environments === "object" && environment in environments,
     );
-    return declared.length > 0 ? declared : ["tt02"];
   } catch {
-    return ["tt02"];
+    return [];
   }
 }
 
 function stacksOf(source: SourceFile): string[] {
-  return declaredEnvironments(source.text).map((environment) => stackName(orgOfOwnerFile(source.file), environment));
+  return declaredEnvironments(source).map((environment) => stackName(orgOfOwnerFile(source.file), environment));
 }
 
 /** Every owner × environment stack, in a stable order; with `orgs`, only those owners' stacks. */

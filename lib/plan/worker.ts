@@ -1,7 +1,7 @@
 // First, before anything loads the Pulumi SDK.
 import "../deferClosureSerializer";
 import { fleetDirectory } from "../azureMocks";
-import { validateFleet, type FleetResult, type FleetSources, type IsoDate } from "../../infra/model";
+import type { FleetResult, IsoDate } from "../../infra/model";
 import { planContext, planStack, type PlanContext, type StackPlan } from "./stackPlan";
 
 /** One stack of one version of the fleet (`fleet` names an entry of the request's `fleets`: "head", "base"). */
@@ -14,29 +14,27 @@ export interface PlanJob {
 export interface WorkerRequest {
   readonly today: IsoDate;
   readonly firstPreview: boolean;
-  readonly fleets: Readonly<Record<string, FleetSources>>;
+  /** Each version of the fleet, validated once by the process that asks (plain data: it crosses the IPC channel). */
+  readonly fleets: Readonly<Record<string, FleetResult>>;
   readonly jobs: readonly PlanJob[];
 }
 export type WorkerMessage =
   { readonly kind: "planned"; readonly job: PlanJob; readonly plan: StackPlan } | { readonly kind: "done" };
 
 /**
- * Plan stacks one after another in this process, validating each version of the fleet once (or taking it from
- * `loaded`). The tenant of the mocks holds every registered user of that fleet version: the plan shows what would
- * be provisioned, not whether accounts exist.
+ * Plan stacks one after another in this process. The tenant of the mocks holds every registered user of that fleet
+ * version: the plan shows what would be provisioned, not whether accounts exist.
  */
 export async function planJobs(
   request: WorkerRequest,
   onPlanned: (job: PlanJob, plan: StackPlan) => void,
-  loaded: ReadonlyMap<string, FleetResult> = new Map(),
 ): Promise<void> {
   const contexts = new Map<string, PlanContext>();
   const contextOf = (name: string): PlanContext => {
     const known = contexts.get(name);
     if (known) return known;
-    const sources = request.fleets[name];
-    if (!sources) throw new Error(`no fleet "${name}" in the planning request`);
-    const fleet = loaded.get(name) ?? validateFleet(sources, request.today);
+    const fleet = request.fleets[name];
+    if (!fleet) throw new Error(`no fleet "${name}" in the planning request`);
     const context = planContext(fleet, request.today, fleetDirectory(fleet.fleet), request.firstPreview);
     contexts.set(name, context);
     return context;
