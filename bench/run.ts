@@ -87,10 +87,11 @@ function benchFleet({ label, spec }: FleetCase, runs: number): Row {
       stacks,
       grants: spec.grantsPerOwner,
       validate: medianOf(runs, () => measure([...npmScript("validate"), "--root", root])),
+      // Cold means no plan cache either: the first run would fill it for the others.
       singleStack: medianOf(runs, () =>
-        measure([...npmScript("plan"), "--root", root, "--stack", stack, "--format", "json"]),
+        measure([...npmScript("plan"), "--root", root, "--stack", stack, "--format", "json", "--no-cache"]),
       ),
-      fleet: medianOf(runs, () => measure([...npmScript("plan"), "--root", root, "--format", "json"])),
+      fleet: medianOf(runs, () => measure([...npmScript("plan"), "--root", root, "--format", "json", "--no-cache"])),
     };
   } finally {
     rmSync(root, { recursive: true, force: true });

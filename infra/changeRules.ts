@@ -124,8 +124,8 @@ const CREATE_ONLY: readonly ReplacementProperty[] = [
 ];
 
 /**
- * Array elements are written `[]`: `agentPoolProfiles[].vmSize` matches every pool. Only the resource types this
- * program registers; a property not listed is updated in place.
+ * Only the resource types this program registers; a property not listed is updated in place. A rule covers what lies
+ * below its path. Nothing under a resource's `ignoreChanges` is listed: Pulumi never diffs it (infra/changeRules.test.ts).
  */
 export const REPLACEMENT_PROPERTIES: readonly ReplacementProperty[] = [
   ...armIdentity("azure-native:resources:ResourceGroup", "resourceGroupName"),
@@ -177,12 +177,6 @@ export const REPLACEMENT_PROPERTIES: readonly ReplacementProperty[] = [
     property: "nodeResourceGroup",
     reason: "AKS creates the node resource group with the cluster and cannot rename it",
   },
-  ...["vmSize", "availabilityZones", "enableEncryptionAtHost", "name"].map((field) => ({
-    type: "azure-native:containerservice:ManagedCluster",
-    property: `agentPoolProfiles[].${field}`,
-    reason:
-      'the inline agent pools cannot be updated through the cluster (azure-native ManagedCluster docs: "The Azure API does not currently allow this property to be updated directly"); a pool\'s VM size, zones and host encryption are fixed at its creation',
-  })),
   {
     // assignableToRole and types also force a new group, but the program never sets them.
     type: "azuread:index/group:Group",

@@ -13,7 +13,7 @@ import {
 import type { StackPlan } from "./stackPlan";
 
 /** Bumped when what a cached plan holds changes shape. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** What the program and the policies are made of: their sources (tests excluded) and the locked dependencies. */
 const CODE_DIRECTORIES = ["infra", "lib", "policies"];

@@ -84,12 +84,54 @@ describe("diffStack", () => {
 });
 
 describe("replacementRule", () => {
-  it("matches array elements and nested paths", () => {
+  it("matches a rule's path and what lies below it, nothing else", () => {
     const cluster = "azure-native:containerservice:ManagedCluster";
-    expect(replacementRule(cluster, "agentPoolProfiles[1].vmSize")?.property).toBe("agentPoolProfiles[].vmSize");
-    expect(replacementRule(cluster, "agentPoolProfiles[1].maxCount")).toBeUndefined();
+    expect(replacementRule(cluster, "networkProfile.outboundType")?.property).toBe("networkProfile.outboundType");
+    expect(replacementRule("azure-native:network:PublicIPPrefix", "sku.name")?.property).toBe("sku");
+    expect(replacementRule("azure-native:containerservice:AgentPool", "availabilityZones[1]")?.property).toBe(
+      "availabilityZones",
+    );
+    expect(replacementRule(cluster, "networkProfile.outboundTypeX")).toBeUndefined();
     expect(replacementRule(cluster, "kubernetesVersion")).toBeUndefined();
     expect(replacementRule("azure-native:authorization:RoleAssignment", "principalId")).toBeDefined();
+  });
+});
+
+describe("ignoreChanges", () => {
+  const cluster = (vmSize: string, count: number, ignoreChanges?: string[]): PlannedResource => ({
+    type: "azure-native:containerservice:ManagedCluster",
+    name: "abc-prod-aks",
+    inputs: { kubernetesVersion: "1.33", agentPoolProfiles: [{ name: "system", vmSize, count }] },
+    protect: true,
+    ...(ignoreChanges ? { ignoreChanges } : {}),
+  });
+
+  it("leaves out what Pulumi would not diff on update, as the working tree's options say", () => {
+    const ignored = diffStack({
+      stack: "abc-prod",
+      base: plan("abc-prod", [cluster("Standard_D4s_v5", 3)]),
+      head: plan("abc-prod", [cluster("Standard_D8s_v5", 5, ["agentPoolProfiles"])]),
+    });
+    expect(ignored.changes).toEqual([]);
+    expect(ignored.differs).toBe(false);
+    const byIndex = diffStack({
+      stack: "abc-prod",
+      base: plan("abc-prod", [cluster("Standard_D4s_v5", 3)]),
+      head: plan("abc-prod", [cluster("Standard_D8s_v5", 5, ["agentPoolProfiles[*].count"])]),
+    });
+    expect(byIndex.changes.flatMap((change) => change.properties.map((property) => property.path))).toEqual([
+      "agentPoolProfiles[0].vmSize",
+    ]);
+  });
+
+  it("does not apply to a resource being created", () => {
+    const created = diffStack({
+      stack: "abc-prod",
+      base: plan("abc-prod", []),
+      head: plan("abc-prod", [cluster("Standard_D8s_v5", 5, ["agentPoolProfiles"])]),
+    });
+    expect(created.changes[0]?.action).toBe("create");
+    expect(created.changes[0]?.properties.map((property) => property.path)).toContain("agentPoolProfiles[0].vmSize");
   });
 });
 

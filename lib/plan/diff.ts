@@ -88,19 +88,30 @@ function inputsOf(resource: PlannedResource): Map<string, unknown> {
   return flatten(resource.type === GROUP ? inputs : resource.inputs, "", new Map());
 }
 
-/** The replacement rule a changed path falls under: array indexes match `[]`, a rule covers what is below it. */
+/** The replacement rule a changed path falls under: a rule covers what is below it. */
 export function replacementRule(type: string, path: string): ReplacementProperty | undefined {
-  const normalized = path.replace(/\[\d+\]/g, "[]");
   return REPLACEMENT_PROPERTIES.find(
     (rule) =>
       rule.type === type &&
-      (normalized === rule.property ||
-        normalized.startsWith(`${rule.property}.`) ||
-        normalized.startsWith(`${rule.property}[`)),
+      (path === rule.property || path.startsWith(`${rule.property}.`) || path.startsWith(`${rule.property}[`)),
   );
 }
 
 const key = (resource: { type: string; name: string }) => `${resource.type}::${resource.name}`;
+
+/**
+ * Whether Pulumi leaves a changed path alone on update: it is, or lies below, one of the resource's `ignoreChanges`
+ * paths (`agentPoolProfiles`, `count`; `[*]` matches any index). The working tree's options decide, as in a preview.
+ */
+function isIgnored(path: string, ignoreChanges: readonly string[] = []): boolean {
+  const anyIndex = path.replace(/\[\d+\]/g, "[*]");
+  return ignoreChanges.some((ignored) =>
+    [path, anyIndex].some(
+      (candidate) =>
+        candidate === ignored || candidate.startsWith(`${ignored}.`) || candidate.startsWith(`${ignored}[`),
+    ),
+  );
+}
 
 function resourceChanges(base: StackPlan | undefined, head: StackPlan | undefined): ResourceChange[] {
   const before = new Map((base?.resources ?? []).map((resource) => [key(resource), resource]));
@@ -117,7 +128,12 @@ function resourceChanges(base: StackPlan | undefined, head: StackPlan | undefine
       changes.push({ type, name, action: "create", properties });
       continue;
     }
-    const properties = [...propertyChanges(inputsOf(previous), inputsOf(resource)), ...members];
+    const properties = [
+      ...propertyChanges(inputsOf(previous), inputsOf(resource)).filter(
+        (property) => !isIgnored(property.path, resource.ignoreChanges),
+      ),
+      ...members,
+    ];
     if (properties.length === 0) continue;
     const replaced = properties.some((property) => replacementRule(type, property.path));
     changes.push({ type, name, action: replaced ? "replace" : "update", properties });
@@ -199,15 +215,22 @@ export function diffStack({ stack, base, head, baseTarget, headTarget }: StackSi
         : changes.length > 0
           ? "update"
           : "unchanged";
+  const refusals = head ? refusalsOf(stack, changes, protectedResources, { base: baseTarget, head: headTarget }) : [];
+  // A refused setting may change no resource at all (the inline system pool ignores its changes): it still shows.
   const differs =
-    changes.length > 0 || !head || !base || base.error !== head.error || !same(base.violations, head.violations);
+    changes.length > 0 ||
+    refusals.length > 0 ||
+    !head ||
+    !base ||
+    base.error !== head.error ||
+    !same(base.violations, head.violations);
   return {
     stack,
     owner: identity?.owner ?? "",
     environment: identity?.environment ?? "",
     status,
     changes: status === "unmanaged" ? [] : changes,
-    refusals: head ? refusalsOf(stack, changes, protectedResources, { base: baseTarget, head: headTarget }) : [],
+    refusals,
     violations: head?.violations ?? [],
     ...(head?.error !== undefined ? { error: head.error } : {}),
     differs,

@@ -23,6 +23,8 @@ export interface PlannedResource {
   readonly inputs: Readonly<Record<string, unknown>>;
   /** `protect: true`: a deploy can neither delete nor replace it. */
   readonly protect: boolean;
+  /** The input paths Pulumi leaves alone on update (`ignoreChanges`); absent when none. */
+  readonly ignoreChanges?: readonly string[];
 }
 
 export interface PlannedMember {
@@ -119,11 +121,12 @@ export async function planStack(
     ...base,
     resources: evaluation.resources
       .filter((resource) => resource.type !== "pulumi:pulumi:Stack")
-      .map(({ type, name, inputs, protect }) => ({
+      .map(({ type, name, inputs, protect, ignoreChanges }) => ({
         type,
         name,
         inputs: maskSecrets(inputs) as Record<string, unknown>,
         protect,
+        ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}),
       })),
     members: membersOf(evaluation.target),
     violations: report.violations,
