@@ -214,7 +214,7 @@ function report(rows: readonly Row[], floor: Measurement, runs: number): string 
   const header = [
     `Machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
     `Medians of ${runs} runs, each a cold process running the exact command of \`npm run validate\` / \`npm run plan\` (from package.json: an esbuild compile, then plain Node); peak memory is the largest process (plan workers included).`,
-    `Import floor (a process that only imports @pulumi/pulumi and the provider subpaths the program uses): ${seconds(floor.wallSeconds)} s, ${floor.peakMiB.toFixed(0)} MiB.`,
+    `Import floor (a process that only imports @pulumi/pulumi, as the CLIs do with its closure serializer deferred, and the provider subpaths the program uses): ${seconds(floor.wallSeconds)} s, ${floor.peakMiB.toFixed(0)} MiB.`,
     "",
     "| fleet | owners | stacks | validate (s) | plan one stack, cold (s) | PR check: validate + one stack (s) | plan whole fleet (s) | per stack (s) | per stack / import floor | peak memory (MiB) |",
     "|---|---|---|---|---|---|---|---|---|---|",
