@@ -67,6 +67,12 @@ describe("the day-2 tables", () => {
     }
   });
 
+  it("meet only ignoreChanges paths the plan diff understands (names, dots, [*]; no index into a plain array)", () => {
+    const paths = withPrivateEndpoint.resources.flatMap((resource) => resource.ignoreChanges);
+    expect(paths.length).toBeGreaterThan(0);
+    for (const path of paths) expect(path).toMatch(/^[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*|\[\*\])*$/);
+  });
+
   it("list nothing Pulumi never diffs (a path under the resource's ignoreChanges)", () => {
     for (const { type, property } of REPLACEMENT_PROPERTIES) {
       for (const resource of withPrivateEndpoint.resources.filter((registered) => registered.type === type))

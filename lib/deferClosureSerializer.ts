@@ -27,10 +27,18 @@ function resolved(request: string): string | undefined {
 
 function defer(filename: string, functions: readonly string[]): void {
   let loaded: Record<string | symbol, unknown> | undefined;
-  const load = () => {
+  let loading = false;
+  const load = (): Record<string | symbol, unknown> => {
+    // A call back into the placeholder while the real module loads gets what it has exported so far, as require would.
+    if (loading) return requireFromHere.cache[filename]?.exports as Record<string | symbol, unknown>;
     if (!loaded) {
-      Reflect.deleteProperty(requireFromHere.cache, filename);
-      loaded = requireFromHere(filename) as Record<string | symbol, unknown>;
+      loading = true;
+      try {
+        Reflect.deleteProperty(requireFromHere.cache, filename);
+        loaded = requireFromHere(filename) as Record<string | symbol, unknown>;
+      } finally {
+        loading = false;
+      }
     }
     return loaded;
   };

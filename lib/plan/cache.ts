@@ -10,6 +10,7 @@ import {
   type FleetSources,
   type IsoDate,
 } from "../../infra/model";
+import { debugging } from "../cli";
 import type { StackPlan } from "./stackPlan";
 
 /** Bumped when what a cached plan holds changes shape. */
@@ -76,6 +77,8 @@ export function stackKey({ stack, code, sources, fleet, today, firstPreview }: S
       code,
       today,
       firstPreview,
+      // A program error's message holds the stack trace only when debugging (see evaluateStack).
+      debugging: debugging(),
       owner: sources.owners.find((source) => source.file === ownerFile)?.text ?? null,
       layers: ENVIRONMENTS.map((environment) => sources.layers[environment].text ?? null),
       problems: fleet.problems.filter((problem) => relevant.has(problem.file)),
