@@ -88,13 +88,14 @@ function inputsOf(resource: PlannedResource): Map<string, unknown> {
   return flatten(resource.type === GROUP ? inputs : resource.inputs, "", new Map());
 }
 
+/** Whether a property path is `prefix` or lies below it (`a.b` and `a[0]` lie below `a`; `ab` does not). */
+export function isAtOrBelow(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
+}
+
 /** The replacement rule a changed path falls under: a rule covers what is below it. */
 export function replacementRule(type: string, path: string): ReplacementProperty | undefined {
-  return REPLACEMENT_PROPERTIES.find(
-    (rule) =>
-      rule.type === type &&
-      (path === rule.property || path.startsWith(`${rule.property}.`) || path.startsWith(`${rule.property}[`)),
-  );
+  return REPLACEMENT_PROPERTIES.find((rule) => rule.type === type && isAtOrBelow(path, rule.property));
 }
 
 const key = (resource: { type: string; name: string }) => `${resource.type}::${resource.name}`;
@@ -105,12 +106,7 @@ const key = (resource: { type: string; name: string }) => `${resource.type}::${r
  */
 function isIgnored(path: string, ignoreChanges: readonly string[] = []): boolean {
   const anyIndex = path.replace(/\[\d+\]/g, "[*]");
-  return ignoreChanges.some((ignored) =>
-    [path, anyIndex].some(
-      (candidate) =>
-        candidate === ignored || candidate.startsWith(`${ignored}.`) || candidate.startsWith(`${ignored}[`),
-    ),
-  );
+  return ignoreChanges.some((ignored) => isAtOrBelow(path, ignored) || isAtOrBelow(anyIndex, ignored));
 }
 
 function resourceChanges(base: StackPlan | undefined, head: StackPlan | undefined): ResourceChange[] {
