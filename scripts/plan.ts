@@ -1,14 +1,14 @@
 import * as path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseStackName, readFleetSources, type IsoDate } from "../infra/model";
-import { EXIT, formatOption, integerOption, parseCommandLine, todayOption } from "../lib/cli";
-import { assertCommit } from "../lib/git";
-import { PlanCache } from "../lib/plan/cache";
-import { diffAgainstBase, planWorkingTree, type DiffReport, type PlanningOptions } from "../lib/plan/compare";
-import { formatDiffJson, formatDiffMarkdown, formatDiffText, summarizeDiff } from "../lib/plan/diffFormat";
-import { formatJson, formatMarkdown, formatText, summarize, type PlanReport } from "../lib/plan/format";
-import { allStacks, stacksByEnvironment } from "../lib/plan/select";
-import { REPO_ROOT } from "../lib/repo";
+import { EXIT, formatOption, integerOption, parseCommandLine, todayOption } from "../cli/cli";
+import { assertCommit } from "../repository/git";
+import { PlanCache } from "../plan/engine/cache";
+import { diffAgainstBase, planWorkingTree, type DiffReport, type PlanningOptions } from "../plan/engine/compare";
+import { formatDiffJson, formatDiffMarkdown, formatDiffText, summarizeDiff } from "../plan/diffFormat";
+import { formatJson, formatMarkdown, formatText, summarize, type PlanReport } from "../plan/format";
+import { allStacks, stacksByEnvironment } from "../plan/engine/select";
+import { REPO_ROOT } from "../repository/root";
 
 interface Options {
   stack?: string[];
