@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { isIsoDate, todayUtc, ValidationError, type IsoDate } from "../infra/model";
+import { debugging } from "../runtime/debugging";
 
 /** Exit codes shared by every CLI here: 0 ok, 1 the input or the plan is bad, 2 the command line is wrong. */
 export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
@@ -8,10 +9,6 @@ export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
 export class UsageError extends Error {
   override readonly name = "UsageError";
 }
-
-/** Set to show the stack of an unexpected error, for whoever debugs the tool itself. */
-const DEBUG_VARIABLE = "ALTINN_APPS_DEBUG";
-export const debugging = (): boolean => Boolean(process.env[DEBUG_VARIABLE]);
 
 export type Main = (argv: readonly string[]) => number | Promise<number>;
 

@@ -1,7 +1,14 @@
 import { code, raw, table, text, type Cell } from "../cli/markdown";
 import type { BaseEvaluation } from "./engine/base";
 import type { DiffReport } from "./engine/compare";
-import { foldKey, foldsOf, type Action, type FoldedChange, type ResourceChange, type StackDiff } from "./semantics/diff";
+import {
+  foldKey,
+  foldsOf,
+  type Action,
+  type FoldedChange,
+  type ResourceChange,
+  type StackDiff,
+} from "./semantics/diff";
 import { findingsTable, groupedViolations, shortType } from "./format";
 
 export interface DiffSummary {

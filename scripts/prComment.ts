@@ -4,7 +4,7 @@ import { EXIT, parseCommandLine, todayOption } from "../cli/cli";
 import { baseRefError } from "../repository/git";
 import { failedComment, prComment } from "../review/prComment";
 import { REPO_ROOT } from "../repository/root";
-import { planningOptions, withPlanningOptions } from "./plan";
+import { planningOptions, withPlanningOptions } from "../plan/planningOptions";
 
 interface Options {
   base: string;

@@ -10,7 +10,7 @@ import {
   type FleetSources,
   type IsoDate,
 } from "../../infra/model";
-import { debugging } from "../../cli/cli";
+import { debugging } from "../../runtime/debugging";
 import type { StackPlan } from "../semantics/stackPlan";
 
 /** Bumped when what a cached plan holds changes shape. */

@@ -3,7 +3,7 @@ import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/
 import type { FleetResult, IsoDate, OwnerEnvironment } from "../../infra/model";
 import { defineStack, resolveStack } from "../../infra/program";
 import { AzureMocks, type Directory } from "./azureMocks";
-import { debugging } from "../../cli/cli";
+import { debugging } from "../../runtime/debugging";
 
 export const PROJECT = "altinn-apps";
 
