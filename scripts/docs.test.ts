@@ -8,7 +8,7 @@ import { main } from "./docs";
 
 function copyOfDocs(): string {
   const root = mkdtempSync(path.join(tmpdir(), "docs-"));
-  for (const entry of ["README.md", "schemas", ".prettierrc.json"]) {
+  for (const entry of ["README.md", "schemas", "docs", ".prettierrc.json"]) {
     cpSync(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
   }
   return root;
