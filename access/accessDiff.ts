@@ -1,5 +1,5 @@
-import { daysBetween } from "./expiringGrants";
 import {
+  daysBetween,
   hasExpired,
   ownerFilePath,
   STACKS_DIR,

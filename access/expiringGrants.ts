@@ -1,5 +1,6 @@
 import {
   accessPolicy,
+  daysBetween,
   endOfDayInOslo,
   hasExpired,
   stackName,
@@ -33,12 +34,6 @@ export interface ExpiringReport {
   readonly within: number;
   /** Only owners with something expiring, by org. */
   readonly owners: readonly OwnerExpiring[];
-}
-
-const DAY = 86_400_000;
-
-export function daysBetween(from: IsoDate, to: IsoDate): number {
-  return Math.round((Date.parse(to) - Date.parse(from)) / DAY);
 }
 
 /** Per owner, the grants still valid today that end within `within` days: renew them by PR before then. */

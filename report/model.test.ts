@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseIsoDate, validateFleet } from "../infra/model";
+import { daysBetween, parseIsoDate, validateFleet } from "../infra/model";
 import { fleetOf, layersWith, ownerYaml } from "../test/support/fleet";
-import { buildAccessReport, daysBetween } from "./model";
+import { buildAccessReport } from "./model";
 
 const TODAY = parseIsoDate("2027-01-10");
 const NO_HISTORY = { available: false, reason: "test" } as const;

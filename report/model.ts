@@ -1,4 +1,5 @@
 import {
+  daysBetween,
   ENVIRONMENTS,
   ROLES,
   termsShortcomings,
@@ -63,12 +64,6 @@ export interface AccessReport {
   readonly requiredTermsVersion: string | undefined;
   readonly history: GrantHistory;
   readonly owners: readonly OwnerReport[];
-}
-
-const DAY_MS = 86_400_000;
-
-export function daysBetween(from: IsoDate, to: IsoDate): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
 function statusOf(daysLeft: number | undefined): GrantStatus {

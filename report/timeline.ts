@@ -1,5 +1,5 @@
-import type { IsoDate } from "../infra/model";
-import { daysBetween, type GrantRow } from "./model";
+import { daysBetween, type IsoDate } from "../infra/model";
+import type { GrantRow } from "./model";
 import { formatDay, formatMonth, norwegianDate, plural } from "./format";
 import { html, type Html } from "./html";
 
