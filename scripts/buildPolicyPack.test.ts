@@ -14,7 +14,11 @@ describe("npm run build-policy-pack", () => {
     expect(readdirSync(out).sort()).toEqual(["PulumiPolicy.yaml", "index.js", "package.json"]);
     expect(JSON.parse(readFileSync(path.join(out, "package.json"), "utf8"))).toMatchObject({ main: "index.js" });
     // The owner model is inside the bundle: nothing is imported from outside the pack but its dependencies.
-    expect(readFileSync(path.join(out, "index.js"), "utf8")).not.toMatch(/require\("\.\.?\//);
+    const bundle = readFileSync(path.join(out, "index.js"), "utf8");
+    expect(bundle).not.toMatch(/require\("\.\.?\//);
+    // A policy is a pure function of the resource and its config: the pack reads no files (the repository's reader,
+    // infra/model/fleet.ts and files.ts, stays out of the bundle) and parses no YAML.
+    expect(bundle.match(/require\("(?:node:)?(?:fs|fs\/promises|child_process|yaml)"\)/g)).toBeNull();
     expect(output.stdout()).toContain(`${out}\nnext: pulumi policy publish `);
   });
 

@@ -9,7 +9,7 @@ import {
   type IsoDate,
   type OwnerEnvironment,
 } from "../../infra/model";
-import { packConfigForFleet } from "../../policies/registry";
+import { packConfigForFleet } from "../../policies/packConfig";
 import { runPolicies, type PolicyViolation } from "../../policies/runner/runner";
 import type { PolicyPackConfig } from "@pulumi/policy";
 import * as pulumi from "@pulumi/pulumi";

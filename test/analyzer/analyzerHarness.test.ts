@@ -6,7 +6,7 @@ import { stackName, validateFleet, type EnvironmentName } from "../../infra/mode
 import { evaluateStack, PROJECT, type RegisteredResource } from "../../plan/semantics/evaluate";
 import { REPO_ROOT } from "../../repository/root";
 import { POLICIES } from "../../policies/policies";
-import { packConfigForFleet } from "../../policies/registry";
+import { packConfigForFleet } from "../../policies/packConfig";
 import { runPolicies, type PolicyViolation } from "../../policies/runner/runner";
 import { REPO_SOURCES, TODAY } from "../support/fleet";
 import { sampleDirectory } from "../support/repository";
