@@ -40,6 +40,8 @@ export function resourceNames(org: string, environment: EnvironmentName) {
     monitorResourceGroup: `monitor-${base}-rg`,
     clusterNodeResourceGroup: `altinnapps-${base}-nodes-rg`,
     logAnalyticsWorkspace: `application-${base}-law`,
+    /** Control-plane audit, Key Vault audit and Defender: read by the platform only (infra/roles.ts). */
+    platformWorkspace: `platform-${base}-law`,
     applicationInsights: `${base}-ai`,
     keyVault: `${base}-apps-kv`,
     keyVaultDiagnostics: `${base}-apps-kv-audit`,
@@ -69,6 +71,7 @@ export const NAME_KINDS: Record<keyof ResourceNames, NameKind> = {
   monitorResourceGroup: "resourceGroup",
   clusterNodeResourceGroup: "resourceGroup",
   logAnalyticsWorkspace: "logAnalyticsWorkspace",
+  platformWorkspace: "logAnalyticsWorkspace",
   applicationInsights: "applicationInsights",
   keyVault: "keyVault",
   keyVaultDiagnostics: "diagnosticSetting",
@@ -142,4 +145,92 @@ export function accessGroupNames(org: string, environment: EnvironmentName, role
 
 export function appHostname(org: string, appDnsBase: string): string {
   return `${org}.${appDnsBase}`;
+}
+
+/**
+ * What an owner environment may adopt (`environments.<env>.adopt` in its owner file): resources Altinn's owners
+ * already have under exactly these names, imported with Pulumi's `import` option instead of created. An Azure kind
+ * names the resource group it must be in and its ARM type; an Entra group is given by object id.
+ */
+export const ADOPTABLE = {
+  clusterResourceGroup: { name: "clusterResourceGroup" },
+  monitorResourceGroup: { name: "monitorResourceGroup" },
+  logAnalyticsWorkspace: {
+    name: "logAnalyticsWorkspace",
+    resourceGroup: "monitorResourceGroup",
+    armType: "Microsoft.OperationalInsights/workspaces",
+  },
+  applicationInsights: {
+    name: "applicationInsights",
+    resourceGroup: "monitorResourceGroup",
+    armType: "Microsoft.Insights/components",
+  },
+  keyVault: { name: "keyVault", resourceGroup: "clusterResourceGroup", armType: "Microsoft.KeyVault/vaults" },
+  managedCluster: {
+    name: "managedCluster",
+    resourceGroup: "clusterResourceGroup",
+    armType: "Microsoft.ContainerService/managedClusters",
+  },
+  developerGroup: { role: "developer" },
+  operationsGroup: { role: "operations" },
+} as const satisfies Record<
+  string,
+  | { readonly name: keyof ResourceNames; readonly resourceGroup?: keyof ResourceNames; readonly armType?: string }
+  | { readonly role: RoleName }
+>;
+export type AdoptableKind = keyof typeof ADOPTABLE;
+export const ADOPTABLE_KINDS = Object.keys(ADOPTABLE) as [AdoptableKind, ...AdoptableKind[]];
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ARM_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)(?:\/providers\/([^/]+\/[^/]+)\/([^/]+))?$/i;
+
+export interface AdoptionTarget {
+  readonly org: string;
+  readonly environment: EnvironmentName;
+  readonly subscriptionId: string;
+}
+
+/**
+ * The id Pulumi imports an adopted resource by: the canonical ARM id this program would give the resource (the
+ * value in the owner file may differ only in the case of ARM's fixed segments), or `/groups/<object id>` for an
+ * Entra group (@pulumi/azuread group.d.ts, "## Import"). Undefined when the value is not acceptable.
+ */
+export function adoptedImportId(kind: AdoptableKind, value: string, target: AdoptionTarget): string | undefined {
+  if (adoptionProblem(kind, value, target) !== undefined) return undefined;
+  const rule: { name?: keyof ResourceNames; resourceGroup?: keyof ResourceNames; armType?: string; role?: RoleName } =
+    ADOPTABLE[kind];
+  if (rule.role) return `/groups/${value}`;
+  const names = resourceNames(target.org, target.environment);
+  const group = `/subscriptions/${target.subscriptionId}/resourceGroups/${names[rule.resourceGroup ?? rule.name!]}`;
+  return rule.armType ? `${group}/providers/${rule.armType}/${names[rule.name!]}` : group;
+}
+
+/** Why `value` cannot be adopted as `kind` for this owner environment, or undefined when it can. */
+export function adoptionProblem(kind: AdoptableKind, value: string, target: AdoptionTarget): string | undefined {
+  const rule: { name?: keyof ResourceNames; resourceGroup?: keyof ResourceNames; armType?: string; role?: RoleName } =
+    ADOPTABLE[kind];
+  if (rule.role) {
+    return GUID.test(value)
+      ? undefined
+      : `must be the object id (a lower-case GUID) of the existing Entra ID group for ${rule.role}`;
+  }
+  const names = resourceNames(target.org, target.environment);
+  const groupName = names[rule.resourceGroup ?? rule.name!];
+  const expected = rule.armType
+    ? `/subscriptions/${target.subscriptionId}/resourceGroups/${groupName}/providers/${rule.armType}/${names[rule.name!]}`
+    : `/subscriptions/${target.subscriptionId}/resourceGroups/${groupName}`;
+  const match = ARM_ID.exec(value);
+  const [, subscription, group, armType, name] = match ?? [];
+  if (!match || Boolean(armType) !== Boolean(rule.armType)) return `must be an Azure resource id like ${expected}`;
+  if (subscription?.toLowerCase() !== target.subscriptionId)
+    return `is in subscription ${subscription}, not this environment's ${target.subscriptionId}`;
+  if (rule.armType && armType?.toLowerCase() !== rule.armType.toLowerCase())
+    return `is a ${armType}, not a ${rule.armType}`;
+  const found = rule.armType ? name : group;
+  const wanted = names[rule.name!];
+  if (found !== wanted)
+    return `names "${found}", but this repository names it "${wanted}" (infra/naming.ts): only a resource with exactly that name can be adopted`;
+  if (group !== groupName)
+    return `is in resource group "${group}", but this repository puts it in "${groupName}" (infra/naming.ts)`;
+  return undefined;
 }
