@@ -91,6 +91,14 @@ export const NAME_KINDS: Record<keyof ResourceNames, NameKind> = {
   keyVaultDnsZoneLink: "privateDnsZoneLink",
 };
 
+/**
+ * Whether a workspace is an owner environment's platform workspace (resourceNames().platformWorkspace), the one that
+ * keeps shared keys for Defender (infra/components/monitoring.ts): shared between the program and the policy pack.
+ */
+export function isPlatformWorkspaceName(name: string): boolean {
+  return /^platform-[a-z][a-z0-9]{1,7}-(tt02|prod)-law$/.test(name);
+}
+
 /** The Container Insights data collection rule, named as Azure's own onboarding names it: `MSCI-<region>-<cluster>`. */
 export function containerInsightsRuleName(location: string, managedCluster: string): string {
   return `MSCI-${location}-${managedCluster}`;

@@ -328,7 +328,7 @@ describe("environment layers", () => {
     const text = prodLayer
       .replace("nodeSubnet: 10.124.0.0/23", "nodeSubnet: 10.124.0.0")
       .replace("egressPrefixLength: 30", "egressPrefixLength: 24")
-      .replace("durationHours: 4, utcOffset", "durationHours: 2, utcOffset")
+      .replace("durationHours: 4, timeZone", "durationHours: 2, timeZone")
       .replace("dayOfWeek: Thursday", "dayOfWeek: Torsdag")
       .replace("name: altinn-apps #", "name: Altinn_Apps #");
     expect(layerProblems(text).map((problem) => problem.path)).toEqual([
