@@ -125,7 +125,9 @@ describe("the day-2 tables", () => {
             (candidate) => candidate.type === resource.type && isAtOrBelow(leaf, candidate.property),
           );
           if (rule?.effect !== fact.effect)
-            uncovered.push(`${resource.type} ${leaf}: ${fact.effect} (${fact.source}), rule says ${rule?.effect ?? "nothing"}`);
+            uncovered.push(
+              `${resource.type} ${leaf}: ${fact.effect} (${fact.source}), rule says ${rule?.effect ?? "nothing"}`,
+            );
         }
       }
     }

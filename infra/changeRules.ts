@@ -172,8 +172,16 @@ export const REPLACEMENT_PROPERTIES: readonly ReplacementProperty[] = [
     "the soft-delete retention is fixed when the vault is created (learn.microsoft.com/azure/key-vault/general/soft-delete-overview)",
   ),
   ...armIdentity(CLUSTER, "replaced", "resourceGroupName", "resourceName"),
-  replace(CLUSTER, "dnsPrefix", "AKS cannot change a cluster's DNS prefix (the API server's FQDN): azure-native replaces it"),
-  replace(CLUSTER, "nodeResourceGroup", "AKS creates the node resource group with the cluster: azure-native replaces it"),
+  replace(
+    CLUSTER,
+    "dnsPrefix",
+    "AKS cannot change a cluster's DNS prefix (the API server's FQDN): azure-native replaces it",
+  ),
+  replace(
+    CLUSTER,
+    "nodeResourceGroup",
+    "AKS creates the node resource group with the cluster: azure-native replaces it",
+  ),
   // Every field the program sets, one by one, so the diff names the one that changed.
   ...[
     "networkPlugin",
@@ -186,7 +194,11 @@ export const REPLACEMENT_PROPERTIES: readonly ReplacementProperty[] = [
     "loadBalancerSku",
     "outboundType",
   ].map((leaf) => replace(CLUSTER, `networkProfile.${leaf}`, NETWORK_PROFILE_REASON)),
-  refused(CLUSTER, "oidcIssuerProfile.enabled", "AKS cannot disable an OIDC issuer once enabled (learn.microsoft.com/azure/aks/use-oidc-issuer)"),
+  refused(
+    CLUSTER,
+    "oidcIssuerProfile.enabled",
+    "AKS cannot disable an OIDC issuer once enabled (learn.microsoft.com/azure/aks/use-oidc-issuer)",
+  ),
   refused(
     CLUSTER,
     "aadProfile.managed",
@@ -231,7 +243,12 @@ export const REPLACEMENT_PROPERTIES: readonly ReplacementProperty[] = [
       "fixed when AKS creates the pool's scale set: the pool's name is derived from it (infra/naming.ts agentPoolName), so a change rolls a new pool",
     ),
   ),
-  ...childIdentity("azure-native:containerservice:MaintenanceConfiguration", "resourceGroupName", "resourceName", "configName"),
+  ...childIdentity(
+    "azure-native:containerservice:MaintenanceConfiguration",
+    "resourceGroupName",
+    "resourceName",
+    "configName",
+  ),
   ...armIdentity("azure-native:managedidentity:UserAssignedIdentity", "refused", "resourceGroupName", "resourceName"),
   ...childIdentity(
     "azure-native:managedidentity:FederatedIdentityCredential",
@@ -265,7 +282,11 @@ export const REPLACEMENT_PROPERTIES: readonly ReplacementProperty[] = [
     "azuread:index/privilegedAccessGroupEligibilitySchedule:PrivilegedAccessGroupEligibilitySchedule",
   ].flatMap((type) =>
     ["groupId", "principalId", "assignmentType"].map((property) =>
-      replace(type, property, "the azuread provider recreates a schedule for another group, principal or type (ForceNew)"),
+      replace(
+        type,
+        property,
+        "the azuread provider recreates a schedule for another group, principal or type (ForceNew)",
+      ),
     ),
   ),
   replace(

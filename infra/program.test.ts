@@ -4,7 +4,7 @@ import { evaluateStack, type RegisteredResource, type StackEvaluation } from "..
 import { REPO_ROOT } from "../lib/repo";
 import { ownerYaml, REPO_SOURCES, TODAY } from "../test/support/fleet";
 import { onlyResource, resourcesOfType, sampleDirectory, writeRepository } from "../test/support/repository";
-import { loadFleet, parseIsoDate } from "./model";
+import { loadFleet, parseIsoDate, validateFleet } from "./model";
 import { AZURE_BUILT_IN_ROLES } from "./roles";
 
 const T = {
@@ -335,7 +335,11 @@ describe.each([
       },
       // The layer's ranges and the owner's own egress prefix, from which the nodes reach the API server.
       apiServerAccessProfile: {
-        authorizedIPRanges: ["192.0.2.0/24", "198.51.100.16/28", named(resources, `${stack}-egress-ippre`).computed["ipPrefix"]],
+        authorizedIPRanges: [
+          "192.0.2.0/24",
+          "198.51.100.16/28",
+          named(resources, `${stack}-egress-ippre`).computed["ipPrefix"],
+        ],
       },
       autoUpgradeProfile: { upgradeChannel: "patch" },
       sku: { tier: prod ? "Standard" : "Free" },
@@ -728,6 +732,61 @@ describe("the environment layer's security choices, the other way", () => {
       else expect(properties).not.toHaveProperty("createMode");
     },
   );
+});
+
+describe("adopting what a sample owner already has (Digdir's Terraform: digdir-prod-apps-kv, application-digdir-prod-law)", () => {
+  it("imports the adopted resources by the ids the owner file names, and creates the rest", async () => {
+    const digdir = REPO_SOURCES.owners.find((owner) => owner.file === "stacks/digdir.yaml");
+    const subscription = "682c53ef-fa0c-4e36-838f-24874d2a0d69";
+    const group = `/subscriptions/${subscription}/resourceGroups`;
+    const adopt = {
+      clusterResourceGroup: `${group}/altinnapps-digdir-prod-rg`,
+      monitorResourceGroup: `${group}/monitor-digdir-prod-rg`,
+      logAnalyticsWorkspace: `${group}/monitor-digdir-prod-rg/providers/Microsoft.OperationalInsights/workspaces/application-digdir-prod-law`,
+      applicationInsights: `${group}/monitor-digdir-prod-rg/providers/Microsoft.Insights/components/digdir-prod-ai`,
+      keyVault: `${group}/altinnapps-digdir-prod-rg/providers/Microsoft.KeyVault/vaults/digdir-prod-apps-kv`,
+      managedCluster: `${group}/altinnapps-digdir-prod-rg/providers/Microsoft.ContainerService/managedClusters/digdir-prod-aks`,
+      developerGroup: "0d6a7b3c-1e2f-4a5b-8c9d-0e1f2a3b4c5d",
+      operationsGroup: "1e7b8c4d-2f3a-4b6c-9d0e-1f2a3b4c5d6e",
+    };
+    const text = (digdir?.text ?? "").replace(
+      "    subscriptionId: 682c53ef-fa0c-4e36-838f-24874d2a0d69 # placeholder: Altinn-digdir-Prod",
+      `    subscriptionId: ${subscription}\n    adopt:\n${Object.entries(adopt)
+        .map(([kind, id]) => `      ${kind}: ${id}`)
+        .join("\n")}`,
+    );
+    expect(text).toContain("adopt:");
+    const fleet = validateFleet(
+      {
+        layers: REPO_SOURCES.layers,
+        owners: REPO_SOURCES.owners.map((owner) => (owner === digdir ? { ...owner, text } : owner)),
+      },
+      TODAY,
+    );
+    expect(fleet.problems.filter((problem) => problem.file === "stacks/digdir.yaml")).toEqual([]);
+    const { resources, error } = await evaluateStack({
+      stack: "digdir-prod",
+      fleet,
+      today: TODAY,
+      directory: sampleDirectory(),
+    });
+    expect(error).toBeUndefined();
+    const imports = Object.fromEntries(
+      resources.filter((resource) => resource.import !== undefined).map((resource) => [resource.name, resource.import]),
+    );
+    expect(imports).toEqual({
+      "altinnapps-digdir-prod-rg": adopt.clusterResourceGroup,
+      "monitor-digdir-prod-rg": adopt.monitorResourceGroup,
+      "application-digdir-prod-law": adopt.logAnalyticsWorkspace,
+      "digdir-prod-ai": adopt.applicationInsights,
+      "digdir-prod-apps-kv": adopt.keyVault,
+      "digdir-prod-aks": adopt.managedCluster,
+      "altinn-apps-digdir-prod-developer": `/groups/${adopt.developerGroup}`,
+      "altinn-apps-digdir-prod-operations": `/groups/${adopt.operationsGroup}`,
+    });
+    // Adopted or created, the same protection: an import never lowers it.
+    expect(named(resources, "digdir-prod-apps-kv").protect).toBe(true);
+  });
 });
 
 describe("day-2 changes to the apps pool", () => {

@@ -29,7 +29,8 @@ const CLUSTER_NETWORK = {
   loadBalancerSku: "standard",
   outboundType: "userAssignedNATGateway",
 } as const;
-const PRIVATE_DNS_ZONE_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/privateDnsZones\/([^/]+)$/i;
+const PRIVATE_DNS_ZONE_ID =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/privateDnsZones\/([^/]+)$/i;
 
 /** A central zone's id, by its parts (the layer's schema has checked it is a resource id). */
 function centralZone(id: string | undefined): CentralDnsZone | undefined {

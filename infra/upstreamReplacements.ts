@@ -35,7 +35,8 @@ const SPEC = {
     "Azure/azure-rest-api-specs specification/common-types/resource-management/v5/types.json TrackedResource.location x-ms-mutability [read, create]",
   insights:
     "Azure/azure-rest-api-specs specification/applicationinsights/resource-manager/Microsoft.Insights/stable/2020-02-02/components_API.json",
-  keyVault: "Azure/azure-rest-api-specs specification/keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/keyvault.json",
+  keyVault:
+    "Azure/azure-rest-api-specs specification/keyvault/resource-manager/Microsoft.KeyVault/stable/2024-11-01/keyvault.json",
 } as const;
 
 const replace = (property: string, source: string): UpstreamFact => ({ property, effect: "replace", source });
@@ -53,7 +54,10 @@ export const UPSTREAM_FACTS: Readonly<Record<string, readonly UpstreamFact[]>> =
       "properties.enablePurgeProtection",
       `${SPEC.keyVault} enablePurgeProtection: "Enabling this functionality is irreversible - that is, the property does not accept false as its value"`,
     ),
-    refused("properties.enableSoftDelete", `${SPEC.keyVault} enableSoftDelete: "Once set to true, it cannot be reverted to false"`),
+    refused(
+      "properties.enableSoftDelete",
+      `${SPEC.keyVault} enableSoftDelete: "Once set to true, it cannot be reverted to false"`,
+    ),
     refused(
       "properties.softDeleteRetentionInDays",
       "https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview (the retention period is set when the vault is created)",
@@ -61,7 +65,10 @@ export const UPSTREAM_FACTS: Readonly<Record<string, readonly UpstreamFact[]>> =
   ],
   "azure-native:containerservice:ManagedCluster": [
     replace("location", `${REPLACEMENT_GO.newer}; ${SPEC.trackedResourceV5}`),
-    replace("dnsPrefix", `${REPLACEMENT_GO.newer}; ${SPEC.aks} "This cannot be updated once the Managed Cluster has been created"`),
+    replace(
+      "dnsPrefix",
+      `${REPLACEMENT_GO.newer}; ${SPEC.aks} "This cannot be updated once the Managed Cluster has been created"`,
+    ),
     replace("nodeResourceGroup", REPLACEMENT_GO.newer),
     replace("networkProfile", `${REPLACEMENT_GO.older} (the whole networkProfile)`),
     ...[
@@ -95,7 +102,9 @@ export const UPSTREAM_FACTS: Readonly<Record<string, readonly UpstreamFact[]>> =
   "azure-native:network:Subnet": [],
   "azure-native:network:NatGateway": [],
   "azure-native:network:PublicIPPrefix": [],
-  "azure-native:network:PrivateEndpoint": [replace("subnet", `${REPLACEMENT_GO.newer} (pulumi-azure-native issue 3883)`)],
+  "azure-native:network:PrivateEndpoint": [
+    replace("subnet", `${REPLACEMENT_GO.newer} (pulumi-azure-native issue 3883)`),
+  ],
   "azure-native:network:PrivateDnsZoneGroup": [],
   "azure-native:privatedns:PrivateZone": [],
   "azure-native:privatedns:VirtualNetworkLink": [],

@@ -43,7 +43,10 @@ export interface ClusterNetworkProfile {
 }
 
 export interface ClusterSettings {
-  readonly names: Pick<ResourceNames, "managedCluster" | "dnsPrefix" | "clusterNodeResourceGroup" | "clusterDiagnostics">;
+  readonly names: Pick<
+    ResourceNames,
+    "managedCluster" | "dnsPrefix" | "clusterNodeResourceGroup" | "clusterDiagnostics"
+  >;
   readonly location: string;
   readonly tags: Readonly<Record<string, string>>;
   /** Protected in tt02 too: a replaced cluster loses every app and its public address (docs/design/azure-decisions.md). */
@@ -58,7 +61,10 @@ export interface ClusterSettings {
   readonly network: ClusterNetworkProfile;
   readonly systemPool: PoolSettings;
   readonly appsPool: PoolSettings;
-  readonly maintenance: { readonly clusterUpgrade: MaintenanceWindowSettings; readonly nodeOsUpgrade: MaintenanceWindowSettings };
+  readonly maintenance: {
+    readonly clusterUpgrade: MaintenanceWindowSettings;
+    readonly nodeOsUpgrade: MaintenanceWindowSettings;
+  };
   /** Import id of an existing cluster (adopt in the owner file). */
   readonly adopt: string | undefined;
 }

@@ -177,7 +177,10 @@ export class KeyVault extends pulumi.ComponentResource {
   }
 
   /** Without a central zone, the owner gets its own, linked to its network, so the nodes resolve the endpoint. */
-  private ownZone(resourceGroupName: pulumi.Input<string>, virtualNetworkId: pulumi.Input<string>): pulumi.Output<string> {
+  private ownZone(
+    resourceGroupName: pulumi.Input<string>,
+    virtualNetworkId: pulumi.Input<string>,
+  ): pulumi.Output<string> {
     const { names, tags } = this.naming;
     const zone = new PrivateZone(
       `${names.keyVault}-${KEY_VAULT_PRIVATE_DNS_ZONE}`,

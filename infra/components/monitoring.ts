@@ -46,7 +46,11 @@ export class Monitoring extends pulumi.ComponentResource {
         // Entra ID only: no shared keys; the cluster's monitoring add-on authenticates with its managed identity.
         features: { disableLocalAuth: true, enableLogAccessUsingOnlyResourcePermissions: true },
       },
-      { parent: this, protect: settings.protect, ...(settings.adopt.workspace && { import: settings.adopt.workspace }) },
+      {
+        parent: this,
+        protect: settings.protect,
+        ...(settings.adopt.workspace && { import: settings.adopt.workspace }),
+      },
     );
 
     this.platformWorkspace = new Workspace(

@@ -3,7 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ResourceNames } from "../naming";
 
 export interface NetworkComponentSettings {
-  readonly names: Pick<ResourceNames, "virtualNetwork" | "nodeSubnet" | "endpointSubnet" | "natGateway" | "egressIpPrefix">;
+  readonly names: Pick<
+    ResourceNames,
+    "virtualNetwork" | "nodeSubnet" | "endpointSubnet" | "natGateway" | "egressIpPrefix"
+  >;
   readonly location: string;
   readonly tags: Readonly<Record<string, string>>;
   /** The virtual network and the egress prefix: a new prefix means new egress addresses for every third party. */
@@ -71,7 +74,11 @@ export class Network extends pulumi.ComponentResource {
     // keeps the existing ones (ARM since API 2023-09-01; pulumi-azure-native issue 611).
     this.virtualNetwork = new VirtualNetwork(
       names.virtualNetwork,
-      { ...located, virtualNetworkName: names.virtualNetwork, addressSpace: { addressPrefixes: [settings.addressSpace] } },
+      {
+        ...located,
+        virtualNetworkName: names.virtualNetwork,
+        addressSpace: { addressPrefixes: [settings.addressSpace] },
+      },
       stateful,
     );
     const subnet = (subnetName: string, args: Omit<SubnetArgs, "resourceGroupName" | "virtualNetworkName">) =>

@@ -28,7 +28,11 @@ export interface RoleAssignmentsArgs {
 export class RoleAssignments extends pulumi.ComponentResource {
   readonly assignments: readonly RoleAssignment[];
 
-  constructor(name: string, { settings, scopes, principals }: RoleAssignmentsArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    { settings, scopes, principals }: RoleAssignmentsArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super("altinn:apps:RoleAssignments", name, {}, opts);
     const { org, environment, subscriptionId } = settings;
 
@@ -36,7 +40,9 @@ export class RoleAssignments extends pulumi.ComponentResource {
       const scopeInput = scopes[rule.scope];
       const principalInput = principals[rule.principal];
       if (scopeInput === undefined || principalInput === undefined)
-        throw new Error(`${name}: no ${scopeInput === undefined ? `scope ${rule.scope}` : `principal ${rule.principal}`}`);
+        throw new Error(
+          `${name}: no ${scopeInput === undefined ? `scope ${rule.scope}` : `principal ${rule.principal}`}`,
+        );
       const roleDefinition = roleDefinitionId(subscriptionId, rule.role);
       const scope = pulumi.output(scopeInput);
       const principalId = pulumi.output(principalInput);

@@ -15,7 +15,6 @@ import { Monitoring } from "./monitoring";
 import { Network } from "./network";
 import { RoleAssignments } from "./roleAssignments";
 
-
 /** The stack outputs, each declared once, here. */
 export type StackOutputs = {
   readonly clusterName: pulumi.Output<string>;

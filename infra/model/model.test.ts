@@ -135,6 +135,14 @@ describe("one owner file", () => {
     ).toEqual(["org"]);
   });
 
+  it("rejects an org code that starts with a digit: the Key Vault name <org>-<env>-apps-kv must start with a letter", () => {
+    expect(messages(problemsOf(ownerYaml("1abc", { org: "1abc" })))).toEqual([
+      expect.stringMatching(
+        /^stacks\/1abc\.yaml:\d+:\d+ org: must be 2-8 lower-case letters or digits, starting with a letter$/,
+      ),
+    ]);
+  });
+
   it("requires org to equal the file name", () => {
     expect(messages(problemsOf(ownerSource("abc", ownerYaml("xyz").text ?? "")))).toEqual([
       'stacks/abc.yaml:1:6 org: "xyz" must equal the file name (abc.yaml)',
@@ -169,6 +177,58 @@ describe("rules across sections and files", () => {
       [
         "environments.prod.network",
         "endpointSubnet: 10.124.2.0/27 is not inside the address space 10.200.0.0/22 once merged with the prod layer",
+      ],
+    ]);
+  });
+
+  it("checks what an environment adopts: the id's form, its subscription and its name against the naming table", () => {
+    const subscription = subscriptionOf("abc", "prod");
+    const group = `/subscriptions/${subscription}/resourceGroups`;
+    const adopt = {
+      // Right, but for the case of ARM's fixed segments, which ARM ignores.
+      clusterResourceGroup: `/SUBSCRIPTIONS/${subscription}/resourcegroups/altinnapps-abc-prod-rg`,
+      monitorResourceGroup: "monitor-abc-prod-rg",
+      keyVault: `/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/altinnapps-abc-prod-rg/providers/Microsoft.KeyVault/vaults/abc-prod-apps-kv`,
+      logAnalyticsWorkspace: `${group}/monitor-abc-prod-rg/providers/Microsoft.OperationalInsights/workspaces/abc-prod-law`,
+      applicationInsights: `${group}/altinnapps-abc-prod-rg/providers/Microsoft.Insights/components/abc-prod-ai`,
+      managedCluster: `${group}/altinnapps-abc-prod-rg/providers/Microsoft.KeyVault/vaults/abc-prod-aks`,
+      developerGroup: "not-a-guid",
+      keyvault: "typo",
+    };
+    const environments = {
+      tt02: { subscriptionId: subscriptionOf("abc", "tt02") },
+      prod: { subscriptionId: subscription, adopt },
+    };
+    expect(problemsOf(ownerYaml("abc", { environments })).map((problem) => [problem.path, problem.message])).toEqual([
+      ["environments.prod.adopt.keyvault", 'unknown key "keyvault" (did you mean "keyVault"?)'],
+    ]);
+    delete (adopt as Partial<typeof adopt>).keyvault;
+    const problems = problemsOf(ownerYaml("abc", { environments }));
+    expect(problems.every((problem) => problem.file === "stacks/abc.yaml" && problem.line > 0)).toBe(true);
+    expect(problems.map((problem) => [problem.path, problem.message])).toEqual([
+      [
+        "environments.prod.adopt.monitorResourceGroup",
+        `must be an Azure resource id like /subscriptions/${subscription}/resourceGroups/monitor-abc-prod-rg`,
+      ],
+      [
+        "environments.prod.adopt.keyVault",
+        `is in subscription 11111111-1111-4111-8111-111111111111, not this environment's ${subscription}`,
+      ],
+      [
+        "environments.prod.adopt.logAnalyticsWorkspace",
+        'names "abc-prod-law", but this repository names it "application-abc-prod-law" (infra/naming.ts): only a resource with exactly that name can be adopted',
+      ],
+      [
+        "environments.prod.adopt.applicationInsights",
+        'is in resource group "altinnapps-abc-prod-rg", but this repository puts it in "monitor-abc-prod-rg" (infra/naming.ts)',
+      ],
+      [
+        "environments.prod.adopt.managedCluster",
+        "is a Microsoft.KeyVault/vaults, not a Microsoft.ContainerService/managedClusters",
+      ],
+      [
+        "environments.prod.adopt.developerGroup",
+        "must be the object id (a lower-case GUID) of the existing Entra ID group for developer",
       ],
     ]);
   });

@@ -201,7 +201,11 @@ function checkEnvironments({ source, owner }: ParsedOwner, layers: Layers): Prob
       const problem =
         value === undefined
           ? undefined
-          : adoptionProblem(kind as AdoptableKind, value, { org: owner.org, environment: name as EnvironmentName, ...settings });
+          : adoptionProblem(kind as AdoptableKind, value, {
+              org: owner.org,
+              environment: name as EnvironmentName,
+              ...settings,
+            });
       if (problem) problems.push(source.problemAt(["environments", name, "adopt", kind], problem));
     }
     if (settings.adopt?.keyVault !== undefined && settings.recoverKeyVault !== undefined) {

@@ -227,13 +227,15 @@ function refusalsOf(
         "Instead: revert this change, or build the new resource as a new stack and migrate to it (see the decommissioning runbook in the README)."
       );
     });
-  const replacements = changes.filter(guarded).map(
-    (change) =>
-      `${stack}: ${change.type} ${change.name} would be replaced (deleted and created again), because ` +
-      `${causesOf(change, "replace")}. Instead: revert this change; if the replacement is intended, the pull request ` +
-      "needs the replacement-approved label (plan --diff --allow-replacement), and the deploy `pulumi state unprotect` " +
-      "(docs/design/azure-decisions.md, Replacements).",
-  );
+  const replacements = changes
+    .filter(guarded)
+    .map(
+      (change) =>
+        `${stack}: ${change.type} ${change.name} would be replaced (deleted and created again), because ` +
+        `${causesOf(change, "replace")}. Instead: revert this change; if the replacement is intended, the pull request ` +
+        "needs the replacement-approved label (plan --diff --allow-replacement), and the deploy `pulumi state unprotect` " +
+        "(docs/design/azure-decisions.md, Replacements).",
+    );
   return { refusals: [...immutable, ...refusedUpdates, ...destructive], replacements };
 }
 
