@@ -8,7 +8,14 @@ import {
   subscriptionOf,
   TODAY,
 } from "../../test/support/fleet";
-import { isValidOrgNumber, parseIsoDate, resolveOwnerEnvironment, validateFleet, type Problem } from ".";
+import {
+  isValidOrgNumber,
+  parseIsoDate,
+  resolveOwnerEnvironment,
+  validateFleet,
+  windowUtcOffset,
+  type Problem,
+} from ".";
 
 function problemsOf(...owners: Parameters<typeof fleetOf>): Problem[] {
   return validateFleet(fleetOf(...owners), TODAY).problems;
@@ -483,5 +490,33 @@ describe("resolving one stack", () => {
     expect(() => resolveOwnerEnvironment(broken, "abc", "tt02", TODAY)).toThrow(
       /stacks\/abc.yaml:\d+:\d+: contact: must be an e-mail address/,
     );
+  });
+});
+
+describe("maintenance windows", () => {
+  const window = { dayOfWeek: "Monday", startTime: "22:00", durationHours: 4 } as const;
+  it("follow Oslo's clock, summer time included: AKS takes only a fixed offset, sent as of the deploy day", () => {
+    const oslo = { ...window, timeZone: "Europe/Oslo" } as const;
+    expect(windowUtcOffset(oslo, parseIsoDate("2026-01-15"))).toBe("+01:00");
+    expect(windowUtcOffset(oslo, parseIsoDate("2026-07-15"))).toBe("+02:00");
+    // The switch days: Norway changes clocks at 01:00 UTC; the offset is read at noon UTC.
+    expect(windowUtcOffset(oslo, parseIsoDate("2026-03-29"))).toBe("+02:00");
+    expect(windowUtcOffset(oslo, parseIsoDate("2026-10-25"))).toBe("+01:00");
+  });
+
+  it("keep a fixed utcOffset all year when the layer gives one, and refuse both or neither", () => {
+    expect(windowUtcOffset({ ...window, utcOffset: "+01:00" }, parseIsoDate("2026-07-15"))).toBe("+01:00");
+    const both = REPO_SOURCES.layers.prod.text?.replace(
+      "durationHours: 4, timeZone: Europe/Oslo }",
+      'durationHours: 4, timeZone: Europe/Oslo, utcOffset: "+01:00" }',
+    );
+    const problems = validateFleet(
+      { ...REPO_SOURCES, layers: { ...REPO_SOURCES.layers, prod: { file: "Pulumi.prod.yaml", text: both } } },
+      TODAY,
+    ).problems;
+    expect(problems.map((problem) => [problem.path, problem.message])).toContainEqual([
+      "config.altinn-apps:maintenance.clusterUpgrade",
+      "give either timeZone (follows summer time) or utcOffset (fixed all year), not both or neither",
+    ]);
   });
 });
