@@ -198,6 +198,18 @@ export interface AdoptionTarget {
   readonly subscriptionId: string;
 }
 
+/** What the naming table expects of an adopted Azure resource: its name, its resource group and its canonical id. */
+function expectedArmResource(
+  rule: { readonly name: keyof ResourceNames; readonly resourceGroup?: keyof ResourceNames; readonly armType?: string },
+  target: AdoptionTarget,
+): { name: string; groupName: string; armType?: string; id: string } {
+  const names = resourceNames(target.org, target.environment);
+  const groupName = names[rule.resourceGroup ?? rule.name];
+  const group = `/subscriptions/${target.subscriptionId}/resourceGroups/${groupName}`;
+  const id = rule.armType ? `${group}/providers/${rule.armType}/${names[rule.name]}` : group;
+  return { name: names[rule.name], groupName, id, ...(rule.armType && { armType: rule.armType }) };
+}
+
 /**
  * The id Pulumi imports an adopted resource by: the canonical ARM id this program would give the resource (the
  * value in the owner file may differ only in the case of ARM's fixed segments), or `/groups/<object id>` for an
@@ -205,40 +217,31 @@ export interface AdoptionTarget {
  */
 export function adoptedImportId(kind: AdoptableKind, value: string, target: AdoptionTarget): string | undefined {
   if (adoptionProblem(kind, value, target) !== undefined) return undefined;
-  const rule: { name?: keyof ResourceNames; resourceGroup?: keyof ResourceNames; armType?: string; role?: RoleName } =
-    ADOPTABLE[kind];
-  if (rule.role) return `/groups/${value}`;
-  const names = resourceNames(target.org, target.environment);
-  const group = `/subscriptions/${target.subscriptionId}/resourceGroups/${names[rule.resourceGroup ?? rule.name!]}`;
-  return rule.armType ? `${group}/providers/${rule.armType}/${names[rule.name!]}` : group;
+  const rule = ADOPTABLE[kind];
+  return "role" in rule ? `/groups/${value}` : expectedArmResource(rule, target).id;
 }
 
 /** Why `value` cannot be adopted as `kind` for this owner environment, or undefined when it can. */
 export function adoptionProblem(kind: AdoptableKind, value: string, target: AdoptionTarget): string | undefined {
-  const rule: { name?: keyof ResourceNames; resourceGroup?: keyof ResourceNames; armType?: string; role?: RoleName } =
-    ADOPTABLE[kind];
-  if (rule.role) {
+  const rule = ADOPTABLE[kind];
+  if ("role" in rule) {
     return GUID.test(value)
       ? undefined
       : `must be the object id (a lower-case GUID) of the existing Entra ID group for ${rule.role}`;
   }
-  const names = resourceNames(target.org, target.environment);
-  const groupName = names[rule.resourceGroup ?? rule.name!];
-  const expected = rule.armType
-    ? `/subscriptions/${target.subscriptionId}/resourceGroups/${groupName}/providers/${rule.armType}/${names[rule.name!]}`
-    : `/subscriptions/${target.subscriptionId}/resourceGroups/${groupName}`;
+  const expected = expectedArmResource(rule, target);
   const match = ARM_ID.exec(value);
   const [, subscription, group, armType, name] = match ?? [];
-  if (!match || Boolean(armType) !== Boolean(rule.armType)) return `must be an Azure resource id like ${expected}`;
+  if (!match || Boolean(armType) !== Boolean(expected.armType))
+    return `must be an Azure resource id like ${expected.id}`;
   if (subscription?.toLowerCase() !== target.subscriptionId)
     return `is in subscription ${subscription}, not this environment's ${target.subscriptionId}`;
-  if (rule.armType && armType?.toLowerCase() !== rule.armType.toLowerCase())
-    return `is a ${armType}, not a ${rule.armType}`;
-  const found = rule.armType ? name : group;
-  const wanted = names[rule.name!];
-  if (found !== wanted)
-    return `names "${found}", but this repository names it "${wanted}" (infra/naming.ts): only a resource with exactly that name can be adopted`;
-  if (group !== groupName)
-    return `is in resource group "${group}", but this repository puts it in "${groupName}" (infra/naming.ts)`;
+  if (expected.armType && armType?.toLowerCase() !== expected.armType.toLowerCase())
+    return `is a ${armType}, not a ${expected.armType}`;
+  const found = expected.armType ? name : group;
+  if (found !== expected.name)
+    return `names "${found}", but this repository names it "${expected.name}" (infra/naming.ts): only a resource with exactly that name can be adopted`;
+  if (group !== expected.groupName)
+    return `is in resource group "${group}", but this repository puts it in "${expected.groupName}" (infra/naming.ts)`;
   return undefined;
 }
