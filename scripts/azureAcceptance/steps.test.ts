@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseIsoDate } from "../../infra/model";
 import { captureOutput } from "../../test/support/output";
-import { main } from "../acceptance";
+import { main } from "../azureAcceptance";
 import {
   acceptanceSteps,
   addDays,
@@ -122,7 +122,7 @@ describe("the acceptance run's steps", () => {
   });
 });
 
-describe("npm run acceptance (offline: prints, never runs, without --execute)", () => {
+describe("npm run azure-acceptance (offline: prints, never runs, without --execute)", () => {
   it("prints every step's command for a tt02 stack, and refuses prod with a usage error", () => {
     output.clear();
     expect(main(["--stack", "digdir-tt02", "--canary-user", "kari.nordmann@ai-dev.no", "--today", "2026-11-23"])).toBe(

@@ -5,7 +5,7 @@ import { Command } from "commander";
 import { loadFleet, ownerFilePath, type IsoDate } from "../infra/model";
 import { EXIT, parseCommandLine, todayOption, UsageError } from "../lib/cli";
 import { REPO_ROOT } from "../lib/repo";
-import { acceptanceSteps, canaryStack, resolvedCommand, type StepContext } from "./acceptance/steps";
+import { acceptanceSteps, canaryStack, resolvedCommand, type StepContext } from "./azureAcceptance/steps";
 
 interface Options {
   stack: string;
@@ -21,7 +21,7 @@ interface Options {
  * restores the owner file it edited for the renewal and expiry steps.
  */
 export function main(argv: readonly string[]): number {
-  const command = new Command("acceptance")
+  const command = new Command("azure-acceptance")
     .description("Deploy, redeploy, refresh and probe a canary tt02 owner in real Azure (platform team only).")
     .requiredOption("--stack <org-tt02>", "the canary stack: a tt02 owner kept for this run")
     .requiredOption("--canary-user <upn>", "an existing tenant user for the grant renewal and expiry steps")
