@@ -3,8 +3,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { loadFleet, ownerFilePath, type IsoDate } from "../infra/model";
-import { EXIT, parseCommandLine, todayOption, UsageError } from "../lib/cli";
-import { REPO_ROOT } from "../lib/repo";
+import { EXIT, parseCommandLine, todayOption, UsageError } from "../cli/cli";
+import { REPO_ROOT } from "../repository/root";
 import { acceptanceSteps, canaryStack, resolvedCommand, type StepContext } from "./azureAcceptance/steps";
 
 interface Options {

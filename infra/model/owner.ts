@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ADOPTABLE_KINDS, type AdoptableKind } from "../naming";
+import { ADOPTABLE_KINDS, type AdoptableKind } from "./resourceNames";
 import { grantAccessShape } from "./access";
 import { isoDateSchema } from "./dates";
 import { clusterOverridesSchema } from "./environment";

@@ -1,4 +1,4 @@
-import { adoptionProblem, type AdoptableKind } from "../naming";
+import { adoptionProblem, type AdoptableKind } from "./resourceNames";
 import { accessPolicy, latestAllowedExpiry } from "./access";
 import { closest } from "./closest";
 import { hasExpired, type IsoDate } from "./dates";

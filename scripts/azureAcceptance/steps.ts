@@ -1,6 +1,5 @@
 import { parseDocument } from "yaml";
-import { resourceNames } from "../../infra/naming";
-import { parseStackName, type EnvironmentName, type IsoDate } from "../../infra/model";
+import { parseStackName, resourceNames, type EnvironmentName, type IsoDate } from "../../infra/model";
 
 /**
  * The real-Azure acceptance run on a canary tt02 owner (docs/operations/acceptance.md): what a first deploy, a second

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AzureMocks } from "../../lib/azureMocks";
+import { AzureMocks } from "../../plan/semantics/azureMocks";
 
 /** One resource a component registered, as a provider would receive it. */
 export interface Registered {
