@@ -4,8 +4,17 @@ import { isAtOrBelow } from "../plan/semantics/diff";
 import { REPO_ROOT } from "../repository/root";
 import { layersWith, REPO_SOURCES, TODAY } from "../test/support/fleet";
 import { sampleDirectory } from "../test/support/repository";
-import { IMMUTABLE_STACK_FIELDS, REPLACEMENT_PROPERTIES } from "./changeRules";
+import { IMMUTABLE_STACK_FIELDS, REPLACEMENT_GUARDED_TYPES, REPLACEMENT_PROPERTIES } from "./changeRules";
 import { loadFleet, validateFleet } from "./model";
+import { stackSettings } from "./stackSettings";
+import { UPSTREAM_FACTS } from "./upstreamReplacements";
+
+/** Every leaf path of an input value (`networkProfile.podCidr`); an array or an empty object is one leaf. */
+function leavesOf(value: unknown, prefix: string): string[] {
+  if (value === null || typeof value !== "object" || Array.isArray(value) || Object.keys(value).length === 0)
+    return value === undefined ? [] : [prefix];
+  return Object.entries(value).flatMap(([key, item]) => leavesOf(item, prefix ? `${prefix}.${key}` : key));
+}
 
 /** The value at a table path (`networkProfile.outboundType`). */
 function inputAt(inputs: Record<string, unknown>, path: string): unknown {
@@ -44,12 +53,13 @@ describe("the day-2 tables", () => {
   it("read a value for every immutable field of a real stack, each with a reason and what to do instead", () => {
     const target = prod.target;
     if (!target) throw new Error("no target");
+    const settings = stackSettings(target);
     for (const field of IMMUTABLE_STACK_FIELDS) {
-      expect(field.read(target), field.setting).toBeDefined();
+      expect(field.read(settings), field.setting).toBeDefined();
       expect(field.reason.length, field.setting).toBeGreaterThan(40);
       expect(field.instead.length, field.setting).toBeGreaterThan(20);
     }
-    expect(IMMUTABLE_STACK_FIELDS.map((field) => field.read(target))).toContainEqual([
+    expect(IMMUTABLE_STACK_FIELDS.map((field) => field.read(settings))).toContainEqual([
       "10.124.0.0/22",
       "10.124.0.0/23",
     ]);
@@ -98,5 +108,59 @@ describe("the day-2 tables", () => {
         "vnetSubnetID",
       ]),
     );
+  });
+
+  it("cover what azure-native replaces and Azure refuses, for every type the program registers (infra/upstreamReplacements.ts)", () => {
+    const registered = [...prod.resources, ...withPrivateEndpoint.resources].filter((resource) => resource.custom);
+    const uncovered: string[] = [];
+    for (const resource of registered) {
+      const facts = UPSTREAM_FACTS[resource.type];
+      expect(facts, `${resource.type}: no entry in UPSTREAM_FACTS`).toBeDefined();
+      for (const fact of facts ?? []) {
+        const leaves = leavesOf(inputAt(resource.inputs, fact.property), fact.property).filter(
+          (leaf) => !resource.ignoreChanges.some((ignored) => isAtOrBelow(leaf, ignored)),
+        );
+        for (const leaf of leaves) {
+          const rule = REPLACEMENT_PROPERTIES.find(
+            (candidate) => candidate.type === resource.type && isAtOrBelow(leaf, candidate.property),
+          );
+          if (rule?.effect !== fact.effect)
+            uncovered.push(
+              `${resource.type} ${leaf}: ${fact.effect} (${fact.source}), rule says ${rule?.effect ?? "nothing"}`,
+            );
+        }
+      }
+    }
+    expect([...new Set(uncovered)]).toEqual([]);
+  });
+
+  it("name the reasons right: outbound type and pool size replace; a vault cannot move; recovery and one-way switches are refused", () => {
+    const effect = (type: string, property: string) =>
+      REPLACEMENT_PROPERTIES.find((rule) => rule.type === type && isAtOrBelow(property, rule.property))?.effect;
+    const cluster = "azure-native:containerservice:ManagedCluster";
+    expect(effect(cluster, "networkProfile.outboundType")).toBe("replace");
+    expect(effect(cluster, "networkProfile.networkPolicy")).toBe("replace");
+    expect(effect(cluster, "location")).toBe("replace");
+    expect(effect(cluster, "oidcIssuerProfile.enabled")).toBe("refused");
+    expect(effect(cluster, "aadProfile.managed")).toBe("refused");
+    expect(effect("azure-native:containerservice:AgentPool", "vmSize")).toBe("replace");
+    expect(effect("azure-native:keyvault:Vault", "location")).toBe("refused");
+    expect(effect("azure-native:keyvault:Vault", "properties.enablePurgeProtection")).toBe("refused");
+    expect(effect("azure-native:keyvault:Vault", "properties.softDeleteRetentionInDays")).toBe("refused");
+    expect(effect("azure-native:network:PrivateEndpoint", "subnet.id")).toBe("replace");
+  });
+
+  it("protect every cluster, vault, workspace and network whose replacement they refuse, tt02 included", async () => {
+    const tt02 = await evaluateStack({
+      stack: "digdir-tt02",
+      fleet: loadFleet(REPO_ROOT, TODAY),
+      today: TODAY,
+      directory: sampleDirectory(),
+    });
+    for (const evaluation of [prod, tt02]) {
+      const guarded = evaluation.resources.filter((resource) => REPLACEMENT_GUARDED_TYPES.includes(resource.type));
+      expect(new Set(guarded.map((resource) => resource.type)).size).toBe(REPLACEMENT_GUARDED_TYPES.length);
+      for (const resource of guarded) expect(resource.protect, `${evaluation.stack} ${resource.name}`).toBe(true);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { Document, Scalar, YAMLMap } from "yaml";
 import { z } from "zod";
-import { freeText, ORG_CODE, ownerFilePath, readBoundedFile } from "../infra/model";
+import { freeText, ORG_CODE, ORG_CODE_RULE, ownerFilePath, readBoundedFile } from "../infra/model";
 import { OWNER_SCHEMA_COMMENT } from "./ownerSchema";
 
 /** Altinn's public registry of service owners (altinn-orgs.json). */
@@ -132,5 +132,5 @@ export function remainingSteps(org: string, entry: RegistryOrg): string[] {
 }
 
 export function checkOrgCode(org: string): string | undefined {
-  return ORG_CODE.test(org) ? undefined : `"${org}" is not an org code: 2-8 lower-case letters or digits`;
+  return ORG_CODE.test(org) ? undefined : `"${org}" is not an org code: ${ORG_CODE_RULE}`;
 }

@@ -15,10 +15,14 @@ export interface DiffSummary {
   readonly selected: number;
   readonly preselected: number;
   readonly creates: number;
+  /** Existing resources adopted (Pulumi `import`). */
+  readonly imports: number;
   readonly updates: number;
   readonly replaces: number;
   readonly deletes: number;
   readonly refusals: number;
+  /** Replacements of a cluster, vault, workspace or network: refusals unless approved. */
+  readonly replacementsRefused: number;
   readonly unmanaged: number;
   readonly errors: number;
   readonly mandatoryViolations: number;
@@ -29,15 +33,20 @@ export interface DiffVerdict {
   readonly report: DiffReport;
   /** Owners or environments removed on purpose (`--allow-decommission`): being left unmanaged does not fail. */
   readonly allowDecommission: boolean;
+  /** Replacements of a cluster, vault, workspace or network approved on purpose (`--allow-replacement`). */
+  readonly allowReplacement?: boolean;
 }
 
-export function summarizeDiff({ report, allowDecommission }: DiffVerdict): DiffSummary {
+export function summarizeDiff({ report, allowDecommission, allowReplacement = false }: DiffVerdict): DiffSummary {
   const count = (action: Action) =>
     report.stacks.reduce(
       (total, stack) => total + stack.changes.filter((change) => change.action === action).length,
       0,
     );
   const refusals = report.stacks.reduce((total, stack) => total + stack.refusals.length, 0);
+  const replacementsRefused = allowReplacement
+    ? 0
+    : report.stacks.reduce((total, stack) => total + stack.replacements.length, 0);
   const unmanaged = report.stacks.filter((stack) => stack.status === "unmanaged").length;
   const errors = report.stacks.filter((stack) => stack.error !== undefined).length;
   const mandatoryViolations = report.stacks.reduce(
@@ -48,14 +57,21 @@ export function summarizeDiff({ report, allowDecommission }: DiffVerdict): DiffS
     selected: report.stacks.length,
     preselected: report.preselected.length,
     creates: count("create"),
+    imports: count("import"),
     updates: count("update"),
     replaces: count("replace"),
     deletes: count("delete"),
     refusals,
+    replacementsRefused,
     unmanaged,
     errors,
     mandatoryViolations,
-    passed: refusals === 0 && errors === 0 && mandatoryViolations === 0 && (unmanaged === 0 || allowDecommission),
+    passed:
+      refusals === 0 &&
+      replacementsRefused === 0 &&
+      errors === 0 &&
+      mandatoryViolations === 0 &&
+      (unmanaged === 0 || allowDecommission),
   };
 }
 
@@ -64,10 +80,11 @@ export function summarizeDiff({ report, allowDecommission }: DiffVerdict): DiffS
  * a stack that exists on both sides too (a new PIM schedule of a role request), but not a whole new stack's.
  */
 function detailed(stack: StackDiff, change: ResourceChange): boolean {
-  return (change.action !== "create" && change.action !== "delete") || stack.status === "update";
+  const whole = change.action === "create" || change.action === "import" || change.action === "delete";
+  return !whole || stack.status === "update";
 }
 
-const SYMBOLS: Record<Action, string> = { create: "+", update: "~", replace: "+-", delete: "-" };
+const SYMBOLS: Record<Action, string> = { create: "+", import: "=", update: "~", replace: "+-", delete: "-" };
 
 /** A value as a reviewer reads it: strings bare, absent as "—", anything else as JSON. */
 export function shownValue(value: unknown): string {
@@ -100,8 +117,9 @@ function foldLine(fold: FoldedChange): string {
 
 const summaryLine = (summary: DiffSummary) =>
   `${summary.selected} of ${summary.preselected} preselected stack(s) change: ${summary.creates} to create, ` +
+  (summary.imports > 0 ? `${summary.imports} to import, ` : "") +
   `${summary.updates} to update, ${summary.replaces} to replace, ${summary.deletes} to delete; ` +
-  `${summary.unmanaged} left unmanaged, ${summary.refusals} refused, ${summary.errors} error(s), ` +
+  `${summary.unmanaged} left unmanaged, ${summary.refusals + summary.replacementsRefused} refused, ${summary.errors} error(s), ` +
   `${summary.mandatoryViolations} mandatory violation(s): ${summary.passed ? "PASS" : "FAIL"}`;
 
 function unmanagedLine(stack: StackDiff, allowDecommission: boolean): string {
@@ -135,6 +153,8 @@ export function formatDiffText(verdict: DiffVerdict): string {
         lines.push(`      ${property.path}: ${shownValue(property.before)} → ${shownValue(property.after)}`);
     }
     for (const refusal of stack.refusals) lines.push(`  REFUSED: ${refusal}`);
+    for (const replacement of stack.replacements)
+      lines.push(`  ${verdict.allowReplacement ? "APPROVED REPLACEMENT" : "REFUSED"}: ${replacement}`);
     for (const group of groupedViolations(stack.violations))
       lines.push(`  [${group.level}] ${group.policy} (${group.resources.length} resource(s)): ${group.message}`);
     lines.push("");
@@ -163,6 +183,14 @@ export function formatDiffMarkdown(verdict: DiffVerdict): string {
   if (report.stacks.length === 0) lines.push("No stack's plan changes.", "");
   const refusals = report.stacks.flatMap((stack) => stack.refusals);
   if (refusals.length > 0) lines.push("### ⛔ Refused", "", ...refusals.map((refusal) => `- ${text(refusal)}`), "");
+  const replacements = report.stacks.flatMap((stack) => stack.replacements);
+  if (replacements.length > 0)
+    lines.push(
+      verdict.allowReplacement ? "### Replacements (approved)" : "### ⛔ Replacements (not approved)",
+      "",
+      ...replacements.map((replacement) => `- ${text(replacement)}`),
+      "",
+    );
   const unmanaged = report.stacks.filter((stack) => stack.status === "unmanaged");
   if (unmanaged.length > 0)
     lines.push(
@@ -206,7 +234,7 @@ export function formatDiffMarkdown(verdict: DiffVerdict): string {
     for (const stack of changed.slice(0, DETAILED_STACKS)) {
       const rows = stack.changes.flatMap((change) => {
         const resource = [`${SYMBOLS[change.action]} ${change.action}`, shortType(change.type), raw(code(change.name))];
-        const wholeResource = change.action === "create" || change.action === "delete";
+        const wholeResource = change.action === "create" || change.action === "import" || change.action === "delete";
         if (wholeResource && isShared({ type: change.type, action: change.action })) return [];
         if (!detailed(stack, change)) return [[...resource, "", "", ""]];
         return change.properties

@@ -281,6 +281,21 @@ describe("loganalytics-entra-only", () => {
       ]);
     }
   });
+
+  it("lets only an owner's platform workspace keep shared keys (Defender), closed to resource-context reads", async () => {
+    const workspace = (workspaceName: string, enableLogAccessUsingOnlyResourcePermissions?: boolean) =>
+      taggedResource(TYPES.workspace, {
+        workspaceName,
+        features: { disableLocalAuth: false, enableLogAccessUsingOnlyResourcePermissions },
+      });
+    expect(await violations(logAnalyticsEntraOnly, workspace("platform-digdir-prod-law", false))).toEqual([]);
+    expect(await violations(logAnalyticsEntraOnly, workspace("platform-digdir-prod-law", true))).toEqual([
+      "a platform workspace with shared keys must set features.enableLogAccessUsingOnlyResourcePermissions to false",
+    ]);
+    expect(await violations(logAnalyticsEntraOnly, workspace("application-digdir-prod-law", false))).toEqual([
+      "features.disableLocalAuth must be true: no shared-key ingestion",
+    ]);
+  });
 });
 
 describe("allowed-locations for global resources", () => {

@@ -15,7 +15,14 @@ export interface PrCommentOptions extends PlanningOptions {
   readonly allowRemovals: boolean;
   /** A maintainer approved leaving removed owners' or environments' stacks unmanaged. */
   readonly allowDecommission: boolean;
+  /** A maintainer approved replacing a cluster, vault, workspace or network (the replacement-approved label). */
+  readonly allowReplacement?: boolean;
 }
+
+const verdictOptions = ({ allowDecommission, allowReplacement = false }: PrCommentOptions) => ({
+  allowDecommission,
+  allowReplacement,
+});
 
 export interface PrComment {
   readonly markdown: string;
@@ -31,8 +38,8 @@ export async function prComment(options: PrCommentOptions): Promise<PrComment> {
   const plan = await diffAgainstBase({ ...options, headSources }).then(
     (report) => ({
       report,
-      markdown: formatDiffMarkdown({ report, allowDecommission: options.allowDecommission }),
-      passed: summarizeDiff({ report, allowDecommission: options.allowDecommission }).passed,
+      markdown: formatDiffMarkdown({ report, ...verdictOptions(options) }),
+      passed: summarizeDiff({ report, ...verdictOptions(options) }).passed,
     }),
     (error: unknown) => ({
       report: undefined,

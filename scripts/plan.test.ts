@@ -95,9 +95,9 @@ describe("npm run plan", () => {
   it("fails a fleet with a prod owner lacking accepted terms, naming the violation", async () => {
     const root = writeRepository([ownerYaml("abc"), ownerYaml("xyz", { termsOfUse: undefined })]);
     expect(await main(["--root", root, "--today", "2026-11-23"])).toBe(1);
-    expect(output.stdout()).toMatch(/^xyz-prod: FAIL \(26 mandatory, 0 advisory\)$/m);
+    expect(output.stdout()).toMatch(/^xyz-prod: FAIL \(28 mandatory, 0 advisory\)$/m);
     expect(output.stdout()).toMatch(
-      /\[mandatory\] prod-requires-accepted-terms \(26 resource\(s\)\): xyz may not have prod resources until the terms of use are accepted: no termsOfUse record/,
+      /\[mandatory\] prod-requires-accepted-terms \(28 resource\(s\)\): xyz may not have prod resources until the terms of use are accepted: no termsOfUse record/,
     );
     expect(output.stdout()).toMatch(/^abc-prod: pass$/m);
     expect(output.stdout()).toMatch(/FAIL\n$/);

@@ -20,6 +20,7 @@ interface Options {
   list: boolean;
   firstPreview: boolean;
   allowDecommission: boolean;
+  allowReplacement: boolean;
   cache: boolean;
   cacheDir: string;
 }
@@ -34,7 +35,11 @@ function stackArgument(value: string, previous: string[] = []): string[] {
 }
 
 function writeDiff(report: DiffReport, options: Options): number {
-  const verdict = { report, allowDecommission: options.allowDecommission };
+  const verdict = {
+    report,
+    allowDecommission: options.allowDecommission,
+    allowReplacement: options.allowReplacement,
+  };
   const format = { text: formatDiffText, json: formatDiffJson, markdown: formatDiffMarkdown }[options.format];
   process.stdout.write(format(verdict));
   return summarizeDiff(verdict).passed ? EXIT.ok : EXIT.invalid;
@@ -73,6 +78,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option(
       "--allow-decommission",
       "a removed owner file or environment (its stacks left unmanaged) does not fail the diff",
+      false,
+    )
+    .option(
+      "--allow-replacement",
+      "replacing a cluster, vault, workspace or network (any environment) does not fail the diff: the replacement-approved label",
       false,
     )
     .option(

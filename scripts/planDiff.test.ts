@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { runCli } from "../cli/cli";
 import { REPO_ROOT } from "../repository/root";
-import { ownerDocument, ownerYaml } from "../test/support/fleet";
+import { ownerDocument, ownerYaml, subscriptionOf } from "../test/support/fleet";
 import { captureOutput } from "../test/support/output";
 import { committedRepository, gitIn } from "../test/support/repository";
 import { main } from "./plan";
@@ -124,19 +124,51 @@ describe("plan --diff", () => {
     const { code, json } = await diff(root);
     expect(code).toBe(0);
     expect(json.stacks.map((stack) => stack.stack)).toEqual(["abc-tt02", "xyz-tt02"]);
+    // The apps pool follows the control plane's minor version (orchestratorVersion), in the same deploy.
+    const bump = { action: "update", before: "1.33", after: "1.34", stacks: ["abc-tt02", "xyz-tt02"] };
     expect(json.folded).toEqual([
-      {
-        type: "azure-native:containerservice:ManagedCluster",
-        action: "update",
-        path: "kubernetesVersion",
-        before: "1.33",
-        after: "1.34",
-        stacks: ["abc-tt02", "xyz-tt02"],
-      },
+      { type: "azure-native:containerservice:ManagedCluster", path: "kubernetesVersion", ...bump },
+      { type: "azure-native:containerservice:AgentPool", path: "orchestratorVersion", ...bump },
     ]);
     output.clear();
     await main(["--diff", "main", "--root", root, ...BASE_ARGS]);
     expect(output.stdout()).toMatch(/~ update ManagedCluster kubernetesVersion 1\.33 → 1\.34 on abc-tt02, xyz-tt02/);
+  });
+
+  it("onboards an owner that adopts what it already has: imports, not creates, and the plan JSON names each id", async () => {
+    const { root, write } = fleetRepository();
+    const subscription = subscriptionOf("mig", "prod");
+    const group = `/subscriptions/${subscription}/resourceGroups`;
+    const adopt = {
+      clusterResourceGroup: `${group}/altinnapps-mig-prod-rg`,
+      keyVault: `${group}/altinnapps-mig-prod-rg/providers/Microsoft.KeyVault/vaults/mig-prod-apps-kv`,
+      logAnalyticsWorkspace: `${group}/monitor-mig-prod-rg/providers/Microsoft.OperationalInsights/workspaces/application-mig-prod-law`,
+      developerGroup: "0d6a7b3c-1e2f-4a5b-8c9d-0e1f2a3b4c5d",
+    };
+    const document = ownerDocument("mig");
+    const environments = document["environments"] as Record<string, Record<string, unknown>>;
+    write(
+      "stacks/mig.yaml",
+      stringify({ ...document, environments: { ...environments, prod: { ...environments["prod"], adopt } } }),
+    );
+    const { code, json } = await diff(root);
+    expect(code).toBe(0);
+    const mig = json.stacks.find((stack) => stack.stack === "mig-prod");
+    const actionOf = (name: string) => mig?.changes.find((change) => change.name === name)?.action;
+    expect(actionOf("altinnapps-mig-prod-rg")).toBe("import");
+    expect(actionOf("mig-prod-apps-kv")).toBe("import");
+    expect(actionOf("application-mig-prod-law")).toBe("import");
+    expect(actionOf("altinn-apps-mig-prod-developer")).toBe("import");
+    expect(actionOf("monitor-mig-prod-rg")).toBe("create");
+    expect(actionOf("mig-prod-aks")).toBe("create");
+
+    output.clear();
+    expect(await main(["--stack", "mig-prod", "--root", root, "--format", "json", ...BASE_ARGS])).toBe(0);
+    const plan = JSON.parse(output.stdout()) as { stacks: { resources: { name: string; import?: string }[] }[] };
+    const importOf = (name: string) => plan.stacks[0]?.resources.find((resource) => resource.name === name)?.import;
+    expect(importOf("mig-prod-apps-kv")).toBe(adopt.keyVault);
+    expect(importOf("altinn-apps-mig-prod-developer")).toBe(`/groups/${adopt.developerGroup}`);
+    expect(importOf("mig-prod-aks")).toBeUndefined();
   });
 
   it("a change that alters no plan selects nothing, and says so", async () => {
@@ -173,10 +205,11 @@ describe("plan --diff", () => {
     const { code, json } = await diff(root);
     expect(code).toBe(1);
     const abc = json.stacks.find((stack) => stack.stack === "abc-prod");
+    // Azure refuses a new length for an allocated prefix: an update it refuses, not a replacement.
     expect(abc?.changes).toContainEqual({
       type: "azure-native:network:PublicIPPrefix",
       name: "abc-prod-egress-ippre",
-      action: "replace",
+      action: "update",
       properties: [{ path: "prefixLength", before: 30, after: 29 }],
     });
     expect(abc?.refusals).toEqual([
@@ -185,7 +218,7 @@ describe("plan --diff", () => {
         /^abc-prod: Pulumi\.<env>\.yaml altinn-apps:network\.egressPrefixLength changes from 30 to 29/,
       ),
       expect.stringMatching(
-        /^abc-prod: azure-native:network:PublicIPPrefix abc-prod-egress-ippre is protected and would be replaced, because prefixLength \(.*\)\. Instead: revert this change, or build/,
+        /^abc-prod: azure-native:network:PublicIPPrefix abc-prod-egress-ippre cannot be changed this way, because prefixLength \(fixed when the prefix is allocated.*\)\. Instead: revert this change/,
       ),
     ]);
   });

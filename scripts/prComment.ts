@@ -10,6 +10,7 @@ interface Options {
   base: string;
   allowRemovals: boolean;
   allowDecommission: boolean;
+  allowReplacement: boolean;
   today: IsoDate;
   root: string;
   workers?: number;
@@ -25,6 +26,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     .requiredOption("--base <ref>", "the git ref to compare with (the PR's base)")
     .option("--allow-removals", "large access removals are approved (the access-removal-approved label)", false)
     .option("--allow-decommission", "leaving removed owners' or environments' stacks unmanaged is approved", false)
+    .option(
+      "--allow-replacement",
+      "replacing a cluster, vault, workspace or network is approved (the replacement-approved label)",
+      false,
+    )
     .addOption(todayOption())
     .option("--root <dir>", "repository root", REPO_ROOT);
   const parsed = parseCommandLine<Options>(withPlanningOptions(command), argv);
@@ -44,6 +50,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     base: options.base,
     allowRemovals: options.allowRemovals,
     allowDecommission: options.allowDecommission,
+    allowReplacement: options.allowReplacement,
   }).catch((error: unknown) => failedComment(error instanceof Error ? error.message : String(error)));
   process.stdout.write(comment.markdown);
   return comment.passed ? EXIT.ok : EXIT.invalid;

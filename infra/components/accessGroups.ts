@@ -64,7 +64,8 @@ export class AccessGroups extends pulumi.ComponentResource {
             ? { members: users.apply((found) => upns.flatMap((upn) => found.get(upn) ?? [])) }
             : {}),
         },
-        { parent: this },
+        // An existing group is adopted by object id (the owner file's adopt, infra/naming.ts ADOPTABLE).
+        { parent: this, ...(target.adopt[`${role}Group`] && { import: target.adopt[`${role}Group`] }) },
       );
     };
     this.groups = Object.fromEntries(ROLES.map((role) => [role, group(role)])) as Record<RoleName, Group>;

@@ -11,6 +11,7 @@ export * from "./maintenance";
 export * from "./network";
 export * from "./orgNumber";
 export * from "./owner";
+export * from "./resourceNames";
 export * from "./problem";
 export * from "./schema";
 export * from "./stack";

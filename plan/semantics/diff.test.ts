@@ -44,20 +44,60 @@ describe("diffStack", () => {
     });
   });
 
-  it("marks a replacement, and refuses it for a protected resource", () => {
+  it("refuses an update Azure refuses (a vault cannot move region: InvalidResourceLocation), protected or not", () => {
     const base = plan("abc-prod", [vault({})]);
     const moved = { ...vault({}), inputs: { ...vault({}).inputs, location: "swedencentral" } };
     const diff = diffStack({ stack: "abc-prod", base, head: plan("abc-prod", [moved]) });
-    expect(diff.changes[0]?.action).toBe("replace");
+    expect(diff.changes[0]?.action).toBe("update");
     expect(diff.refusals).toEqual([
-      expect.stringMatching(/abc-prod-apps-kv is protected and would be replaced, because location \(ARM cannot move/),
+      expect.stringMatching(/abc-prod-apps-kv cannot be changed this way, because location \(ARM cannot move/),
     ]);
     const unprotected = diffStack({
       stack: "abc-tt02",
       base: plan("abc-tt02", [vault({}, false)]),
       head: plan("abc-tt02", [{ ...moved, protect: false }]),
     });
-    expect(unprotected.refusals).toEqual([]);
+    expect(unprotected.refusals).toHaveLength(1);
+  });
+
+  it("lists a cluster replacement apart, in tt02 too and protected or not, for a pull request to approve explicitly", () => {
+    const cluster = (networkPolicy: string, protect: boolean): PlannedResource => ({
+      type: "azure-native:containerservice:ManagedCluster",
+      name: "abc-tt02-aks",
+      inputs: { resourceName: "abc-tt02-aks", networkProfile: { networkPlugin: "azure", networkPolicy } },
+      protect,
+    });
+    for (const protect of [true, false]) {
+      const diff = diffStack({
+        stack: "abc-tt02",
+        base: plan("abc-tt02", [cluster("cilium", protect)]),
+        head: plan("abc-tt02", [cluster("azure", protect)]),
+      });
+      expect(diff.changes).toMatchObject([{ action: "replace" }]);
+      expect(diff.refusals).toEqual([]);
+      expect(diff.replacements).toEqual([
+        expect.stringMatching(
+          /^abc-tt02: azure-native:containerservice:ManagedCluster abc-tt02-aks would be replaced .* because networkProfile\.networkPolicy \(fixed when the cluster is created.*replacement-approved label/,
+        ),
+      ]);
+      expect(diff.differs).toBe(true);
+    }
+  });
+
+  it("shows an adopted resource as an import, not a create", () => {
+    const adopted = {
+      ...vault({}),
+      import: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/abc-prod-apps-kv",
+    };
+    const diff = diffStack({ stack: "abc-prod", base: plan("abc-prod", []), head: plan("abc-prod", [adopted]) });
+    expect(diff.changes).toMatchObject([{ type: "azure-native:keyvault:Vault", action: "import" }]);
+    // Once in the state (the base has it), the option is inert and the resource diffs as usual.
+    const again = diffStack({
+      stack: "abc-prod",
+      base: plan("abc-prod", [adopted]),
+      head: plan("abc-prod", [adopted]),
+    });
+    expect(again.changes).toEqual([]);
   });
 
   it("refuses to delete a protected resource", () => {

@@ -1,9 +1,16 @@
-import { IMMUTABLE_STACK_FIELDS, REPLACEMENT_PROPERTIES, type ReplacementProperty } from "../../infra/changeRules";
+import {
+  IMMUTABLE_STACK_FIELDS,
+  REPLACEMENT_GUARDED_TYPES,
+  REPLACEMENT_PROPERTIES,
+  type ReplacementProperty,
+} from "../../infra/changeRules";
 import type { OwnerEnvironment } from "../../infra/model";
+import { stackSettings } from "../../infra/stackSettings";
 import type { PolicyViolation } from "../../policies/runner/runner";
 import type { PlannedResource, StackPlan } from "./stackPlan";
 
-export type Action = "create" | "update" | "delete" | "replace";
+/** `import`: an existing resource adopted (Pulumi's `import` option), neither created nor changed when it matches. */
+export type Action = "create" | "import" | "update" | "delete" | "replace";
 
 export interface PropertyChange {
   readonly path: string;
@@ -26,6 +33,11 @@ export interface StackDiff extends Pick<StackPlan, "stack" | "owner" | "environm
   readonly changes: readonly ResourceChange[];
   /** Changes a deploy must not attempt, each with what to do instead. */
   readonly refusals: readonly string[];
+  /**
+   * Replacements of a cluster, vault, workspace or network (REPLACEMENT_GUARDED_TYPES), any environment: refused
+   * unless the pull request approves them (`--allow-replacement`, the `replacement-approved` label).
+   */
+  readonly replacements: readonly string[];
   /** The working tree's policy verdicts. */
   readonly violations: readonly PolicyViolation[];
   /** Whether anything in the plan differs: resources, outputs, verdicts, errors. */
@@ -98,6 +110,11 @@ export function replacementRule(type: string, path: string): ReplacementProperty
   return REPLACEMENT_PROPERTIES.find((rule) => rule.type === type && isAtOrBelow(path, rule.property));
 }
 
+const ruleOf = (type: string, path: string, effect: ReplacementProperty["effect"]) => {
+  const rule = replacementRule(type, path);
+  return rule?.effect === effect ? rule : undefined;
+};
+
 const key = (resource: { type: string; name: string }) => `${resource.type}::${resource.name}`;
 
 /**
@@ -121,7 +138,7 @@ function resourceChanges(base: StackPlan | undefined, head: StackPlan | undefine
     const members = holdsMembers ? memberChanges(base, head, String(resource.inputs["displayName"])) : [];
     if (!previous) {
       const properties = [...propertyChanges(new Map(), inputsOf(resource)), ...members];
-      changes.push({ type, name, action: "create", properties });
+      changes.push({ type, name, action: resource.import === undefined ? "create" : "import", properties });
       continue;
     }
     const properties = [
@@ -131,7 +148,7 @@ function resourceChanges(base: StackPlan | undefined, head: StackPlan | undefine
       ...members,
     ];
     if (properties.length === 0) continue;
-    const replaced = properties.some((property) => replacementRule(type, property.path));
+    const replaced = properties.some((property) => ruleOf(type, property.path, "replace"));
     changes.push({ type, name, action: replaced ? "replace" : "update", properties });
   }
   for (const [id, resource] of before) {
@@ -151,14 +168,29 @@ function resourceChanges(base: StackPlan | undefined, head: StackPlan | undefine
 
 const shown = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
 
-/** Deletions and replacements of protected resources, and changes of settings no existing stack can change. */
+/** Why a change is a replacement: each changed path with its rule's reason. */
+function causesOf(change: ResourceChange, effect: ReplacementProperty["effect"]): string {
+  return change.properties
+    .flatMap((property) => {
+      const rule = ruleOf(change.type, property.path, effect);
+      return rule ? [`${property.path} (${rule.reason})`] : [];
+    })
+    .join("; ");
+}
+
+/**
+ * What a deploy must not attempt: changes of settings no existing stack can change, updates Azure refuses, deletions
+ * of protected resources, and replacements of protected resources other than the guarded types. Replacements of a
+ * guarded type (a cluster, vault, workspace or network, in any environment) are listed apart: a pull request may
+ * approve them explicitly.
+ */
 function refusalsOf(
   stack: string,
   changes: readonly ResourceChange[],
   protectedResources: ReadonlySet<string>,
   targets: { readonly base?: OwnerEnvironment; readonly head?: OwnerEnvironment },
-): string[] {
-  const { base, head } = targets;
+): { refusals: string[]; replacements: string[] } {
+  const [base, head] = [targets.base && stackSettings(targets.base), targets.head && stackSettings(targets.head)];
   const immutable =
     base && head
       ? IMMUTABLE_STACK_FIELDS.filter((field) => !same(field.read(base), field.read(head))).map(
@@ -167,9 +199,22 @@ function refusalsOf(
             `which an existing stack cannot do: ${field.reason}. Instead: ${field.instead}.`,
         )
       : [];
+  const refusedUpdates = changes
+    .filter((change) => change.action === "update" || change.action === "replace")
+    .filter((change) => causesOf(change, "refused") !== "")
+    .map(
+      (change) =>
+        `${stack}: ${change.type} ${change.name} cannot be changed this way, because ${causesOf(change, "refused")}. ` +
+        "Instead: revert this change.",
+    );
+  const guarded = (change: ResourceChange) =>
+    change.action === "replace" && REPLACEMENT_GUARDED_TYPES.includes(change.type);
   const destructive = changes
     .filter(
-      (change) => (change.action === "delete" || change.action === "replace") && protectedResources.has(key(change)),
+      (change) =>
+        !guarded(change) &&
+        (change.action === "delete" || change.action === "replace") &&
+        protectedResources.has(key(change)),
     )
     .map((change) => {
       if (change.action === "delete")
@@ -177,15 +222,21 @@ function refusalsOf(
           `${stack}: ${change.type} ${change.name} is protected and would be deleted. Instead: restore what removed it; ` +
           "a protected resource is only ever removed deliberately, by the decommissioning runbook in the README."
         );
-      const causes = change.properties
-        .filter((property) => replacementRule(change.type, property.path))
-        .map((property) => `${property.path} (${replacementRule(change.type, property.path)?.reason})`);
       return (
-        `${stack}: ${change.type} ${change.name} is protected and would be replaced, because ${causes.join("; ")}. ` +
+        `${stack}: ${change.type} ${change.name} is protected and would be replaced, because ${causesOf(change, "replace")}. ` +
         "Instead: revert this change, or build the new resource as a new stack and migrate to it (see the decommissioning runbook in the README)."
       );
     });
-  return [...immutable, ...destructive];
+  const replacements = changes
+    .filter(guarded)
+    .map(
+      (change) =>
+        `${stack}: ${change.type} ${change.name} would be replaced (deleted and created again), because ` +
+        `${causesOf(change, "replace")}. Instead: revert this change; if the replacement is intended, the pull request ` +
+        "needs the replacement-approved label (plan --diff --allow-replacement), and the deploy `pulumi state unprotect` " +
+        "(docs/design/azure-decisions.md, Replacements).",
+    );
+  return { refusals: [...immutable, ...refusedUpdates, ...destructive], replacements };
 }
 
 export interface StackSides {
@@ -211,11 +262,14 @@ export function diffStack({ stack, base, head, baseTarget, headTarget }: StackSi
         : changes.length > 0
           ? "update"
           : "unchanged";
-  const refusals = head ? refusalsOf(stack, changes, protectedResources, { base: baseTarget, head: headTarget }) : [];
+  const { refusals, replacements } = head
+    ? refusalsOf(stack, changes, protectedResources, { base: baseTarget, head: headTarget })
+    : { refusals: [], replacements: [] };
   // A refused setting may change no resource at all (the inline system pool ignores its changes): it still shows.
   const differs =
     changes.length > 0 ||
     refusals.length > 0 ||
+    replacements.length > 0 ||
     !head ||
     !base ||
     base.error !== head.error ||
@@ -227,6 +281,7 @@ export function diffStack({ stack, base, head, baseTarget, headTarget }: StackSi
     status,
     changes: status === "unmanaged" ? [] : changes,
     refusals,
+    replacements,
     violations: head?.violations ?? [],
     ...(head?.error !== undefined ? { error: head.error } : {}),
     differs,
@@ -246,7 +301,8 @@ export interface FoldedChange {
 
 /** The folds one resource change falls into: one for a whole-resource create or delete, else one per property. */
 export function foldsOf(change: ResourceChange): Omit<FoldedChange, "stacks">[] {
-  if (change.action === "create" || change.action === "delete") return [{ type: change.type, action: change.action }];
+  if (change.action === "create" || change.action === "import" || change.action === "delete")
+    return [{ type: change.type, action: change.action }];
   return change.properties.map((property) => ({ type: change.type, action: change.action, ...property }));
 }
 

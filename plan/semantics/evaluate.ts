@@ -26,6 +26,8 @@ export interface RegisteredResource {
   readonly dependencies: readonly string[];
   /** The input paths Pulumi leaves alone on update (`ignoreChanges`). */
   readonly ignoreChanges: readonly string[];
+  /** The id of an existing resource Pulumi adopts (`import`) instead of creating it. */
+  readonly import?: string;
 }
 
 export interface StackEvaluation {
@@ -255,8 +257,14 @@ function joinRegistrations(
       protect: entry?.opts.protect ?? false,
       dependencies: dependenciesOf.get(`${registration.type}::${registration.name}`) ?? [],
       ignoreChanges: entry?.opts.ignoreChanges ?? [],
+      ...importOf(entry?.opts),
     };
   });
+}
+
+/** A custom resource's `import` option, as the plan shows it. */
+function importOf(opts: pulumi.CustomResourceOptions | undefined): { import?: string } {
+  return opts?.import === undefined ? {} : { import: opts.import };
 }
 
 /** `dependsOn` as the program gave it: one resource or a plain list (an Output of resources is not resolved here). */

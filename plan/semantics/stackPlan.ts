@@ -25,6 +25,8 @@ export interface PlannedResource {
   readonly protect: boolean;
   /** The input paths Pulumi leaves alone on update (`ignoreChanges`); absent when none. */
   readonly ignoreChanges?: readonly string[];
+  /** Adopted, not created: the id Pulumi imports (`import`); absent when the resource is created. */
+  readonly import?: string;
 }
 
 export interface PlannedMember {
@@ -121,12 +123,13 @@ export async function planStack(
     ...base,
     resources: evaluation.resources
       .filter((resource) => resource.type !== "pulumi:pulumi:Stack")
-      .map(({ type, name, inputs, protect, ignoreChanges }) => ({
+      .map(({ type, name, inputs, protect, ignoreChanges, import: importId }) => ({
         type,
         name,
         inputs: maskSecrets(inputs) as Record<string, unknown>,
         protect,
         ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}),
+        ...(importId !== undefined ? { import: importId } : {}),
       })),
     members: membersOf(evaluation.target),
     violations: report.violations,
