@@ -140,6 +140,20 @@ export function accessGroupNames(org: string, environment: EnvironmentName, role
   };
 }
 
+/**
+ * A grant's PIM schedule (assignment or eligibility) on one role's group: `altinn-apps-digdir-prod-operations-<upn>`.
+ * Stable across renewals (a change of content replaces the schedule under the same name), and it starts with the
+ * group's mail nickname, by which the prod-operations-just-in-time policy recognises Operations schedules.
+ */
+export function privilegedAccessScheduleName(
+  org: string,
+  environment: EnvironmentName,
+  role: RoleName,
+  user: string,
+): string {
+  return `${accessGroupNames(org, environment, role).mailNickname}-${user}`;
+}
+
 export function appHostname(org: string, appDnsBase: string): string {
   return `${org}.${appDnsBase}`;
 }

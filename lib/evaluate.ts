@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
-import type { FleetResult, IsoDate, OwnerEnvironment } from "../infra/model";
+import { startOfDay, type FleetResult, type IsoDate, type OwnerEnvironment } from "../infra/model";
 import { defineStack, resolveStack } from "../infra/program";
 import { AzureMocks, type Directory } from "./azureMocks";
 import { debugging } from "./cli";
@@ -150,7 +150,7 @@ export async function evaluateStack({
         return opts.aliases ? { props, opts: { ...opts, aliases: undefined } } : undefined;
       });
       // The stack's own copy of the outputs loses secretness; keep the program's to mask secrets.
-      programOutputs = defineStack(stack, target);
+      programOutputs = defineStack(stack, target, startOfDay(today));
       return programOutputs;
     });
     await pulumi.runtime.disconnect();

@@ -8,10 +8,14 @@ import {
   type RolePrincipal,
   type RoleScope,
 } from "../roles";
-import type { EnvironmentContext } from "./context";
+import type { EnvironmentName } from "../model";
 
 export interface RoleAssignmentsArgs {
-  readonly context: EnvironmentContext;
+  /** Names the assignments and their descriptions. */
+  readonly org: string;
+  readonly environment: EnvironmentName;
+  /** The owner's subscription, where the built-in role definitions are referenced. */
+  readonly subscriptionId: string;
   readonly scopes: Readonly<Record<RoleScope, pulumi.Input<string>>>;
   readonly principals: Readonly<Record<RolePrincipal, pulumi.Input<string>>>;
 }
@@ -23,11 +27,10 @@ export class RoleAssignments extends pulumi.ComponentResource {
 
   constructor(
     name: string,
-    { context, scopes, principals }: RoleAssignmentsArgs,
+    { org, environment, subscriptionId, scopes, principals }: RoleAssignmentsArgs,
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("altinn:apps:RoleAssignments", name, {}, opts);
-    const { org, environment, subscriptionId } = context.target;
 
     this.assignments = ROLE_ASSIGNMENTS.map((rule) => {
       const roleDefinition = roleDefinitionId(subscriptionId, rule.role);

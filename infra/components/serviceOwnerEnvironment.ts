@@ -2,9 +2,9 @@ import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import { ResourceGroup } from "@pulumi/azure-native/resources";
 import { Provider as EntraProvider } from "@pulumi/azuread/provider";
 import * as pulumi from "@pulumi/pulumi";
-import type { OwnerEnvironment } from "../model";
-import { appHostname } from "../naming";
-import { AccessGroups } from "./accessGroups";
+import { accessPolicy, ownerFilePath, pimSchedules, ROLES, type OwnerEnvironment, type RoleName } from "../model";
+import { accessGroupNames, appHostname, privilegedAccessScheduleName } from "../naming";
+import { AccessGroups, type AccessGroupsArgs, type RoleAccess } from "./accessGroups";
 import { Cluster } from "./cluster";
 import { environmentContext } from "./context";
 import { Identities } from "./identities";
@@ -15,6 +15,31 @@ import { RoleAssignments } from "./roleAssignments";
 
 export interface ServiceOwnerEnvironmentArgs {
   readonly target: OwnerEnvironment;
+  /** The instant of the run (ms): which PIM schedules are still live (an offline plan: the start of its day). */
+  readonly now: number;
+}
+
+/** The Entra ID groups' settings, from the owner's grants and the layer's access policy. */
+function accessGroupsArgs(target: OwnerEnvironment, now: number): AccessGroupsArgs {
+  const { org, environment, layer, activeGrants } = target;
+  const policy = accessPolicy(layer);
+  const ownerFile = ownerFilePath(org);
+  const roleAccess = (role: RoleName): RoleAccess => {
+    const names = accessGroupNames(org, environment, role);
+    const grants = activeGrants.filter((grant) => grant.role === role);
+    if (policy.model === "membership") return { names, members: grants.map((grant) => grant.user) };
+    const schedules = pimSchedules(grants, policy, { ownerFile, now }).map((schedule) => ({
+      ...schedule,
+      name: privilegedAccessScheduleName(org, environment, role, schedule.user),
+    }));
+    const justInTime = policy.justInTime?.roles.includes(role) ? policy.justInTime : undefined;
+    return { names, pim: { justInTime, schedules } };
+  };
+  return {
+    roles: Object.fromEntries(ROLES.map((role) => [role, roleAccess(role)])) as Record<RoleName, RoleAccess>,
+    owners: layer.groupOwnerObjectIds,
+    grantsFrom: { ownerFile, environment },
+  };
 }
 
 /** Everything one Altinn service owner has in one environment, in the owner's own subscription. */
@@ -32,7 +57,7 @@ export class ServiceOwnerEnvironment extends pulumi.ComponentResource {
   /** The apps' managed identity: its client id goes in the apps' service account annotation. */
   readonly appIdentityClientId: pulumi.Output<string>;
 
-  constructor(name: string, { target }: ServiceOwnerEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, { target, now }: ServiceOwnerEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("altinn:apps:ServiceOwnerEnvironment", name, {}, opts);
     const context = environmentContext(target);
     const { names, tags } = context;
@@ -81,12 +106,14 @@ export class ServiceOwnerEnvironment extends pulumi.ComponentResource {
       { context, resourceGroupName: clusterGroup.name },
       children,
     );
-    const access = new AccessGroups(`${name}-access`, { context }, children);
+    const access = new AccessGroups(`${name}-access`, accessGroupsArgs(target, now), children);
 
     const roles = new RoleAssignments(
       `${name}-roles`,
       {
-        context,
+        org: target.org,
+        environment: target.environment,
+        subscriptionId: target.subscriptionId,
         scopes: {
           logAnalyticsWorkspace: workspaceId,
           applicationInsights: monitoring.applicationInsights.id,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fleetOf, layersWith, ownerYaml, TODAY } from "../../test/support/fleet";
 import {
+  ACTIVATION_DURATIONS,
   accessPolicy,
   addMonths,
   endOfDayInOslo,
@@ -85,18 +86,56 @@ describe("the access policy of a layer", () => {
     expect(grantKind(policy, { role: "operations" })).toBe("eligibility");
   });
 
-  it("refuses an activation duration PIM would refuse", () => {
+  // azuread's list (group_role_management_policy_resource.go lines 204-209 at v3.8.0): P1D, not the doc's PT1D.
+  it.each(["PT25H", "PT1D", "PT45M", "PT0H30M"])("refuses the activation duration %s, which azuread refuses", (bad) => {
     const problems = validateFleet(
-      { ...fleetOf(), layers: layersWith("prod", (text) => text.replace("PT8H", "PT25H")) },
+      {
+        ...fleetOf(),
+        layers: layersWith("prod", (text) => text.replace("maximumDuration: PT8H", `maximumDuration: ${bad}`)),
+      },
       TODAY,
     ).problems;
     expect(problems).toEqual([
       expect.objectContaining({
         file: "Pulumi.prod.yaml",
+        line: expect.any(Number),
         path: "config.altinn-apps:justInTime.activation.maximumDuration",
-        message: "must be PT30M to PT23H30M in half hours, or PT1D",
+        message: "must be PT30M to PT23H30M in half hours (PT1H, PT1H30M, …), or P1D",
       }),
     ]);
+    expect(problems[0]?.line).toBeGreaterThan(0);
+  });
+
+  it.each(["PT30M", "PT1H", "PT23H30M", "P1D"])("accepts the activation duration %s", (good) => {
+    const problems = validateFleet(
+      {
+        ...fleetOf(),
+        layers: layersWith("prod", (text) => text.replace("maximumDuration: PT8H", `maximumDuration: ${good}`)),
+      },
+      TODAY,
+    ).problems;
+    expect(problems).toEqual([]);
+  });
+
+  it("has the 48 durations of azuread's list", () => {
+    expect(ACTIVATION_DURATIONS).toHaveLength(48);
+    expect(ACTIVATION_DURATIONS.slice(0, 4)).toEqual(["PT30M", "PT1H", "PT1H30M", "PT2H"]);
+    expect(ACTIVATION_DURATIONS.slice(-3)).toEqual(["PT23H", "PT23H30M", "P1D"]);
+  });
+
+  it("requires a ticket system of a pim layer, at its accessModel line", () => {
+    const problems = validateFleet(
+      { ...fleetOf(), layers: layersWith("tt02", (text) => text.replace(/ {2}altinn-apps:ticketSystem:.*\n/, "")) },
+      TODAY,
+    ).problems;
+    expect(problems).toEqual([
+      expect.objectContaining({
+        file: "Pulumi.tt02.yaml",
+        path: "config.altinn-apps:accessModel",
+        message: expect.stringMatching(/^pim requires altinn-apps:ticketSystem: PIM records a grant's ticket only/),
+      }),
+    ]);
+    expect(problems[0]?.line).toBeGreaterThan(0);
   });
 });
 
