@@ -26,6 +26,10 @@ export interface RegisteredResource {
   readonly dependencies: readonly string[];
   /** The input paths Pulumi leaves alone on update (`ignoreChanges`). */
   readonly ignoreChanges: readonly string[];
+  /** The input paths whose change replaces the resource (`replaceOnChanges`; `*`: any). */
+  readonly replaceOnChanges: readonly string[];
+  /** Replaced by deleting the old resource before creating the new one (`deleteBeforeReplace`). */
+  readonly deleteBeforeReplace: boolean;
 }
 
 export interface StackEvaluation {
@@ -255,6 +259,8 @@ function joinRegistrations(
       protect: entry?.opts.protect ?? false,
       dependencies: dependenciesOf.get(`${registration.type}::${registration.name}`) ?? [],
       ignoreChanges: entry?.opts.ignoreChanges ?? [],
+      replaceOnChanges: entry?.opts.replaceOnChanges ?? [],
+      deleteBeforeReplace: (entry?.opts as pulumi.CustomResourceOptions | undefined)?.deleteBeforeReplace ?? false,
     };
   });
 }

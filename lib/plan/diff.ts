@@ -16,6 +16,8 @@ export interface ResourceChange {
   readonly name: string;
   readonly action: Action;
   readonly properties: readonly PropertyChange[];
+  /** A replacement that deletes the old resource before it creates the new one (`deleteBeforeReplace`). */
+  readonly deleteFirst?: true;
 }
 
 export type StackStatus = "create" | "update" | "unchanged" | "unmanaged" | "error";
@@ -100,6 +102,11 @@ export function replacementRule(type: string, path: string): ReplacementProperty
 
 const key = (resource: { type: string; name: string }) => `${resource.type}::${resource.name}`;
 
+/** Whether the resource's own `replaceOnChanges` makes a change of this path a replacement (`*`: any path). */
+function replacedOnChange(resource: PlannedResource, path: string): boolean {
+  return (resource.replaceOnChanges ?? []).some((replaced) => replaced === "*" || isAtOrBelow(path, replaced));
+}
+
 /**
  * Whether Pulumi leaves a changed path alone on update: it is, or lies below, one of the resource's `ignoreChanges`
  * paths (`agentPoolProfiles`, `count`; `[*]` matches any index). The working tree's options decide, as in a preview.
@@ -131,8 +138,16 @@ function resourceChanges(base: StackPlan | undefined, head: StackPlan | undefine
       ...members,
     ];
     if (properties.length === 0) continue;
-    const replaced = properties.some((property) => replacementRule(type, property.path));
-    changes.push({ type, name, action: replaced ? "replace" : "update", properties });
+    const replaced = properties.some(
+      (property) => replacementRule(type, property.path) || replacedOnChange(resource, property.path),
+    );
+    changes.push({
+      type,
+      name,
+      action: replaced ? "replace" : "update",
+      properties,
+      ...(replaced && resource.deleteBeforeReplace ? { deleteFirst: true as const } : {}),
+    });
   }
   for (const [id, resource] of before) {
     if (after.has(id)) continue;
@@ -241,17 +256,19 @@ export interface FoldedChange {
   readonly path?: string;
   readonly before?: unknown;
   readonly after?: unknown;
+  readonly deleteFirst?: true;
   readonly stacks: readonly string[];
 }
 
 /** The folds one resource change falls into: one for a whole-resource create or delete, else one per property. */
 export function foldsOf(change: ResourceChange): Omit<FoldedChange, "stacks">[] {
   if (change.action === "create" || change.action === "delete") return [{ type: change.type, action: change.action }];
-  return change.properties.map((property) => ({ type: change.type, action: change.action, ...property }));
+  const order = change.deleteFirst ? { deleteFirst: change.deleteFirst } : {};
+  return change.properties.map((property) => ({ type: change.type, action: change.action, ...property, ...order }));
 }
 
 export const foldKey = (fold: Omit<FoldedChange, "stacks">): string =>
-  JSON.stringify([fold.type, fold.action, fold.path, fold.before, fold.after]);
+  JSON.stringify([fold.type, fold.action, fold.path, fold.before, fold.after, fold.deleteFirst]);
 
 export function foldChanges(stacks: readonly StackDiff[]): FoldedChange[] {
   const folds = new Map<string, FoldedChange & { stacks: string[] }>();

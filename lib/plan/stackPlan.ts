@@ -25,6 +25,10 @@ export interface PlannedResource {
   readonly protect: boolean;
   /** The input paths Pulumi leaves alone on update (`ignoreChanges`); absent when none. */
   readonly ignoreChanges?: readonly string[];
+  /** The input paths whose change replaces it (`replaceOnChanges`, `*`: any); absent when none. */
+  readonly replaceOnChanges?: readonly string[];
+  /** A replacement deletes the old resource before creating the new one (`deleteBeforeReplace`); absent when not. */
+  readonly deleteBeforeReplace?: true;
 }
 
 export interface PlannedMember {
@@ -121,12 +125,14 @@ export async function planStack(
     ...base,
     resources: evaluation.resources
       .filter((resource) => resource.type !== "pulumi:pulumi:Stack")
-      .map(({ type, name, inputs, protect, ignoreChanges }) => ({
+      .map(({ type, name, inputs, protect, ignoreChanges, replaceOnChanges, deleteBeforeReplace }) => ({
         type,
         name,
         inputs: maskSecrets(inputs) as Record<string, unknown>,
         protect,
         ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}),
+        ...(replaceOnChanges.length > 0 ? { replaceOnChanges } : {}),
+        ...(deleteBeforeReplace ? { deleteBeforeReplace: true as const } : {}),
       })),
     members: membersOf(evaluation.target),
     violations: report.violations,
