@@ -7,6 +7,9 @@ import {
   endOfDayInOslo,
   grantKind,
   parseIsoDate,
+  pimSchedules,
+  scheduleIsLive,
+  startOfDay,
   validateFleet,
   type EnvironmentLayer,
   type FleetSources,
@@ -192,6 +195,44 @@ describe("grant lifetimes", () => {
       {
         path: "access[0].expires",
         message: "2027-05-24 is beyond the 6-month limit for operations in prod: the latest allowed date is 2027-05-23",
+      },
+    ]);
+  });
+});
+
+describe("which PIM schedules a deploy keeps (item: a grant ending today, deployed late)", () => {
+  const policy = accessPolicy(layers(fleetOf()).prod as EnvironmentLayer);
+  const grant = (extra: Record<string, unknown>) => ({
+    user: "dev.abc@ai-dev.no",
+    role: "developer" as const,
+    ...extra,
+  });
+  const at = (instant: string) => ({ ownerFile: "stacks/abc.yaml", now: Date.parse(instant) });
+  const endsTonight = grant({ expires: date("2027-06-30") }); // ends 2027-06-30T22:00:00Z (summer)
+
+  it("keeps a grant through its expires day until an hour before its end, Oslo time", () => {
+    expect(pimSchedules([endsTonight], policy, at("2027-06-30T00:00:00Z"))).toHaveLength(1);
+    expect(pimSchedules([endsTonight], policy, at("2027-06-30T20:59:59Z"))).toHaveLength(1);
+    // Later that evening PIM would get an end in the past, or within the minutes a deploy takes: none is requested.
+    expect(pimSchedules([endsTonight], policy, at("2027-06-30T21:00:00Z"))).toEqual([]);
+    expect(pimSchedules([endsTonight], policy, at("2027-06-30T22:30:00Z"))).toEqual([]);
+  });
+
+  it("always keeps a permanent grant, and an offline plan stands for the start of its day", () => {
+    expect(scheduleIsLive(undefined, Date.parse("2099-01-01T00:00:00Z"))).toBe(true);
+    expect(startOfDay(date("2027-06-30"))).toBe(Date.parse("2027-06-30T00:00:00Z"));
+    expect(scheduleIsLive(endOfDayInOslo(date("2027-06-29")), startOfDay(date("2027-06-30")))).toBe(false);
+  });
+
+  it("sends a ticket with the layer's ticket system, and the owner file, ticket and reason as justification", () => {
+    expect(
+      pimSchedules([grant({ ticket: "ALTINN-7", reason: "Incident" })], policy, at("2027-01-01T00:00:00Z")),
+    ).toEqual([
+      {
+        user: "dev.abc@ai-dev.no",
+        kind: "assignment",
+        justification: "stacks/abc.yaml: ALTINN-7: Incident",
+        ticket: { number: "ALTINN-7", system: "altinndigital.no" },
       },
     ]);
   });
