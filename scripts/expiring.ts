@@ -26,7 +26,7 @@ export function main(argv: readonly string[]): number {
     .option("--owner <org>", "only this owner (the body of its reminder issue)")
     .option(
       "--reconcile",
-      "instead: the membership-model stacks whose grants ended in the last days, as JSON {tt02, prod}",
+      "instead: the stacks whose grants ended in the last days, as JSON {tt02, prod}",
       false,
     )
     .addOption(formatOption(["text", "markdown", "json"], "text"))
