@@ -25,6 +25,7 @@ interface DiffJson {
       deleteFirst?: true;
     }[];
     refusals: string[];
+    ended?: { name: string; upn: string; endedAt: string }[];
   }[];
   folded: { type: string; action: string; path?: string; before?: unknown; after?: unknown; stacks: string[] }[];
   summary: { selected: number; passed: boolean; unmanaged: number; refusals: number };
@@ -139,6 +140,36 @@ describe("plan --diff", () => {
       "+- replace (delete first) azuread:index/privilegedAccessGroupEligibilitySchedule:PrivilegedAccessGroupEligibilitySchedule altinn-apps-abc-prod-operations-ops.abc@ai-dev.brreg.no\n",
     );
     expect(output.stdout()).toMatch(/0 to update, 1 to replace, 0 to delete/);
+  });
+
+  // The expiry sweep's pull request: the grant ended yesterday in Entra ID, and removing it deletes nothing.
+  it("shows a PIM grant that ended and leaves the owner file as forgotten, not deleted", async () => {
+    const { root, write } = fleetRepository();
+    const document = ownerDocument("abc");
+    const [developerTt02, , operations] = document["access"] as Record<string, unknown>[];
+    write("stacks/abc.yaml", stringify({ ...document, access: [developerTt02, operations] }));
+    const { code, json } = await diff(root, "--today", "2027-02-01");
+    expect(code).toBe(0);
+    expect(json.summary).toMatchObject({ passed: true, refusals: 0 });
+    expect(json.stacks).toEqual([
+      expect.objectContaining({
+        stack: "abc-prod",
+        status: "unchanged",
+        changes: [],
+        ended: [
+          {
+            name: "altinn-apps-abc-prod-developer-dev.abc@ai-dev.no",
+            upn: "dev.abc@ai-dev.no",
+            endedAt: "2027-01-31T23:00:00Z",
+          },
+        ],
+      }),
+    ]);
+    output.clear();
+    await main(["--diff", "main", "--root", root, ...BASE_ARGS, "--today", "2027-02-01"]);
+    expect(output.stdout()).toContain(
+      "  = altinn-apps-abc-prod-developer-dev.abc@ai-dev.no: ended in Entra ID at 2027-01-31T23:00:00Z; a deploy forgets it from the state and never deletes it",
+    );
   });
 
   it("shows a member change in the membership model by UPN and name", async () => {

@@ -1,7 +1,7 @@
 import { IMMUTABLE_STACK_FIELDS, REPLACEMENT_PROPERTIES, type ReplacementProperty } from "../../infra/changeRules";
 import type { OwnerEnvironment } from "../../infra/model";
 import type { PolicyViolation } from "../../policies/runner/runner";
-import type { PlannedResource, StackPlan } from "./stackPlan";
+import type { EndedSchedule, PlannedResource, StackPlan } from "./stackPlan";
 
 export type Action = "create" | "update" | "delete" | "replace";
 
@@ -30,6 +30,11 @@ export interface StackDiff extends Pick<StackPlan, "stack" | "owner" | "environm
   readonly refusals: readonly string[];
   /** The working tree's policy verdicts. */
   readonly violations: readonly PolicyViolation[];
+  /**
+   * PIM schedules Entra ID has ended whose grants leave the owner file: not deleted, because a deploy has forgotten
+   * them from the state already (or does so before its `pulumi up`); absent when none.
+   */
+  readonly ended?: readonly EndedSchedule[];
   /** Whether anything in the plan differs: resources, outputs, verdicts, errors. */
   readonly differs: boolean;
 }
@@ -227,10 +232,13 @@ export function diffStack({ stack, base, head, baseTarget, headTarget }: StackSi
           ? "update"
           : "unchanged";
   const refusals = head ? refusalsOf(stack, changes, protectedResources, { base: baseTarget, head: headTarget }) : [];
+  const stillListed = new Set((head?.ended ?? []).map((schedule) => schedule.name));
+  const ended = head ? (base?.ended ?? []).filter((schedule) => !stillListed.has(schedule.name)) : [];
   // A refused setting may change no resource at all (the inline system pool ignores its changes): it still shows.
   const differs =
     changes.length > 0 ||
     refusals.length > 0 ||
+    ended.length > 0 ||
     !head ||
     !base ||
     base.error !== head.error ||
@@ -243,6 +251,7 @@ export function diffStack({ stack, base, head, baseTarget, headTarget }: StackSi
     changes: status === "unmanaged" ? [] : changes,
     refusals,
     violations: head?.violations ?? [],
+    ...(ended.length > 0 ? { ended } : {}),
     ...(head?.error !== undefined ? { error: head.error } : {}),
     differs,
   };

@@ -2,7 +2,7 @@ import { code, raw, table, text, type Cell } from "../markdown";
 import type { BaseEvaluation } from "./base";
 import type { DiffReport } from "./compare";
 import { foldKey, foldsOf, type Action, type FoldedChange, type ResourceChange, type StackDiff } from "./diff";
-import { findingsTable, groupedViolations, shortType } from "./format";
+import { endedLine, findingsTable, groupedViolations, shortType } from "./format";
 
 export interface DiffSummary {
   readonly selected: number;
@@ -132,6 +132,7 @@ export function formatDiffText(verdict: DiffVerdict): string {
       for (const property of change.properties)
         lines.push(`      ${property.path}: ${shownValue(property.before)} → ${shownValue(property.after)}`);
     }
+    for (const ended of stack.ended ?? []) lines.push(`  ${endedLine(ended)}`);
     for (const refusal of stack.refusals) lines.push(`  REFUSED: ${refusal}`);
     for (const group of groupedViolations(stack.violations))
       lines.push(`  [${group.level}] ${group.policy} (${group.resources.length} resource(s)): ${group.message}`);
@@ -231,6 +232,10 @@ export function formatDiffMarkdown(verdict: DiffVerdict): string {
       );
     lines.push("</details>", "");
   }
+  const ended = report.stacks.flatMap((stack) =>
+    (stack.ended ?? []).map((schedule) => `- ${text(endedLine(schedule))}`),
+  );
+  if (ended.length > 0) lines.push("### Ended in Entra ID: forgotten, not deleted", "", ...ended, "");
   const findings = findingsTable(report.stacks);
   if (findings.length > 0) lines.push("### Findings", "", ...findings, "");
   return `${lines.join("\n").trimEnd()}\n`;
