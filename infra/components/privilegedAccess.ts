@@ -35,9 +35,6 @@ const SCHEDULE_OPTIONS: pulumi.CustomResourceOptions = { replaceOnChanges: ["*"]
  * justification, MFA, approval and maximum duration; every other grant is an active assignment.
  */
 export class PrivilegedAccess extends pulumi.ComponentResource {
-  readonly policy: GroupRoleManagementPolicy;
-  readonly schedules: readonly (PrivilegedAccessGroupAssignmentSchedule | PrivilegedAccessGroupEligibilitySchedule)[];
-
   constructor(
     name: string,
     { groupId, mailNickname, justInTime, schedules, users }: PrivilegedAccessArgs,
@@ -53,7 +50,7 @@ export class PrivilegedAccess extends pulumi.ComponentResource {
     // Entra ID's default policy caps active assignments at 180 days and refuses permanent ones
     // (RoleAssignmentRequestPolicyValidationFailed, provider issue #1450); the layer's grant lifetimes are enforced
     // by validation instead, in calendar months. `expirationRequired: true` is refused as an invalid policy (#1537).
-    this.policy = new GroupRoleManagementPolicy(
+    const policy = new GroupRoleManagementPolicy(
       `${mailNickname}-member-policy`,
       {
         groupId,
@@ -78,11 +75,11 @@ export class PrivilegedAccess extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.schedules = schedules.map((schedule) => {
+    for (const schedule of schedules) {
       const args = {
         // Through the policy, so that each schedule is requested after it: one checked against Entra ID's default
         // policy can fail or race (provider issues #1450, #1466).
-        groupId: this.policy.groupId,
+        groupId: policy.groupId,
         principalId: users.apply((found) => found.get(schedule.user) ?? ""),
         assignmentType: MEMBER,
         justification: schedule.justification,
@@ -92,10 +89,10 @@ export class PrivilegedAccess extends pulumi.ComponentResource {
         ...(schedule.ticket && { ticketNumber: schedule.ticket.number, ticketSystem: schedule.ticket.system }),
       };
       const scheduleOpts = { parent: this, ...SCHEDULE_OPTIONS };
-      return schedule.kind === "eligibility"
-        ? new PrivilegedAccessGroupEligibilitySchedule(schedule.name, args, scheduleOpts)
-        : new PrivilegedAccessGroupAssignmentSchedule(schedule.name, args, scheduleOpts);
-    });
+      if (schedule.kind === "eligibility")
+        new PrivilegedAccessGroupEligibilitySchedule(schedule.name, args, scheduleOpts);
+      else new PrivilegedAccessGroupAssignmentSchedule(schedule.name, args, scheduleOpts);
+    }
     this.registerOutputs({});
   }
 }
