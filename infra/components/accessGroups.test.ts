@@ -2,7 +2,7 @@ import { Group } from "@pulumi/azuread/group";
 import { PrivilegedAccessGroupAssignmentSchedule } from "@pulumi/azuread/privilegedAccessGroupAssignmentSchedule";
 import { describe, expect, it } from "vitest";
 import { directoryOf } from "../../lib/azureMocks";
-import { runComponent, typeOf } from "../../test/support/component";
+import { runComponent, typeOf } from "../../test/support/componentRun";
 import { accessGroupNames } from "../naming";
 import { AccessGroups, type AccessGroupsArgs } from "./accessGroups";
 

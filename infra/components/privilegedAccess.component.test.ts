@@ -4,7 +4,7 @@ import { PrivilegedAccessGroupEligibilitySchedule } from "@pulumi/azuread/privil
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { directoryOf } from "../../lib/azureMocks";
-import { runComponent, typeOf } from "../../test/support/component";
+import { runComponent, typeOf } from "../../test/support/componentRun";
 import { PrivilegedAccess, type PrivilegedAccessArgs } from "./privilegedAccess";
 
 const DEV = "dev.abc@ai-dev.no";

@@ -8,14 +8,10 @@ import {
   type RolePrincipal,
   type RoleScope,
 } from "../roles";
-import type { EnvironmentName } from "../model";
+import type { EnvironmentContext } from "./context";
 
 export interface RoleAssignmentsArgs {
-  /** Names the assignments and their descriptions. */
-  readonly org: string;
-  readonly environment: EnvironmentName;
-  /** The owner's subscription, where the built-in role definitions are referenced. */
-  readonly subscriptionId: string;
+  readonly context: EnvironmentContext;
   readonly scopes: Readonly<Record<RoleScope, pulumi.Input<string>>>;
   readonly principals: Readonly<Record<RolePrincipal, pulumi.Input<string>>>;
 }
@@ -27,10 +23,11 @@ export class RoleAssignments extends pulumi.ComponentResource {
 
   constructor(
     name: string,
-    { org, environment, subscriptionId, scopes, principals }: RoleAssignmentsArgs,
+    { context, scopes, principals }: RoleAssignmentsArgs,
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("altinn:apps:RoleAssignments", name, {}, opts);
+    const { org, environment, subscriptionId } = context.target;
 
     this.assignments = ROLE_ASSIGNMENTS.map((rule) => {
       const roleDefinition = roleDefinitionId(subscriptionId, rule.role);

@@ -111,9 +111,7 @@ export class ServiceOwnerEnvironment extends pulumi.ComponentResource {
     const roles = new RoleAssignments(
       `${name}-roles`,
       {
-        org: target.org,
-        environment: target.environment,
-        subscriptionId: target.subscriptionId,
+        context,
         scopes: {
           logAnalyticsWorkspace: workspaceId,
           applicationInsights: monitoring.applicationInsights.id,
