@@ -1,5 +1,4 @@
 import {
-  accessPolicy,
   daysBetween,
   endOfDayInOslo,
   hasExpired,
@@ -69,15 +68,16 @@ export function expiringGrants(fleet: Fleet, today: IsoDate, within: number, org
 export const RECONCILE_LOOKBACK_DAYS = 7;
 
 /**
- * The `membership`-model stacks whose members must change today because a grant ended (its `expires` day passed
- * within the lookback): what the daily reconcile deploys. PIM stacks need nothing: Entra ID ends their schedules.
+ * The stacks with a grant that ended (its `expires` day passed within the lookback): what the daily reconcile
+ * deploys. A `membership` stack's members must change; a `pim` stack's schedule has ended in Entra ID already, and
+ * the deploy only forgets it (pulumi-up.yml, ended-schedules), so that the daily drift check does not report it.
  */
 export function stacksToReconcile(fleet: Fleet, today: IsoDate): Record<EnvironmentName, string[]> {
   const stacks: Record<EnvironmentName, string[]> = { tt02: [], prod: [] };
   for (const { owner } of fleet.owners) {
     for (const environment of ["tt02", "prod"] as const) {
       const layer = fleet.layers[environment];
-      if (!layer || !owner.environments[environment] || accessPolicy(layer).model !== "membership") continue;
+      if (!layer || !owner.environments[environment]) continue;
       const ended = owner.access.some(
         (grant) =>
           grant.environment === environment &&

@@ -19,8 +19,11 @@ export function resolveStack(stack: string, fleet: FleetResult, today: IsoDate):
   return resolveOwnerEnvironment(fleet, org, environment, today);
 }
 
-/** The resources of one owner environment; returns the stack outputs. */
-export function defineStack(stack: string, target: OwnerEnvironment) {
+/**
+ * The resources of one owner environment at `now` (ms; a deploy: the clock, an offline plan: the start of its day);
+ * returns the stack outputs.
+ */
+export function defineStack(stack: string, target: OwnerEnvironment, now: number) {
   for (const expired of target.expiredGrants) {
     pulumi.log.warn(`${formatProblem(expired)} (left out of the group; access has ended)`);
   }
@@ -30,5 +33,5 @@ export function defineStack(stack: string, target: OwnerEnvironment) {
         "a past day: the vault is no longer recovered (createMode is not sent); remove the setting",
     );
   }
-  return new ServiceOwnerEnvironment(stack, { target }).outputs;
+  return new ServiceOwnerEnvironment(stack, { target, now }).outputs;
 }

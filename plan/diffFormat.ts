@@ -9,7 +9,7 @@ import {
   type ResourceChange,
   type StackDiff,
 } from "./semantics/diff";
-import { findingsTable, groupedViolations, shortType } from "./format";
+import { endedLine, findingsTable, groupedViolations, shortType } from "./format";
 
 export interface DiffSummary {
   readonly selected: number;
@@ -86,6 +86,11 @@ function detailed(stack: StackDiff, change: ResourceChange): boolean {
 
 const SYMBOLS: Record<Action, string> = { create: "+", import: "=", update: "~", replace: "+-", delete: "-" };
 
+/** "+- replace (delete first)": the symbol and action, and the order of a replacement that deletes first. */
+function actionLabel({ action, deleteFirst }: { action: Action; deleteFirst?: true }): string {
+  return `${SYMBOLS[action]} ${action}${deleteFirst ? " (delete first)" : ""}`;
+}
+
 /** A value as a reviewer reads it: strings bare, absent as "—", anything else as JSON. */
 export function shownValue(value: unknown): string {
   if (value === null || value === undefined) return "—";
@@ -112,7 +117,7 @@ function stacksPhrase(stacks: readonly string[]): string {
 
 function foldLine(fold: FoldedChange): string {
   const change = fold.path === undefined ? "" : ` ${fold.path} ${shownValue(fold.before)} → ${shownValue(fold.after)}`;
-  return `${SYMBOLS[fold.action]} ${fold.action} ${shortType(fold.type)}${change} on ${stacksPhrase(fold.stacks)}`;
+  return `${actionLabel(fold)} ${shortType(fold.type)}${change} on ${stacksPhrase(fold.stacks)}`;
 }
 
 const summaryLine = (summary: DiffSummary) =>
@@ -147,11 +152,12 @@ export function formatDiffText(verdict: DiffVerdict): string {
     if (stack.status === "unmanaged") lines.push(`  ${unmanagedLine(stack, allowDecommission)}`);
     if (stack.error !== undefined) lines.push(...stack.error.split("\n").map((line) => `  ${line}`));
     for (const change of stack.changes) {
-      lines.push(`  ${SYMBOLS[change.action]} ${change.action} ${change.type} ${change.name}`);
+      lines.push(`  ${actionLabel(change)} ${change.type} ${change.name}`);
       if (!detailed(stack, change)) continue;
       for (const property of change.properties)
         lines.push(`      ${property.path}: ${shownValue(property.before)} → ${shownValue(property.after)}`);
     }
+    for (const ended of stack.ended ?? []) lines.push(`  ${endedLine(ended)}`);
     for (const refusal of stack.refusals) lines.push(`  REFUSED: ${refusal}`);
     for (const replacement of stack.replacements)
       lines.push(`  ${verdict.allowReplacement ? "APPROVED REPLACEMENT" : "REFUSED"}: ${replacement}`);
@@ -206,7 +212,7 @@ export function formatDiffMarkdown(verdict: DiffVerdict): string {
       ...table(
         ["action", "resource", "property", "before", "after", "stacks"],
         report.folded.map((fold) => [
-          `${SYMBOLS[fold.action]} ${fold.action}`,
+          actionLabel(fold),
           shortType(fold.type),
           fold.path === undefined ? "" : raw(code(fold.path)),
           fold.path === undefined ? "" : valueCell(fold.before),
@@ -233,7 +239,7 @@ export function formatDiffMarkdown(verdict: DiffVerdict): string {
     lines.push("");
     for (const stack of changed.slice(0, DETAILED_STACKS)) {
       const rows = stack.changes.flatMap((change) => {
-        const resource = [`${SYMBOLS[change.action]} ${change.action}`, shortType(change.type), raw(code(change.name))];
+        const resource = [actionLabel(change), shortType(change.type), raw(code(change.name))];
         const wholeResource = change.action === "create" || change.action === "import" || change.action === "delete";
         if (wholeResource && isShared({ type: change.type, action: change.action })) return [];
         if (!detailed(stack, change)) return [[...resource, "", "", ""]];
@@ -261,6 +267,10 @@ export function formatDiffMarkdown(verdict: DiffVerdict): string {
       );
     lines.push("</details>", "");
   }
+  const ended = report.stacks.flatMap((stack) =>
+    (stack.ended ?? []).map((schedule) => `- ${text(endedLine(schedule))}`),
+  );
+  if (ended.length > 0) lines.push("### Ended in Entra ID: forgotten, not deleted", "", ...ended, "");
   const findings = findingsTable(report.stacks);
   if (findings.length > 0) lines.push("### Findings", "", ...findings, "");
   return `${lines.join("\n").trimEnd()}\n`;

@@ -1,6 +1,6 @@
 import type { PolicyViolation } from "../policies/runner/runner";
 import { code, raw, table, text, textLines, type Cell } from "../cli/markdown";
-import type { PlannedMember, PlannedResource, StackPlan } from "./semantics/stackPlan";
+import type { EndedSchedule, PlannedMember, PlannedResource, StackPlan } from "./semantics/stackPlan";
 
 export interface PlanSummary {
   readonly stacks: number;
@@ -105,6 +105,14 @@ function summaryLine(summary: PlanSummary): string {
   );
 }
 
+/** What happens to a PIM schedule Entra ID has ended: the deploy forgets it, and never asks Graph to delete it. */
+export function endedLine({ name, endedAt }: EndedSchedule): string {
+  return (
+    `= ${name}: ended in Entra ID at ${endedAt}; a deploy forgets it from the state and never deletes it ` +
+    "(Graph refuses to remove an ended schedule, azuread #1445)"
+  );
+}
+
 export function formatText({ stacks, summary, selection }: PlanReport): string {
   const lines = [`Plan (${selection})`, ""];
   for (const plan of stacks) {
@@ -122,6 +130,7 @@ export function formatText({ stacks, summary, selection }: PlanReport): string {
     for (const member of plan.members) {
       lines.push(`    ${member.group}: ${member.upn} (${member.name}), ${accessSummary(member)}`);
     }
+    for (const ended of plan.ended ?? []) lines.push(`  ${endedLine(ended)}`);
     for (const group of groupedViolations(plan.violations)) {
       lines.push(`  [${group.level}] ${group.policy} (${group.resources.length} resource(s)): ${group.message}`);
     }

@@ -24,11 +24,7 @@ export function main(argv: readonly string[]): number {
     .description("List, per owner, the grants that expire within N days (the weekly reminders).")
     .addOption(integerOption("--within <days>", "days ahead to look", 0, 9999).default(30))
     .option("--owner <org>", "only this owner (the body of its reminder issue)")
-    .option(
-      "--reconcile",
-      "instead: the membership-model stacks whose grants ended in the last days, as JSON {tt02, prod}",
-      false,
-    )
+    .option("--reconcile", "instead: the stacks whose grants ended in the last days, as JSON {tt02, prod}", false)
     .addOption(formatOption(["text", "markdown", "json"], "text"))
     .addOption(todayOption())
     .option("--root <dir>", "repository root", REPO_ROOT);

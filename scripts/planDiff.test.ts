@@ -22,8 +22,10 @@ interface DiffJson {
       name: string;
       action: string;
       properties: { path: string; before: unknown; after: unknown }[];
+      deleteFirst?: true;
     }[];
     refusals: string[];
+    ended?: { name: string; upn: string; endedAt: string }[];
   }[];
   folded: { type: string; action: string; path?: string; before?: unknown; after?: unknown; stacks: string[] }[];
   summary: { selected: number; passed: boolean; unmanaged: number; refusals: number };
@@ -93,6 +95,80 @@ describe("plan --diff", () => {
     await main(["--diff", "main", "--root", root, ...BASE_ARGS]);
     expect(output.stdout()).toMatch(
       /\+ create azuread:index\/privilegedAccessGroupEligibilitySchedule:PrivilegedAccessGroupEligibilitySchedule altinn-apps-abc-prod-operations-new\.abc@ai-dev\.no\n(\s+\S+: .*\n)*\s+ticketNumber: — → ALTINN-7\n/,
+    );
+  });
+
+  // Graph refuses a schedule "update" (azuread re-sends adminAssign: RoleAssignmentExists, azuread #1412): a renewal,
+  // a new reason or ticket replaces the schedule, the old one removed first (docs/design/entra-pim-decisions.md).
+  it.each([
+    [
+      "a renewal",
+      { expires: "2027-09-30" },
+      [{ path: "expirationDate", before: "2027-06-30T22:00:00Z", after: "2027-09-30T22:00:00Z" }],
+    ],
+    [
+      "a new ticket",
+      { ticket: "ALTINN-2" },
+      [
+        { path: "justification", before: "stacks/abc.yaml: ALTINN-1", after: "stacks/abc.yaml: ALTINN-2" },
+        { path: "ticketNumber", before: "ALTINN-1", after: "ALTINN-2" },
+      ],
+    ],
+  ])("shows %s of a PIM grant as the schedule's replacement, deleted first", async (_, change, properties) => {
+    const { root, write } = fleetRepository();
+    const document = ownerDocument("abc");
+    const [developerTt02, developerProd, operations] = document["access"] as Record<string, unknown>[];
+    write(
+      "stacks/abc.yaml",
+      stringify({ ...document, access: [developerTt02, developerProd, { ...operations, ...change }] }),
+    );
+    const { code, json } = await diff(root);
+    expect(code).toBe(0);
+    expect(json.stacks.map((stack) => stack.stack)).toEqual(["abc-prod"]);
+    expect(json.stacks[0]?.changes).toEqual([
+      {
+        type: "azuread:index/privilegedAccessGroupEligibilitySchedule:PrivilegedAccessGroupEligibilitySchedule",
+        name: "altinn-apps-abc-prod-operations-ops.abc@ai-dev.brreg.no",
+        action: "replace",
+        deleteFirst: true,
+        properties,
+      },
+    ]);
+    output.clear();
+    await main(["--diff", "main", "--root", root, ...BASE_ARGS]);
+    expect(output.stdout()).toContain(
+      "+- replace (delete first) azuread:index/privilegedAccessGroupEligibilitySchedule:PrivilegedAccessGroupEligibilitySchedule altinn-apps-abc-prod-operations-ops.abc@ai-dev.brreg.no\n",
+    );
+    expect(output.stdout()).toMatch(/0 to update, 1 to replace, 0 to delete/);
+  });
+
+  // The expiry sweep's pull request: the grant ended yesterday in Entra ID, and removing it deletes nothing.
+  it("shows a PIM grant that ended and leaves the owner file as forgotten, not deleted", async () => {
+    const { root, write } = fleetRepository();
+    const document = ownerDocument("abc");
+    const [developerTt02, , operations] = document["access"] as Record<string, unknown>[];
+    write("stacks/abc.yaml", stringify({ ...document, access: [developerTt02, operations] }));
+    const { code, json } = await diff(root, "--today", "2027-02-01");
+    expect(code).toBe(0);
+    expect(json.summary).toMatchObject({ passed: true, refusals: 0 });
+    expect(json.stacks).toEqual([
+      expect.objectContaining({
+        stack: "abc-prod",
+        status: "unchanged",
+        changes: [],
+        ended: [
+          {
+            name: "altinn-apps-abc-prod-developer-dev.abc@ai-dev.no",
+            upn: "dev.abc@ai-dev.no",
+            endedAt: "2027-01-31T23:00:00Z",
+          },
+        ],
+      }),
+    ]);
+    output.clear();
+    await main(["--diff", "main", "--root", root, ...BASE_ARGS, "--today", "2027-02-01"]);
+    expect(output.stdout()).toContain(
+      "  = altinn-apps-abc-prod-developer-dev.abc@ai-dev.no: ended in Entra ID at 2027-01-31T23:00:00Z; a deploy forgets it from the state and never deletes it",
     );
   });
 

@@ -78,6 +78,7 @@ describe("access in the pim model", () => {
         justification: "stacks/abc.yaml: ALTINN-7",
         expirationDate: "2027-01-31T23:00:00Z", // winter: UTC+1
         ticketNumber: "ALTINN-7",
+        ticketSystem: "altinndigital.no", // the layer's: azuread requires the two together
       },
     ]);
   });

@@ -2,18 +2,42 @@ import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import { ResourceGroup } from "@pulumi/azure-native/resources";
 import { Provider as EntraProvider } from "@pulumi/azuread/provider";
 import * as pulumi from "@pulumi/pulumi";
-import type { OwnerEnvironment } from "../model";
+import { accessPolicy, ownerFilePath, pimSchedules, ROLES, type OwnerEnvironment, type RoleName } from "../model";
+import { accessGroupNames, privilegedScheduleName } from "../naming";
 import { stackSettings } from "../stackSettings";
-import { AccessGroups } from "./accessGroups";
+import { AccessGroups, type AccessGroupsArgs, type RoleAccess } from "./accessGroups";
 import { AppIdentity } from "./appIdentity";
 import { Cluster } from "./cluster";
 import { ContainerInsights } from "./containerInsights";
-import { environmentContext } from "./context";
 import { ControlPlaneIdentity } from "./controlPlaneIdentity";
 import { KeyVault } from "./keyVault";
 import { Monitoring } from "./monitoring";
 import { Network } from "./network";
 import { RoleAssignments } from "./roleAssignments";
+
+/** The Entra ID groups' settings, from the owner's grants and the layer's access policy. */
+function accessGroupsArgs(target: OwnerEnvironment, now: number): AccessGroupsArgs {
+  const { org, environment, layer, activeGrants } = target;
+  const policy = accessPolicy(layer);
+  const ownerFile = ownerFilePath(org);
+  const roleAccess = (role: RoleName): RoleAccess => {
+    const names = accessGroupNames(org, environment, role);
+    const grants = activeGrants.filter((grant) => grant.role === role);
+    if (policy.model === "membership") return { names, members: grants.map((grant) => grant.user) };
+    const schedules = pimSchedules(grants, policy, { ownerFile, now }).map((schedule) => ({
+      ...schedule,
+      name: privilegedScheduleName(org, environment, role, schedule.user),
+    }));
+    const justInTime = policy.justInTime?.roles.includes(role) ? policy.justInTime : undefined;
+    return { names, pim: { justInTime, schedules } };
+  };
+  return {
+    adopt: { developer: target.adopt.developerGroup, operations: target.adopt.operationsGroup },
+    roles: Object.fromEntries(ROLES.map((role) => [role, roleAccess(role)])) as Record<RoleName, RoleAccess>,
+    owners: layer.groupOwnerObjectIds,
+    grantsFrom: { ownerFile, environment },
+  };
+}
 
 /** The stack outputs, each declared once, here. */
 export type StackOutputs = {
@@ -33,13 +57,15 @@ export type StackOutputs = {
 
 export interface ServiceOwnerEnvironmentArgs {
   readonly target: OwnerEnvironment;
+  /** The instant of the run (ms): which PIM schedules are still live (an offline plan: the start of its day). */
+  readonly now: number;
 }
 
 /** Everything one Altinn service owner has in one environment, in the owner's own subscription. */
 export class ServiceOwnerEnvironment extends pulumi.ComponentResource {
   readonly outputs: StackOutputs;
 
-  constructor(name: string, { target }: ServiceOwnerEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, { target, now }: ServiceOwnerEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("altinn:apps:ServiceOwnerEnvironment", name, {}, opts);
     const settings = stackSettings(target);
 
@@ -139,7 +165,7 @@ export class ServiceOwnerEnvironment extends pulumi.ComponentResource {
       { settings: settings.appIdentity, resourceGroupName: clusterGroup.name, oidcIssuerUrl: cluster.oidcIssuerUrl },
       children,
     );
-    const access = new AccessGroups(`${name}-access`, { context: environmentContext(target) }, children);
+    const access = new AccessGroups(`${name}-access`, accessGroupsArgs(target, now), children);
     new RoleAssignments(
       `${name}-access-roles`,
       {

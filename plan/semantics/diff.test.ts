@@ -175,6 +175,40 @@ describe("ignoreChanges", () => {
   });
 });
 
+describe("replaceOnChanges and deleteBeforeReplace", () => {
+  const schedule = (inputs: Record<string, unknown>, options: Partial<PlannedResource> = {}): PlannedResource => ({
+    type: "azuread:index/privilegedAccessGroupAssignmentSchedule:PrivilegedAccessGroupAssignmentSchedule",
+    name: "altinn-apps-abc-prod-developer-dev.abc@ai-dev.no",
+    inputs: { assignmentType: "member", justification: "stacks/abc.yaml", ...inputs },
+    protect: false,
+    ...options,
+  });
+  const change = (before: PlannedResource, after: PlannedResource) =>
+    diffStack({ stack: "abc-prod", base: plan("abc-prod", [before]), head: plan("abc-prod", [after]) }).changes;
+  const renewal = [{ expirationDate: "2027-01-31T23:00:00Z" }, { expirationDate: "2027-03-31T22:00:00Z" }] as const;
+
+  it("makes any change a replacement, deleted first, when the resource says * and deleteBeforeReplace", () => {
+    const options = { replaceOnChanges: ["*"], deleteBeforeReplace: true } as const;
+    expect(change(schedule(renewal[0]), schedule(renewal[1], options))).toEqual([
+      expect.objectContaining({ action: "replace", deleteFirst: true }),
+    ]);
+  });
+
+  it("is an update without them, and a replacement only of the paths named", () => {
+    expect(change(schedule(renewal[0]), schedule(renewal[1]))).toEqual([
+      expect.not.objectContaining({ deleteFirst: true }),
+    ]);
+    expect(change(schedule(renewal[0]), schedule(renewal[1]))[0]?.action).toBe("update");
+    const named = { replaceOnChanges: ["justification"], deleteBeforeReplace: true } as const;
+    expect(change(schedule(renewal[0]), schedule(renewal[1], named))[0]).toMatchObject({ action: "update" });
+    expect(change(schedule(renewal[0]), schedule(renewal[1], named))[0]?.deleteFirst).toBeUndefined();
+    expect(change(schedule({ justification: "a" }), schedule({ justification: "b" }, named))[0]).toMatchObject({
+      action: "replace",
+      deleteFirst: true,
+    });
+  });
+});
+
 describe("foldChanges", () => {
   it("folds one change seen on many stacks into one entry", () => {
     const change = (stack: string) =>

@@ -7,7 +7,7 @@ import {
 import type { OwnerEnvironment } from "../../infra/model";
 import { stackSettings } from "../../infra/stackSettings";
 import type { PolicyViolation } from "../../policies/runner/runner";
-import type { PlannedResource, StackPlan } from "./stackPlan";
+import type { EndedSchedule, PlannedResource, StackPlan } from "./stackPlan";
 
 /** `import`: an existing resource adopted (Pulumi's `import` option), neither created nor changed when it matches. */
 export type Action = "create" | "import" | "update" | "delete" | "replace";
@@ -23,6 +23,8 @@ export interface ResourceChange {
   readonly name: string;
   readonly action: Action;
   readonly properties: readonly PropertyChange[];
+  /** A replacement that deletes the old resource before it creates the new one (`deleteBeforeReplace`). */
+  readonly deleteFirst?: true;
 }
 
 export type StackStatus = "create" | "update" | "unchanged" | "unmanaged" | "error";
@@ -40,6 +42,11 @@ export interface StackDiff extends Pick<StackPlan, "stack" | "owner" | "environm
   readonly replacements: readonly string[];
   /** The working tree's policy verdicts. */
   readonly violations: readonly PolicyViolation[];
+  /**
+   * PIM schedules Entra ID has ended whose grants leave the owner file: not deleted, because a deploy has forgotten
+   * them from the state already (or does so before its `pulumi up`); absent when none.
+   */
+  readonly ended?: readonly EndedSchedule[];
   /** Whether anything in the plan differs: resources, outputs, verdicts, errors. */
   readonly differs: boolean;
 }
@@ -117,6 +124,11 @@ const ruleOf = (type: string, path: string, effect: ReplacementProperty["effect"
 
 const key = (resource: { type: string; name: string }) => `${resource.type}::${resource.name}`;
 
+/** Whether the resource's own `replaceOnChanges` makes a change of this path a replacement (`*`: any path). */
+function replacedOnChange(resource: PlannedResource, path: string): boolean {
+  return (resource.replaceOnChanges ?? []).some((replaced) => replaced === "*" || isAtOrBelow(path, replaced));
+}
+
 /**
  * Whether Pulumi leaves a changed path alone on update: it is, or lies below, one of the resource's `ignoreChanges`
  * paths (`agentPoolProfiles`, `count`; `[*]` matches any index). The working tree's options decide, as in a preview.
@@ -148,8 +160,16 @@ function resourceChanges(base: StackPlan | undefined, head: StackPlan | undefine
       ...members,
     ];
     if (properties.length === 0) continue;
-    const replaced = properties.some((property) => ruleOf(type, property.path, "replace"));
-    changes.push({ type, name, action: replaced ? "replace" : "update", properties });
+    const replaced = properties.some(
+      (property) => ruleOf(type, property.path, "replace") || replacedOnChange(resource, property.path),
+    );
+    changes.push({
+      type,
+      name,
+      action: replaced ? "replace" : "update",
+      properties,
+      ...(replaced && resource.deleteBeforeReplace ? { deleteFirst: true as const } : {}),
+    });
   }
   for (const [id, resource] of before) {
     if (after.has(id)) continue;
@@ -265,11 +285,14 @@ export function diffStack({ stack, base, head, baseTarget, headTarget }: StackSi
   const { refusals, replacements } = head
     ? refusalsOf(stack, changes, protectedResources, { base: baseTarget, head: headTarget })
     : { refusals: [], replacements: [] };
+  const stillListed = new Set((head?.ended ?? []).map((schedule) => schedule.name));
+  const ended = head ? (base?.ended ?? []).filter((schedule) => !stillListed.has(schedule.name)) : [];
   // A refused setting may change no resource at all (the inline system pool ignores its changes): it still shows.
   const differs =
     changes.length > 0 ||
     refusals.length > 0 ||
     replacements.length > 0 ||
+    ended.length > 0 ||
     !head ||
     !base ||
     base.error !== head.error ||
@@ -283,6 +306,7 @@ export function diffStack({ stack, base, head, baseTarget, headTarget }: StackSi
     refusals,
     replacements,
     violations: head?.violations ?? [],
+    ...(ended.length > 0 ? { ended } : {}),
     ...(head?.error !== undefined ? { error: head.error } : {}),
     differs,
   };
@@ -296,6 +320,7 @@ export interface FoldedChange {
   readonly path?: string;
   readonly before?: unknown;
   readonly after?: unknown;
+  readonly deleteFirst?: true;
   readonly stacks: readonly string[];
 }
 
@@ -303,11 +328,12 @@ export interface FoldedChange {
 export function foldsOf(change: ResourceChange): Omit<FoldedChange, "stacks">[] {
   if (change.action === "create" || change.action === "import" || change.action === "delete")
     return [{ type: change.type, action: change.action }];
-  return change.properties.map((property) => ({ type: change.type, action: change.action, ...property }));
+  const order = change.deleteFirst ? { deleteFirst: change.deleteFirst } : {};
+  return change.properties.map((property) => ({ type: change.type, action: change.action, ...property, ...order }));
 }
 
 export const foldKey = (fold: Omit<FoldedChange, "stacks">): string =>
-  JSON.stringify([fold.type, fold.action, fold.path, fold.before, fold.after]);
+  JSON.stringify([fold.type, fold.action, fold.path, fold.before, fold.after, fold.deleteFirst]);
 
 export function foldChanges(stacks: readonly StackDiff[]): FoldedChange[] {
   const folds = new Map<string, FoldedChange & { stacks: string[] }>();

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
-import type { FleetResult, IsoDate, OwnerEnvironment } from "../../infra/model";
+import { startOfDay, type FleetResult, type IsoDate, type OwnerEnvironment } from "../../infra/model";
 import { defineStack, resolveStack } from "../../infra/program";
 import { AzureMocks, type Directory } from "./azureMocks";
 import { debugging } from "../../runtime/debugging";
@@ -28,6 +28,10 @@ export interface RegisteredResource {
   readonly ignoreChanges: readonly string[];
   /** The id of an existing resource Pulumi adopts (`import`) instead of creating it. */
   readonly import?: string;
+  /** The input paths whose change replaces the resource (`replaceOnChanges`; `*`: any). */
+  readonly replaceOnChanges: readonly string[];
+  /** Replaced by deleting the old resource before creating the new one (`deleteBeforeReplace`). */
+  readonly deleteBeforeReplace: boolean;
 }
 
 export interface StackEvaluation {
@@ -152,7 +156,7 @@ export async function evaluateStack({
         return opts.aliases ? { props, opts: { ...opts, aliases: undefined } } : undefined;
       });
       // The stack's own copy of the outputs loses secretness; keep the program's to mask secrets.
-      programOutputs = defineStack(stack, target);
+      programOutputs = defineStack(stack, target, startOfDay(today));
       return programOutputs;
     });
     await pulumi.runtime.disconnect();
@@ -258,6 +262,8 @@ function joinRegistrations(
       dependencies: dependenciesOf.get(`${registration.type}::${registration.name}`) ?? [],
       ignoreChanges: entry?.opts.ignoreChanges ?? [],
       ...importOf(entry?.opts),
+      replaceOnChanges: entry?.opts.replaceOnChanges ?? [],
+      deleteBeforeReplace: (entry?.opts as pulumi.CustomResourceOptions | undefined)?.deleteBeforeReplace ?? false,
     };
   });
 }

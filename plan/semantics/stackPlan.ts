@@ -1,9 +1,11 @@
-import { accessGroupNames } from "../../infra/naming";
+import { accessGroupNames, privilegedScheduleName } from "../../infra/naming";
 import {
   accessPolicy,
   endOfDayInOslo,
   grantKind,
   parseStackName,
+  scheduleIsLive,
+  startOfDay,
   type FleetResult,
   type GrantKind,
   type IsoDate,
@@ -27,6 +29,10 @@ export interface PlannedResource {
   readonly ignoreChanges?: readonly string[];
   /** Adopted, not created: the id Pulumi imports (`import`); absent when the resource is created. */
   readonly import?: string;
+  /** The input paths whose change replaces it (`replaceOnChanges`, `*`: any); absent when none. */
+  readonly replaceOnChanges?: readonly string[];
+  /** A replacement deletes the old resource before creating the new one (`deleteBeforeReplace`); absent when not. */
+  readonly deleteBeforeReplace?: true;
 }
 
 export interface PlannedMember {
@@ -40,6 +46,17 @@ export interface PlannedMember {
   readonly endsAt: string | null;
 }
 
+/**
+ * A PIM schedule Entra ID has ended while its grant is still in the owner file. The program no longer registers it,
+ * and a deploy forgets it from the state before `pulumi up` (ended-schedules): never deleted, since Graph refuses to
+ * remove an ended schedule (azuread #1445).
+ */
+export interface EndedSchedule {
+  readonly name: string;
+  readonly upn: string;
+  readonly endedAt: string;
+}
+
 /** What one `<org>-<env>` stack would provision, who gets access, and what the policies say. */
 export interface StackPlan {
   readonly stack: string;
@@ -47,6 +64,8 @@ export interface StackPlan {
   readonly environment: string;
   readonly resources: readonly PlannedResource[];
   readonly members: readonly PlannedMember[];
+  /** The `pim` model's ended schedules whose grants are still in the owner file; absent when none. */
+  readonly ended?: readonly EndedSchedule[];
   readonly violations: readonly PolicyViolation[];
   /** Stack outputs; secret values are replaced by "[secret]". Absent from plans of planners that predate them. */
   readonly outputs?: Readonly<Record<string, unknown>>;
@@ -86,6 +105,17 @@ function membersOf(target: OwnerEnvironment): PlannedMember[] {
   }));
 }
 
+function endedSchedulesOf(target: OwnerEnvironment, today: IsoDate): EndedSchedule[] {
+  if (accessPolicy(target.layer).model !== "pim") return [];
+  return target.owner.access.flatMap((grant) => {
+    if (grant.environment !== target.environment || grant.expires === undefined) return [];
+    const endedAt = endOfDayInOslo(grant.expires);
+    if (scheduleIsLive(endedAt, startOfDay(today))) return [];
+    const name = privilegedScheduleName(target.org, target.environment, grant.role, grant.user);
+    return [{ name, upn: grant.user, endedAt }];
+  });
+}
+
 /** What planning any stack of one fleet needs, prepared once per process. */
 export interface PlanContext {
   readonly fleet: FleetResult;
@@ -119,19 +149,25 @@ export async function planStack(
     return { ...base, resources: [], members: [], violations: [], outputs: {}, error: evaluation.error };
   }
   const report = await runPolicies(evaluation.resources, { config: policyConfig });
+  const ended = endedSchedulesOf(evaluation.target, today);
   return {
     ...base,
     resources: evaluation.resources
       .filter((resource) => resource.type !== "pulumi:pulumi:Stack")
-      .map(({ type, name, inputs, protect, ignoreChanges, import: importId }) => ({
-        type,
-        name,
-        inputs: maskSecrets(inputs) as Record<string, unknown>,
-        protect,
-        ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}),
-        ...(importId !== undefined ? { import: importId } : {}),
-      })),
+      .map(
+        ({ type, name, inputs, protect, ignoreChanges, import: importId, replaceOnChanges, deleteBeforeReplace }) => ({
+          type,
+          name,
+          inputs: maskSecrets(inputs) as Record<string, unknown>,
+          protect,
+          ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}),
+          ...(importId !== undefined ? { import: importId } : {}),
+          ...(replaceOnChanges.length > 0 ? { replaceOnChanges } : {}),
+          ...(deleteBeforeReplace ? { deleteBeforeReplace: true as const } : {}),
+        }),
+      ),
     members: membersOf(evaluation.target),
+    ...(ended.length > 0 ? { ended } : {}),
     violations: report.violations,
     outputs: evaluation.outputs,
   };

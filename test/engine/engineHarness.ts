@@ -95,6 +95,8 @@ export async function runProgramOverGrpc(options: EngineRunOptions): Promise<Eng
         protect: request.getProtect() ?? false,
         dependencies: [...request.getDependenciesList()].sort(),
         ignoreChanges: request.getIgnorechangesList(),
+        replaceOnChanges: request.getReplaceonchangesList(),
+        deleteBeforeReplace: request.getDeletebeforereplace(),
       });
       // Components are not sent to providers: the engine answers with the URN alone.
       const response = new resourceProto.RegisterResourceResponse().setUrn(urn);
