@@ -4,6 +4,8 @@ import type { FleetResult, IsoDate, OwnerEnvironment } from "../infra/model";
 import { defineStack, resolveStack } from "../infra/program";
 import { AzureMocks, type Directory } from "./azureMocks";
 import { debugging } from "./cli";
+import { ContractChecker, type ContractViolation } from "./contracts/check";
+import { providerContracts } from "./contracts/contract";
 
 export const PROJECT = "altinn-apps";
 
@@ -37,6 +39,8 @@ export interface StackEvaluation {
   readonly error?: string;
   /** The validated owner environment the program ran for; absent when the stack could not be resolved. */
   readonly target?: OwnerEnvironment;
+  /** Inputs the providers would refuse, by their contracts (lib/contracts). */
+  readonly contractViolations: readonly ContractViolation[];
 }
 
 export interface EvaluateOptions {
@@ -110,10 +114,11 @@ export async function evaluateStack({
   try {
     target = resolveStack(stack, fleet, today);
   } catch (error) {
-    return { stack, resources: [], outputs: {}, error: messageOf(error) };
+    return { stack, resources: [], outputs: {}, error: messageOf(error), contractViolations: [] };
   }
 
   const registrations: Registration[] = [];
+  const checker = new ContractChecker(stack, providerContracts());
   const observed: ObservedOptions[] = [];
   const mockRegistrations: MockRegistration[] = [];
   const failures: unknown[] = [];
@@ -135,7 +140,7 @@ export async function evaluateStack({
   let outputs: Record<string, unknown> = {};
   const run = async () => {
     await pulumi.runtime.setMocks(
-      new AzureMocks(directory, (args, computed) => registrations.push({ ...args, computed }), firstPreview),
+      new AzureMocks(directory, (args, computed) => registrations.push({ ...args, computed }), firstPreview, checker),
       PROJECT,
       stack,
       true,
@@ -166,11 +171,19 @@ export async function evaluateStack({
   }
 
   const resources = joinRegistrations(stack, registrations, observed, mockRegistrations);
+  const contractViolations = checker.violations;
   if (failures.length === 0) {
     failureSink = undefined;
-    return { stack, resources, outputs, target };
+    return { stack, resources, outputs, target, contractViolations };
   }
-  return { stack, resources, outputs: {}, target, error: [...new Set(failures.map(messageOf))].join("\n") };
+  return {
+    stack,
+    resources,
+    outputs: {},
+    target,
+    error: [...new Set(failures.map(messageOf))].join("\n"),
+    contractViolations,
+  };
 }
 
 /** What the mock monitor is told beyond MockResourceArgs: each registration's dependencies, by the mock's URN. */

@@ -14,7 +14,7 @@ import { debugging } from "../cli";
 import type { StackPlan } from "./stackPlan";
 
 /** Bumped when what a cached plan holds changes shape. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** What the program and the policies are made of: their sources (tests excluded) and the locked dependencies. */
 const CODE_DIRECTORIES = ["infra", "lib", "policies"];

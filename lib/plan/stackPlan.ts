@@ -14,7 +14,8 @@ import { runPolicies, type PolicyViolation } from "../../policies/runner/runner"
 import type { PolicyPackConfig } from "@pulumi/policy";
 import * as pulumi from "@pulumi/pulumi";
 import type { Directory } from "../azureMocks";
-import { evaluateStack } from "../evaluate";
+import type { ContractViolation } from "../contracts/check";
+import { evaluateStack, type RegisteredResource } from "../evaluate";
 
 export interface PlannedResource {
   readonly type: string;
@@ -45,7 +46,10 @@ export interface StackPlan {
   readonly environment: string;
   readonly resources: readonly PlannedResource[];
   readonly members: readonly PlannedMember[];
+  /** Policy violations, and every contract violation as a mandatory one (policy `provider-contracts`). */
   readonly violations: readonly PolicyViolation[];
+  /** Inputs the providers would refuse, by their contracts (lib/contracts). Absent from plans of planners that predate them. */
+  readonly contractViolations?: readonly ContractViolation[];
   /** Stack outputs; secret values are replaced by "[secret]". Absent from plans of planners that predate them. */
   readonly outputs?: Readonly<Record<string, unknown>>;
   readonly error?: string;
@@ -60,6 +64,24 @@ export function maskSecrets(value: unknown): unknown {
   const record = value as Record<string, unknown>;
   if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return SECRET;
   return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, maskSecrets(item)]));
+}
+
+/** The policy name under which contract violations fail a plan like a mandatory policy. */
+export const CONTRACT_POLICY = "provider-contracts";
+
+/** Contract violations as mandatory policy violations, so every verdict (plan, diff, PR comment) counts them. */
+function asPolicyViolations(
+  violations: readonly ContractViolation[],
+  resources: readonly RegisteredResource[],
+): PolicyViolation[] {
+  return violations.map((violation) => ({
+    policy: CONTRACT_POLICY,
+    level: "mandatory",
+    message: violation.message,
+    urn:
+      resources.find((resource) => resource.type === violation.type && resource.name === violation.name)?.urn ??
+      violation.name,
+  }));
 }
 
 /** Owner and environment for the report; a stack name that does not parse is reported by the evaluation itself. */
@@ -114,7 +136,15 @@ export async function planStack(
   const evaluation = await evaluateStack({ stack, fleet, today, directory, firstPreview });
   const base = { stack, owner, environment };
   if (evaluation.error !== undefined || !evaluation.target) {
-    return { ...base, resources: [], members: [], violations: [], outputs: {}, error: evaluation.error };
+    return {
+      ...base,
+      resources: [],
+      members: [],
+      violations: [],
+      contractViolations: evaluation.contractViolations,
+      outputs: {},
+      error: evaluation.error,
+    };
   }
   const report = await runPolicies(evaluation.resources, { config: policyConfig });
   return {
@@ -129,7 +159,8 @@ export async function planStack(
         ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}),
       })),
     members: membersOf(evaluation.target),
-    violations: report.violations,
+    violations: [...report.violations, ...asPolicyViolations(evaluation.contractViolations, evaluation.resources)],
+    contractViolations: evaluation.contractViolations,
     outputs: evaluation.outputs,
   };
 }

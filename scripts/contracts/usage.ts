@@ -1,0 +1,66 @@
+import { fleetDirectory } from "../../lib/azureMocks";
+import { plainValue } from "../../lib/contracts/check";
+import type { ContractNode } from "../../lib/contracts/contract";
+import { evaluateStack } from "../../lib/evaluate";
+import { allStacks } from "../../lib/plan/select";
+import { readFleetSources, todayUtc, validateFleet, type FleetSources } from "../../infra/model";
+
+/**
+ * What the program sends: every custom resource's inputs over the repository's sample fleet, and over the same fleet
+ * with the layers' optional settings switched on (so the resources they add are seen too).
+ */
+export async function programInputs(root: string): Promise<Map<string, Record<string, unknown>[]>> {
+  const sources = readFleetSources(root);
+  // The prod layer's commented-out example of the optional Key Vault private endpoint, switched on.
+  const withOptional: FleetSources = {
+    ...sources,
+    layers: {
+      ...sources.layers,
+      prod: { ...sources.layers.prod, text: `${sources.layers.prod.text ?? ""}  altinn-apps:keyVaultPrivateEndpoint: {}\n` },
+    },
+  };
+  const today = todayUtc();
+  const byType = new Map<string, Record<string, unknown>[]>();
+  for (const variant of [sources, withOptional]) {
+    const fleet = validateFleet(variant, today);
+    for (const stack of allStacks(variant)) {
+      const evaluation = await evaluateStack({ stack, fleet, today, directory: fleetDirectory(fleet.fleet) });
+      if (evaluation.error !== undefined) throw new Error(`${stack}: ${evaluation.error}`);
+      for (const resource of evaluation.resources.filter((registered) => registered.custom))
+        byType.set(resource.type, [...(byType.get(resource.type) ?? []), resource.inputs]);
+    }
+  }
+  return byType;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
+
+/**
+ * The contract cut down to what the program sets: the nodes of inputs some resource has, with their subtrees cut the
+ * same way, and the own rules (not the subtrees) of the inputs nobody sets, so that setting one is still checked.
+ */
+export function trimToUse(node: ContractNode, values: readonly unknown[]): ContractNode {
+  const present = values.map(plainValue).filter((value) => value !== undefined && value !== null);
+  const trimmed: { -readonly [K in keyof ContractNode]: ContractNode[K] } = { at: node.at };
+  if (node.rules && node.rules.length > 0) trimmed.rules = node.rules;
+  if (node.properties) {
+    const objects = present.filter(isRecord);
+    const properties: Record<string, ContractNode> = {};
+    for (const [key, child] of Object.entries(node.properties)) {
+      const used = objects.map((object) => object[key]).filter((value) => value !== undefined && value !== null);
+      if (used.length > 0) properties[key] = trimToUse(child, used);
+      else if (child.rules && child.rules.length > 0) properties[key] = { at: child.at, rules: child.rules };
+    }
+    trimmed.properties = properties;
+  }
+  if (node.items) {
+    const items = present.filter(Array.isArray).flat();
+    if (items.length > 0) trimmed.items = trimToUse(node.items, items);
+  }
+  if (node.values) {
+    const items = present.filter(isRecord).flatMap((object) => Object.values(object));
+    if (items.length > 0) trimmed.values = trimToUse(node.values, items);
+  }
+  return trimmed;
+}
