@@ -2,7 +2,13 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { CONTRACTS_DIRECTORY, type ContractNode, type ContractRule, type ProviderContract, type TypeContract } from "../lib/contracts/contract";
+import {
+  CONTRACTS_DIRECTORY,
+  type ContractNode,
+  type ContractRule,
+  type ProviderContract,
+  type TypeContract,
+} from "../lib/contracts/contract";
 import { EXIT, parseCommandLine } from "../lib/cli";
 import { REPO_ROOT } from "../lib/repo";
 import { readForceNewTable, type ForceNewEntry } from "./contracts/replacement";
@@ -24,7 +30,8 @@ export const ARM_RESOURCES: Readonly<Record<string, string>> = {
   "azure-native:containerservice:MaintenanceConfiguration": "/managedClusters/{}/maintenanceConfigurations/{}",
   "azure-native:monitor:DiagnosticSetting": "/providers/Microsoft.Insights/diagnosticSettings/{}",
   "azure-native:monitor:DataCollectionRule": "/providers/Microsoft.Insights/dataCollectionRules/{}",
-  "azure-native:monitor:DataCollectionRuleAssociation": "/providers/Microsoft.Insights/dataCollectionRuleAssociations/{}",
+  "azure-native:monitor:DataCollectionRuleAssociation":
+    "/providers/Microsoft.Insights/dataCollectionRuleAssociations/{}",
   "azure-native:authorization:RoleAssignment": "/providers/Microsoft.Authorization/roleAssignments/{}",
   "azure-native:network:PrivateEndpoint": "/providers/Microsoft.Network/privateEndpoints/{}",
   "azure-native:network:PrivateDnsZoneGroup": "/privateEndpoints/{}/privateDnsZoneGroups/{}",
@@ -35,7 +42,8 @@ export const ARM_RESOURCES: Readonly<Record<string, string>> = {
   "azure-native:privatedns:PrivateZone": "/providers/Microsoft.Network/privateDnsZones/{}",
   "azure-native:privatedns:VirtualNetworkLink": "/privateDnsZones/{}/virtualNetworkLinks/{}",
   "azure-native:managedidentity:UserAssignedIdentity": "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{}",
-  "azure-native:managedidentity:FederatedIdentityCredential": "/userAssignedIdentities/{}/federatedIdentityCredentials/{}",
+  "azure-native:managedidentity:FederatedIdentityCredential":
+    "/userAssignedIdentities/{}/federatedIdentityCredentials/{}",
 };
 
 /** Where each azuread type's schema is written, at the Terraform provider version @pulumi/azuread wraps. */
@@ -67,13 +75,22 @@ interface Options {
 }
 
 function installedVersion(pkg: string): string {
-  return (JSON.parse(readFileSync(path.join(REPO_ROOT, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
+  return (
+    JSON.parse(readFileSync(path.join(REPO_ROOT, "node_modules", pkg, "package.json"), "utf8")) as { version: string }
+  ).version;
 }
 
 /** The ARM API version the installed azure-native module of `type` uses, as its declaration file states it. */
 function apiVersionOf(type: string): string {
   const [, module = "", resource = ""] = type.split(":");
-  const declaration = path.join(REPO_ROOT, "node_modules", "@pulumi", "azure-native", module, `${resource.charAt(0).toLowerCase()}${resource.slice(1)}.d.ts`);
+  const declaration = path.join(
+    REPO_ROOT,
+    "node_modules",
+    "@pulumi",
+    "azure-native",
+    module,
+    `${resource.charAt(0).toLowerCase()}${resource.slice(1)}.d.ts`,
+  );
   const match = /Uses Azure REST API version (\S+?)\.?\s/.exec(readFileSync(declaration, "utf8"));
   if (!match?.[1]) throw new Error(`${declaration}: no API version`);
   return match[1];
@@ -112,7 +129,10 @@ function markEverywhere(node: ContractNode, property: string, rule: ContractRule
 function inModule(entry: ForceNewEntry, type: string): boolean {
   const [, module = "", resource = ""] = type.split(":");
   const table = entry.module.toLowerCase();
-  return entry.resource === resource && (table === module || (table === "insights" && ["applicationinsights", "monitor"].includes(module)));
+  return (
+    entry.resource === resource &&
+    (table === module || (table === "insights" && ["applicationinsights", "monitor"].includes(module)))
+  );
 }
 
 function sortKeys(value: unknown): unknown {
@@ -128,8 +148,14 @@ function sortKeys(value: unknown): unknown {
 export async function main(argv: readonly string[]): Promise<number> {
   const command = new Command("generate-contracts")
     .description("Write the provider contracts (lib/contracts/*.json) from local checkouts of the providers' sources.")
-    .requiredOption("--specs <dir>", "a checkout of Azure/azure-rest-api-specs (or a folder of its files, laid out the same)")
-    .requiredOption("--azure-native <dir>", "pulumi/pulumi-azure-native at the tag of the installed @pulumi/azure-native")
+    .requiredOption(
+      "--specs <dir>",
+      "a checkout of Azure/azure-rest-api-specs (or a folder of its files, laid out the same)",
+    )
+    .requiredOption(
+      "--azure-native <dir>",
+      "pulumi/pulumi-azure-native at the tag of the installed @pulumi/azure-native",
+    )
     .requiredOption("--azuread <dir>", "hashicorp/terraform-provider-azuread at the commit @pulumi/azuread wraps")
     .option("--out <dir>", "where to write the contracts", CONTRACTS_DIRECTORY)
     .option(
@@ -151,7 +177,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   );
 
   const used = await programInputs(REPO_ROOT);
-  const trimmed = (type: string, contract: TypeContract): TypeContract => ({ ...contract, inputs: trimToUse(contract.inputs, used.get(type) ?? []) });
+  const trimmed = (type: string, contract: TypeContract): TypeContract => ({
+    ...contract,
+    inputs: trimToUse(contract.inputs, used.get(type) ?? []),
+  });
 
   const specs = new SpecReader(options.specs);
   const forceNew = readForceNewTable(options.azureNative);
@@ -161,7 +190,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const apiVersion = apiVersionOf(type);
     const contract = specs.resourceContract(apiVersion, suffix);
     if (!contract) {
-      azureNativeMissing[type] = `no spec file of API version ${apiVersion} with a PUT on …${suffix} in the given checkout`;
+      azureNativeMissing[type] =
+        `no spec file of API version ${apiVersion} with a PUT on …${suffix} in the given checkout`;
       continue;
     }
     let inputs = trimmed(type, contract).inputs;

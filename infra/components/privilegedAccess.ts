@@ -19,6 +19,13 @@ export interface PrivilegedAccessArgs {
 /** PIM's membership role: the schedules and the policy here never touch ownership of the group. */
 const MEMBER = "member";
 
+/**
+ * The system a grant's `ticket` lives in, sent as PIM's ticketInfo.ticketSystem: the azuread provider refuses a
+ * ticket_number without a ticket_system (RequiredWith, terraform-provider-azuread v3.8.0
+ * internal/services/identitygovernance/privileged_access_group_schedule.go:116; caught by lib/contracts).
+ */
+const TICKET_SYSTEM = "altinn-apps-infra";
+
 /** Why PIM shows this access: the owner file, the ticket and the reason of the grant. */
 function justification(org: string, grant: Grant): string {
   return [`${ownerFilePath(org)}`, grant.ticket, grant.reason].filter(Boolean).join(": ");
@@ -83,7 +90,7 @@ export class PrivilegedAccess extends pulumi.ComponentResource {
         assignmentType: MEMBER,
         justification: justification(target.org, grant),
         ...(grant.expires ? { expirationDate: endOfDayInOslo(grant.expires) } : { permanentAssignment: true }),
-        ...(grant.ticket && { ticketNumber: grant.ticket }),
+        ...(grant.ticket && { ticketNumber: grant.ticket, ticketSystem: TICKET_SYSTEM }),
       };
       const scheduleOpts = { parent: this };
       const scheduleName = `${mailNickname}-${grant.user}`;

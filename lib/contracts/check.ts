@@ -193,7 +193,10 @@ export function checkInputs(contract: TypeContract, inputs: Readonly<Record<stri
   // exactlyOneOf and atLeastOneOf name the same group on each member: report the group once.
   const seen = new Set<string>();
   return found.filter(({ property, rule }) => {
-    const key = rule.kind === "exactlyOneOf" || rule.kind === "atLeastOneOf" ? `${rule.kind}:${rule.paths.join(",")}` : `${property}:${rule.kind}:${rule.source}`;
+    const key =
+      rule.kind === "exactlyOneOf" || rule.kind === "atLeastOneOf"
+        ? `${rule.kind}:${rule.paths.join(",")}`
+        : `${property}:${rule.kind}:${rule.source}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

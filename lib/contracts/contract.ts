@@ -25,7 +25,10 @@ export type ContractRule = { readonly source: string } & (
   /** The provider replaces the resource when it changes (azure-native's replacement table, Terraform's ForceNew). */
   | { readonly kind: "forceNew" }
   /** Terraform's cross-attribute rules, with the other inputs as paths from the resource's root. */
-  | { readonly kind: "requiredWith" | "conflictsWith" | "exactlyOneOf" | "atLeastOneOf"; readonly paths: readonly string[] }
+  | {
+      readonly kind: "requiredWith" | "conflictsWith" | "exactlyOneOf" | "atLeastOneOf";
+      readonly paths: readonly string[];
+    }
 );
 
 export type RuleKind = ContractRule["kind"];
@@ -64,7 +67,12 @@ export interface ProviderContract {
   /** Types the program registers that the generator had no source for: not checked, and said so. */
   readonly notCovered: Readonly<Record<string, string>>;
   /** Rules the generator found and could not turn into data (a validation function it does not know). */
-  readonly unchecked: readonly { readonly type: string; readonly property: string; readonly source: string; readonly what: string }[];
+  readonly unchecked: readonly {
+    readonly type: string;
+    readonly property: string;
+    readonly source: string;
+    readonly what: string;
+  }[];
 }
 
 export const CONTRACT_FILES = ["azure-native.json", "azuread.json"] as const;

@@ -76,12 +76,17 @@ export class SpecReader {
   /** Follow a `$ref` (`#/definitions/X` or `../other.json#/parameters/Y`) from `file`. */
   resolve(file: LocatedFile, ref: string): Located | undefined {
     const [target = "", pointer = ""] = ref.split("#");
-    const targetFile = target ? this.load(path.posix.normalize(path.posix.join(path.posix.dirname(file.file), target))) : file;
+    const targetFile = target
+      ? this.load(path.posix.normalize(path.posix.join(path.posix.dirname(file.file), target)))
+      : file;
     if (!targetFile) return undefined;
     const schema = pointer
       .split("/")
       .filter(Boolean)
-      .reduce<unknown>((value, segment) => (value as Schema | undefined)?.[segment.replace(/~1/g, "/").replace(/~0/g, "~")], targetFile.value);
+      .reduce<unknown>(
+        (value, segment) => (value as Schema | undefined)?.[segment.replace(/~1/g, "/").replace(/~0/g, "~")],
+        targetFile.value,
+      );
     return schema && typeof schema === "object" ? { schema: schema as Schema, file: targetFile } : undefined;
   }
 
@@ -90,12 +95,17 @@ export class SpecReader {
     const put = this.findPut(apiVersion, pathSuffix);
     if (!put) return undefined;
     const operation = put.item["put"] as Schema;
-    const parameters = [...((put.item["parameters"] as Schema[] | undefined) ?? []), ...((operation["parameters"] as Schema[]) ?? [])];
+    const parameters = [
+      ...((put.item["parameters"] as Schema[] | undefined) ?? []),
+      ...((operation["parameters"] as Schema[]) ?? []),
+    ];
     const properties: Record<string, ContractNode> = {};
     const ownName = [...put.pathKey.matchAll(/\{([^}]+)\}/g)].at(-1)?.[1];
     let bodyNode: ContractNode | undefined;
     for (const parameter of parameters) {
-      const located = parameter["$ref"] ? this.resolve(put.file, parameter["$ref"] as string) : { schema: parameter, file: put.file };
+      const located = parameter["$ref"]
+        ? this.resolve(put.file, parameter["$ref"] as string)
+        : { schema: parameter, file: put.file };
       if (!located) continue;
       const { schema, file } = located;
       const name = schema["name"] as string;
@@ -113,7 +123,11 @@ export class SpecReader {
     return {
       source: put.file.file,
       apiVersion,
-      inputs: { at: "", properties: { ...body, ...properties }, rules: bodyNode?.rules?.filter((rule) => rule.kind !== "type") },
+      inputs: {
+        at: "",
+        properties: { ...body, ...properties },
+        rules: bodyNode?.rules?.filter((rule) => rule.kind !== "type"),
+      },
     };
   }
 
@@ -133,15 +147,27 @@ export class SpecReader {
         source: cite("enum"),
       });
     }
-    if (typeof schema["pattern"] === "string") rules.push({ kind: "pattern", pattern: schema["pattern"], source: cite("pattern") });
+    if (typeof schema["pattern"] === "string")
+      rules.push({ kind: "pattern", pattern: schema["pattern"], source: cite("pattern") });
     for (const kind of ["minLength", "maxLength", "minItems", "maxItems"] as const)
       if (typeof schema[kind] === "number") rules.push({ kind, limit: schema[kind], source: cite(kind) });
     if (typeof schema["minimum"] === "number")
-      rules.push({ kind: "minimum", limit: schema["minimum"], exclusive: schema["exclusiveMinimum"] === true, source: cite("minimum") });
+      rules.push({
+        kind: "minimum",
+        limit: schema["minimum"],
+        exclusive: schema["exclusiveMinimum"] === true,
+        source: cite("minimum"),
+      });
     if (typeof schema["maximum"] === "number")
-      rules.push({ kind: "maximum", limit: schema["maximum"], exclusive: schema["exclusiveMaximum"] === true, source: cite("maximum") });
+      rules.push({
+        kind: "maximum",
+        limit: schema["maximum"],
+        exclusive: schema["exclusiveMaximum"] === true,
+        source: cite("maximum"),
+      });
     const format = schema["format"];
-    if (format === "uuid" || format === "uri" || format === "date-time") rules.push({ kind: "format", format, source: cite("format") });
+    if (format === "uuid" || format === "uri" || format === "date-time")
+      rules.push({ kind: "format", format, source: cite("format") });
     if (schema["readOnly"] === true) rules.push({ kind: "readOnly", source: cite("readOnly") });
     const mutability = schema["x-ms-mutability"];
     if (Array.isArray(mutability) && mutability.includes("create") && !mutability.includes("update"))
@@ -164,12 +190,20 @@ export class SpecReader {
         if (!rules.some((known) => known.kind === rule.kind)) rules.push(rule);
     }
     const { properties, required } = this.objectShape(target, at, visiting);
-    const node: { at: string; rules: ContractRule[]; properties?: Record<string, ContractNode>; items?: ContractNode; values?: ContractNode } = { at, rules };
+    const node: {
+      at: string;
+      rules: ContractRule[];
+      properties?: Record<string, ContractNode>;
+      items?: ContractNode;
+      values?: ContractNode;
+    } = { at, rules };
     if (Object.keys(properties).length > 0 || required.length > 0) node.properties = properties;
     const items = target.schema["items"];
-    if (items && typeof items === "object") node.items = this.schemaNode(items as Schema, target.file, `${at}[*]`, visiting);
+    if (items && typeof items === "object")
+      node.items = this.schemaNode(items as Schema, target.file, `${at}[*]`, visiting);
     const additional = target.schema["additionalProperties"];
-    if (additional && typeof additional === "object") node.values = this.schemaNode(additional as Schema, target.file, `${at}.*`, visiting);
+    if (additional && typeof additional === "object")
+      node.values = this.schemaNode(additional as Schema, target.file, `${at}.*`, visiting);
     return node;
   }
 

@@ -199,7 +199,9 @@ export class TerraformReader {
     const inSlice = /^validation\.StringInSlice\((.*),\s*(true|false)\)$/s.exec(call);
     if (inSlice && inSlice[2] === "false") {
       const argument = (inSlice[1] ?? "").trim();
-      const values = argument.startsWith("[]string{") ? this.stringValues(file, argument) : this.packageStrings(file, argument);
+      const values = argument.startsWith("[]string{")
+        ? this.stringValues(file, argument)
+        : this.packageStrings(file, argument);
       if (values) return [{ kind: "enum", values, extensible: false, source }];
     }
     this.unchecked.push({ property, source, what: `validation ${call.replace(/\s+/g, " ")}` });

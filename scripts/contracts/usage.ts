@@ -16,7 +16,10 @@ export async function programInputs(root: string): Promise<Map<string, Record<st
     ...sources,
     layers: {
       ...sources.layers,
-      prod: { ...sources.layers.prod, text: `${sources.layers.prod.text ?? ""}  altinn-apps:keyVaultPrivateEndpoint: {}\n` },
+      prod: {
+        ...sources.layers.prod,
+        text: `${sources.layers.prod.text ?? ""}  altinn-apps:keyVaultPrivateEndpoint: {}\n`,
+      },
     },
   };
   const today = todayUtc();
