@@ -52,7 +52,14 @@ export interface EvaluateOptions {
   readonly directory: Directory;
   /** Evaluate as the first preview of a new stack: every computed value is unknown. */
   readonly firstPreview?: boolean;
+  /**
+   * Edits the inputs one resource registers with (`undefined`: unchanged), as a stack transformation does: how the
+   * contract tests make a real resource send what a provider refuses.
+   */
+  readonly editInputs?: EditInputs;
 }
+
+export type EditInputs = (type: string, name: string, props: Record<string, unknown>) => Record<string, unknown> | undefined;
 
 /**
  * A settled output's value, or "[unknown]". Called after the runtime has disconnected, when every output is settled:
@@ -109,6 +116,7 @@ export async function evaluateStack({
   today,
   directory,
   firstPreview = false,
+  editInputs,
 }: EvaluateOptions): Promise<StackEvaluation> {
   let target: OwnerEnvironment;
   try {
@@ -150,9 +158,11 @@ export async function evaluateStack({
       // Mocks switch off the engine-side transforms; the in-process one still sees every resource's options.
       pulumi.runtime.registerStackTransformation(({ resource, type, name, props, opts }) => {
         observed.push({ resource, type, name, opts });
+        const edited = editInputs?.(type, name, props);
         // azure-native gives every resource an alias per former API version (over a hundred for an AgentPool), and
         // the SDK turns each into an output: they only match earlier state, which a mocked run has none of.
-        return opts.aliases ? { props, opts: { ...opts, aliases: undefined } } : undefined;
+        if (!opts.aliases && !edited) return undefined;
+        return { props: edited ?? props, opts: opts.aliases ? { ...opts, aliases: undefined } : opts };
       });
       // The stack's own copy of the outputs loses secretness; keep the program's to mask secrets.
       programOutputs = defineStack(stack, target);

@@ -141,6 +141,14 @@ function valueAt(root: unknown, path: string): unknown {
 /** Set, for Terraform's cross-attribute rules: an unknown value will be set to something. */
 const isSet = (value: unknown) => isUnknown(value) || !isAbsent(plainValue(value));
 
+function breaksGroup(
+  rule: { kind: "exactlyOneOf" | "atLeastOneOf"; paths: readonly string[] },
+  root: unknown,
+): boolean {
+  const present = rule.paths.filter((path) => isSet(valueAt(root, path))).length;
+  return rule.kind === "exactlyOneOf" ? present !== 1 : present < 1;
+}
+
 interface Found {
   readonly property: string;
   readonly at: string;
@@ -152,7 +160,12 @@ function walk(node: ContractNode, raw: unknown, property: string, root: unknown,
   const value = plainValue(raw);
   const rules = node.rules ?? [];
   if (isAbsent(value)) {
-    for (const rule of rules) if (rule.kind === "required") found.push({ property, at: node.at, rule });
+    for (const rule of rules) {
+      if (rule.kind === "required") found.push({ property, at: node.at, rule });
+      // A group of which one (or exactly one) must be set is broken by its members' absence too.
+      if ((rule.kind === "exactlyOneOf" || rule.kind === "atLeastOneOf") && breaksGroup(rule, root))
+        found.push({ property, at: node.at, rule });
+    }
     return;
   }
   for (const rule of rules) {
@@ -164,8 +177,7 @@ function walk(node: ContractNode, raw: unknown, property: string, root: unknown,
       continue;
     }
     if (rule.kind === "exactlyOneOf" || rule.kind === "atLeastOneOf") {
-      const present = rule.paths.filter((path) => isSet(valueAt(root, path))).length;
-      if (rule.kind === "exactlyOneOf" ? present !== 1 : present < 1) found.push({ property, at: node.at, rule });
+      if (breaksGroup(rule, root)) found.push({ property, at: node.at, rule });
       continue;
     }
     if (breaks(rule, value)) {

@@ -15,7 +15,7 @@ import type { PolicyPackConfig } from "@pulumi/policy";
 import * as pulumi from "@pulumi/pulumi";
 import type { Directory } from "../azureMocks";
 import type { ContractViolation } from "../contracts/check";
-import { evaluateStack, type RegisteredResource } from "../evaluate";
+import { evaluateStack, type EditInputs, type RegisteredResource } from "../evaluate";
 
 export interface PlannedResource {
   readonly type: string;
@@ -131,9 +131,10 @@ export function planContext(
 export async function planStack(
   stack: string,
   { fleet, today, directory, policyConfig, firstPreview }: PlanContext,
+  editInputs?: EditInputs,
 ): Promise<StackPlan> {
   const { org: owner, environment } = stackIdentity(stack);
-  const evaluation = await evaluateStack({ stack, fleet, today, directory, firstPreview });
+  const evaluation = await evaluateStack({ stack, fleet, today, directory, firstPreview, editInputs });
   const base = { stack, owner, environment };
   if (evaluation.error !== undefined || !evaluation.target) {
     return {
