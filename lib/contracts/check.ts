@@ -142,7 +142,7 @@ function valueAt(root: unknown, path: string): unknown {
 const isSet = (value: unknown) => isUnknown(value) || !isAbsent(plainValue(value));
 
 function breaksGroup(
-  rule: { kind: "exactlyOneOf" | "atLeastOneOf"; paths: readonly string[] },
+  rule: { readonly kind: ContractRule["kind"]; readonly paths: readonly string[] },
   root: unknown,
 ): boolean {
   const present = rule.paths.filter((path) => isSet(valueAt(root, path))).length;
