@@ -184,6 +184,25 @@ export const REPLACEMENT_PROPERTIES: readonly ReplacementProperty[] = [
     reason:
       'the azuread provider recreates a group when this changes ("Changing this forces a new resource to be created")',
   },
+  // ForceNew in terraform-provider-azuread v3.8.0 (the contracts in lib/contracts cite the lines): a schedule or a
+  // policy that changes group, principal, relationship or role is deleted and requested again.
+  ...[
+    "azuread:index/privilegedAccessGroupAssignmentSchedule:PrivilegedAccessGroupAssignmentSchedule",
+    "azuread:index/privilegedAccessGroupEligibilitySchedule:PrivilegedAccessGroupEligibilitySchedule",
+  ].flatMap((type) =>
+    ["groupId", "principalId", "assignmentType"].map((property) => ({
+      type,
+      property,
+      reason:
+        "the azuread provider recreates the schedule when this changes (ForceNew, internal/services/identitygovernance/privileged_access_group_schedule.go)",
+    })),
+  ),
+  ...["groupId", "roleId"].map((property) => ({
+    type: "azuread:index/groupRoleManagementPolicy:GroupRoleManagementPolicy",
+    property,
+    reason:
+      "the azuread provider recreates the policy assignment when this changes (ForceNew, internal/services/policies/group_role_management_policy_resource.go)",
+  })),
   {
     type: "pulumi:providers:azure-native",
     property: "subscriptionId",
