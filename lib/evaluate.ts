@@ -59,7 +59,11 @@ export interface EvaluateOptions {
   readonly editInputs?: EditInputs;
 }
 
-export type EditInputs = (type: string, name: string, props: Record<string, unknown>) => Record<string, unknown> | undefined;
+export type EditInputs = (
+  type: string,
+  name: string,
+  props: Record<string, unknown>,
+) => Record<string, unknown> | undefined;
 
 /**
  * A settled output's value, or "[unknown]". Called after the runtime has disconnected, when every output is settled:
