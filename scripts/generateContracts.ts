@@ -14,7 +14,7 @@ import { REPO_ROOT } from "../lib/repo";
 import { readForceNewTable, type ForceNewEntry } from "./contracts/replacement";
 import { SpecReader } from "./contracts/swagger";
 import { TerraformReader } from "./contracts/terraform";
-import { programInputs, trimToUse } from "./contracts/usage";
+import { programInputs, trimToUse, undefinedInputs } from "./contracts/usage";
 
 /**
  * Where each azure-native type the program registers is created: the end of its PUT path in the API specs
@@ -181,6 +181,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     ...contract,
     inputs: trimToUse(contract.inputs, used.get(type) ?? []),
   });
+  const undefinedHere = (types: Readonly<Record<string, TypeContract>>) =>
+    Object.entries(types).flatMap(([type, contract]) =>
+      undefinedInputs(contract.inputs, used.get(type) ?? []).map((property) => ({
+        type,
+        property,
+        source: contract.source,
+        what: "set by the program, not defined by the source files read: not checked",
+      })),
+    );
 
   const specs = new SpecReader(options.specs);
   const forceNew = readForceNewTable(options.azureNative);
@@ -210,12 +219,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     regenerate: REGENERATE,
     types: azureNativeTypes,
     notCovered: azureNativeMissing,
-    unchecked: missingFiles.map((file) => ({
-      type: "*",
-      property: "*",
-      source: file,
-      what: "referenced by a spec file, absent from the checkout: the rules it holds (common types) are not in this contract",
-    })),
+    unchecked: [
+      ...missingFiles.map((file) => ({
+        type: "*",
+        property: "*",
+        source: file,
+        what: "referenced by a spec file, absent from the checkout: the rules it holds (common types) are not in this contract",
+      })),
+      ...undefinedHere(azureNativeTypes),
+    ],
   };
 
   const terraform = new TerraformReader(options.azuread);
@@ -230,11 +242,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     types: azureadTypes,
     notCovered: {},
     // The two schedule types share one schema function: each validation it could not read is listed once per type.
-    unchecked: Object.entries(TERRAFORM_RESOURCES).flatMap(([type, { file }]) =>
-      [...new Map(terraform.unchecked.map((entry) => [entry.source, entry])).values()]
-        .filter((entry) => entry.source.startsWith(`${file}:`))
-        .map((entry) => ({ type, ...entry })),
-    ),
+    unchecked: [
+      ...Object.entries(TERRAFORM_RESOURCES).flatMap(([type, { file }]) =>
+        [...new Map(terraform.unchecked.map((entry) => [entry.source, entry])).values()]
+          .filter((entry) => entry.source.startsWith(`${file}:`))
+          .map((entry) => ({ type, ...entry })),
+      ),
+      ...undefinedHere(azureadTypes),
+    ],
   };
 
   for (const [name, contract] of [

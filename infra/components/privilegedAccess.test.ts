@@ -77,7 +77,9 @@ describe("access in the pim model", () => {
         assignmentType: "member",
         justification: "stacks/abc.yaml: ALTINN-7",
         expirationDate: "2027-01-31T23:00:00Z", // winter: UTC+1
+        // The provider refuses a ticket number without its system (RequiredWith; lib/contracts caught it).
         ticketNumber: "ALTINN-7",
+        ticketSystem: "altinn-apps-infra",
       },
     ]);
   });

@@ -5,6 +5,7 @@ import { loadFleet, validateFleet } from "../../infra/model";
 import { layersWith, REPO_SOURCES, TODAY } from "../../test/support/fleet";
 import { sampleDirectory } from "../../test/support/repository";
 import { evaluateStack, type RegisteredResource } from "../evaluate";
+import { undefinedInputs } from "../../scripts/contracts/usage";
 import { REPO_ROOT } from "../repo";
 import { providerContracts, type ContractNode } from "./contract";
 
@@ -80,6 +81,22 @@ describe("the committed provider contracts", () => {
       );
       expect([...types].filter((type) => !known.has(type))).toEqual([]);
       expect(types.size).toBeGreaterThan(20);
+    });
+
+    it("define every input the program sets on a checked type, or list it as unchecked", () => {
+      for (const contract of providerContracts()) {
+        const listed = new Set(contract.unchecked.map((entry) => `${entry.type} ${entry.property}`));
+        for (const [type, typeContract] of Object.entries(contract.types)) {
+          const inputs = registered.filter((resource) => resource.type === type).map((resource) => resource.inputs);
+          const unknown = undefinedInputs(typeContract.inputs, inputs).filter(
+            (property) => !listed.has(`${type} ${property}`),
+          );
+          expect(
+            unknown,
+            `inputs the contract of ${type} does not know: regenerate with ${contract.regenerate}`,
+          ).toEqual([]);
+        }
+      }
     });
   });
 });

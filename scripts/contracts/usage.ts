@@ -67,3 +67,33 @@ export function trimToUse(node: ContractNode, values: readonly unknown[]): Contr
   }
   return trimmed;
 }
+
+/**
+ * The inputs some resource sets that the contract does not define (`location` when the common types were not read):
+ * listed in the contract, so that a test can tell them from an input added since the contracts were generated.
+ */
+export function undefinedInputs(node: ContractNode, values: readonly unknown[], path = ""): string[] {
+  const present = values.map(plainValue).filter((value) => value !== undefined && value !== null);
+  const found: string[] = [];
+  if (node.properties) {
+    const keys = new Set(present.filter(isRecord).flatMap((object) => Object.keys(object)));
+    for (const key of [...keys].sort()) {
+      const child = node.properties[key];
+      const childPath = path ? `${path}.${key}` : key;
+      const used = present.filter(isRecord).map((object) => object[key]);
+      if (!child) {
+        if (used.some((value) => plainValue(value) !== undefined && plainValue(value) !== null)) found.push(childPath);
+      } else found.push(...undefinedInputs(child, used, childPath));
+    }
+  }
+  if (node.items) found.push(...undefinedInputs(node.items, present.filter(Array.isArray).flat(), `${path}[*]`));
+  if (node.values)
+    found.push(
+      ...undefinedInputs(
+        node.values,
+        present.filter(isRecord).flatMap((object) => Object.values(object)),
+        `${path}.*`,
+      ),
+    );
+  return found;
+}
