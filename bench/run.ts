@@ -4,7 +4,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import * as path from "node:path";
 import { Command } from "commander";
 import { parse, stringify } from "yaml";
-import { REPO_ROOT } from "../lib/repo";
+import { REPO_ROOT } from "../repository/root";
 import { altinnOwners, syntheticOwners, writeFleet, type FleetSpec } from "./fleet";
 import { writeResults } from "./results";
 
@@ -254,7 +254,7 @@ function diffReport(rows: readonly DiffRow[], runs: number): string {
   ].join("\n");
 }
 
-const CONTRACTS_SECTION = "## Contract checks (lib/contracts)";
+const CONTRACTS_SECTION = "## Contract checks (plan/semantics/contracts)";
 
 /**
  * The whole-fleet plan with the provider contracts checked (this checkout) against the same plan by `baseRef`'s code

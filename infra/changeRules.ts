@@ -184,7 +184,7 @@ export const REPLACEMENT_PROPERTIES: readonly ReplacementProperty[] = [
     reason:
       'the azuread provider recreates a group when this changes ("Changing this forces a new resource to be created")',
   },
-  // ForceNew in terraform-provider-azuread v3.8.0 (the contracts in lib/contracts cite the lines): a schedule or a
+  // ForceNew in terraform-provider-azuread v3.8.0 (the contracts in plan/semantics/contracts cite the lines): a schedule or a
   // policy that changes group, principal, relationship or role is deleted and requested again.
   ...[
     "azuread:index/privilegedAccessGroupAssignmentSchedule:PrivilegedAccessGroupAssignmentSchedule",

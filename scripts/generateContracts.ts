@@ -2,19 +2,21 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
+import { EXIT, parseCommandLine } from "../cli/cli";
+import { REPO_ROOT } from "../repository/root";
+import { readForceNewTable, type ForceNewEntry } from "../contracts/replacement";
+import { SpecReader } from "../contracts/swagger";
+import { TerraformReader } from "../contracts/terraform";
 import {
   CONTRACTS_DIRECTORY,
+  programInputs,
+  trimToUse,
+  undefinedInputs,
   type ContractNode,
   type ContractRule,
   type ProviderContract,
   type TypeContract,
-} from "../lib/contracts/contract";
-import { EXIT, parseCommandLine } from "../lib/cli";
-import { REPO_ROOT } from "../lib/repo";
-import { readForceNewTable, type ForceNewEntry } from "./contracts/replacement";
-import { SpecReader } from "./contracts/swagger";
-import { TerraformReader } from "./contracts/terraform";
-import { programInputs, trimToUse, undefinedInputs } from "./contracts/usage";
+} from "../contracts/usage";
 
 /**
  * Where each azure-native type the program registers is created: the end of its PUT path in the API specs
@@ -147,7 +149,9 @@ function sortKeys(value: unknown): unknown {
 
 export async function main(argv: readonly string[]): Promise<number> {
   const command = new Command("generate-contracts")
-    .description("Write the provider contracts (lib/contracts/*.json) from local checkouts of the providers' sources.")
+    .description(
+      "Write the provider contracts (plan/semantics/contracts/*.json) from local checkouts of the providers' sources.",
+    )
     .requiredOption(
       "--specs <dir>",
       "a checkout of Azure/azure-rest-api-specs (or a folder of its files, laid out the same)",

@@ -3,7 +3,7 @@ import { PrivilegedAccessGroupAssignmentSchedule } from "@pulumi/azuread/privile
 import { PrivilegedAccessGroupEligibilitySchedule } from "@pulumi/azuread/privilegedAccessGroupEligibilitySchedule";
 import * as pulumi from "@pulumi/pulumi";
 import { endOfDayInOslo, grantKind, ownerFilePath, type AccessPolicy, type Grant, type RoleName } from "../model";
-import { accessGroupNames } from "../naming";
+import { accessGroupNames, privilegedScheduleName } from "../naming";
 import type { EnvironmentContext } from "./context";
 
 export interface PrivilegedAccessArgs {
@@ -22,7 +22,7 @@ const MEMBER = "member";
 /**
  * The system a grant's `ticket` lives in, sent as PIM's ticketInfo.ticketSystem: the azuread provider refuses a
  * ticket_number without a ticket_system (RequiredWith, terraform-provider-azuread v3.8.0
- * internal/services/identitygovernance/privileged_access_group_schedule.go:116; caught by lib/contracts).
+ * internal/services/identitygovernance/privileged_access_group_schedule.go:116; caught by plan/semantics/contracts).
  */
 const TICKET_SYSTEM = "altinn-apps-infra";
 
@@ -93,7 +93,7 @@ export class PrivilegedAccess extends pulumi.ComponentResource {
         ...(grant.ticket && { ticketNumber: grant.ticket, ticketSystem: TICKET_SYSTEM }),
       };
       const scheduleOpts = { parent: this };
-      const scheduleName = `${mailNickname}-${grant.user}`;
+      const scheduleName = privilegedScheduleName(target.org, target.environment, role, grant.user);
       if (grantKind(policy, grant) === "eligibility")
         new PrivilegedAccessGroupEligibilitySchedule(scheduleName, args, scheduleOpts);
       else new PrivilegedAccessGroupAssignmentSchedule(scheduleName, args, scheduleOpts);
