@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { plainValue } from "../plan/semantics/contracts/check";
+import { providerContracts, type ContractNode } from "../plan/semantics/contracts/contract";
 import { evaluateStack, type StackEvaluation } from "../plan/semantics/evaluate";
 import { isAtOrBelow } from "../plan/semantics/diff";
 import { REPO_ROOT } from "../repository/root";
@@ -21,6 +23,28 @@ function inputAt(inputs: Record<string, unknown>, path: string): unknown {
   return path
     .split(".")
     .reduce<unknown>((value, segment) => (value as Record<string, unknown> | undefined)?.[segment], inputs);
+}
+
+/**
+ * The inputs a resource sets that its contract marks create-only (ARM's x-ms-mutability) or force-new (azure-native's
+ * replacement table, Terraform's ForceNew), as dot paths without array indices (`networkProfile.outboundType`).
+ */
+function changeRuledInputs(node: ContractNode, value: unknown, path = ""): { path: string; source: string }[] {
+  const plain = plainValue(value);
+  if (plain === undefined || plain === null) return [];
+  const own = (node.rules ?? [])
+    .filter((rule) => rule.kind === "createOnly" || rule.kind === "forceNew")
+    .map((rule) => ({ path, source: rule.source }));
+  const children = Object.entries(node.properties ?? {}).flatMap(([key, child]) =>
+    typeof plain === "object" && !Array.isArray(plain)
+      ? changeRuledInputs(child, (plain as Record<string, unknown>)[key], path ? `${path}.${key}` : key)
+      : [],
+  );
+  const items =
+    node.items && Array.isArray(plain)
+      ? plain.flatMap((item) => changeRuledInputs(node.items as ContractNode, item, path))
+      : [];
+  return [...own, ...children, ...items];
 }
 
 describe("the day-2 tables", () => {
@@ -92,6 +116,25 @@ describe("the day-2 tables", () => {
     // stack fields, not replacements of the cluster.
     const cluster = prod.resources.find((resource) => resource.type === "azure-native:containerservice:ManagedCluster");
     expect(cluster?.ignoreChanges).toEqual(["agentPoolProfiles"]);
+  });
+
+  it("cover every input the program sets that the providers' contracts mark create-only or force-new", () => {
+    const contracts = new Map(providerContracts().flatMap((contract) => Object.entries(contract.types)));
+    const missing = new Set<string>();
+    let checked = 0;
+    for (const resource of withPrivateEndpoint.resources) {
+      const contract = contracts.get(resource.type);
+      if (!contract) continue;
+      for (const { path, source } of changeRuledInputs(contract.inputs, resource.inputs)) {
+        checked++;
+        const covered =
+          REPLACEMENT_PROPERTIES.some((entry) => entry.type === resource.type && isAtOrBelow(path, entry.property)) ||
+          resource.ignoreChanges.some((ignored) => isAtOrBelow(path, ignored));
+        if (!covered) missing.add(`${resource.type} ${path} (${source})`);
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+    expect([...missing]).toEqual([]);
   });
 
   it("cover the apps pool's creation settings, from which its name is derived", () => {

@@ -289,6 +289,13 @@ export const REPLACEMENT_PROPERTIES: readonly ReplacementProperty[] = [
       ),
     ),
   ),
+  ...["groupId", "roleId"].map((property) =>
+    replace(
+      "azuread:index/groupRoleManagementPolicy:GroupRoleManagementPolicy",
+      property,
+      "the azuread provider recreates the policy assignment when this changes (ForceNew, internal/services/policies/group_role_management_policy_resource.go)",
+    ),
+  ),
   replace(
     "pulumi:providers:azure-native",
     "subscriptionId",

@@ -11,6 +11,7 @@ const outdir = path.join(root, "dist");
 const SOURCE_DIRECTORIES = [
   "access",
   "cli",
+  "contracts",
   "infra",
   "onboarding",
   "plan",

@@ -81,11 +81,18 @@ export const ROOMS: readonly Room[] = [
     mayImport: ["cli", "onboarding", "policies"],
   },
   {
+    folder: "contracts",
+    holds:
+      "the provider contracts' generator: readers of the API specs, azure-native's replacement table and the Terraform schema",
+    mayImport: ["infra/model", "plan/engine", "plan/semantics"],
+  },
+  {
     folder: "scripts",
     holds: "one thin CLI entry per npm command (and run.mjs, which compiles and runs them)",
     mayImport: [
       "access",
       "cli",
+      "contracts",
       "infra/model",
       "onboarding",
       "plan",

@@ -77,6 +77,7 @@ describe("access in the pim model", () => {
         assignmentType: "member",
         justification: "stacks/abc.yaml: ALTINN-7",
         expirationDate: "2027-01-31T23:00:00Z", // winter: UTC+1
+        // The provider refuses a ticket number without its system (RequiredWith; plan/semantics/contracts caught it).
         ticketNumber: "ALTINN-7",
         ticketSystem: "altinndigital.no", // the layer's: azuread requires the two together
       },

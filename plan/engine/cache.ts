@@ -14,7 +14,7 @@ import { debugging } from "../../runtime/debugging";
 import type { StackPlan } from "../semantics/stackPlan";
 
 /** Bumped when what a cached plan holds changes shape. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** What the program and the policies are made of: their sources (tests excluded) and the locked dependencies. */
 export const CODE_DIRECTORIES = ["cli", "infra", "plan", "policies", "repository", "runtime"];

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { nameBasedGuid } from "../../infra/guid";
 import type { Fleet } from "../../infra/model";
+import type { ContractChecker } from "./contracts/check";
 
 /** The Entra ID users the mocked tenant knows: UPN → object id. */
 export type Directory = ReadonlyMap<string, string>;
@@ -188,7 +189,8 @@ function providerName(reference: string | undefined): string | undefined {
 
 /**
  * Pulumi mocks that answer like Azure and Entra ID for this program: ids, names and computed outputs, and user
- * look-ups against a given directory. Every registered resource is reported to `onResource`.
+ * look-ups against a given directory. Every registered resource is reported to `onResource`, and its inputs are
+ * checked against the providers' contracts by `checker` (what ARM or the provider would refuse; see plan/semantics/contracts).
  */
 export class AzureMocks implements pulumi.runtime.Mocks {
   private readonly subscriptions = new Map<string, string>();
@@ -201,6 +203,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
      * input that depends on it is unknown, as the engine shows them. Providers still get an id.
      */
     private readonly nothingExistsYet = false,
+    private readonly checker?: ContractChecker,
   ) {}
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Inputs } {
@@ -209,6 +212,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
       this.subscriptions.set(args.name, text(inputs["subscriptionId"]));
     const subscriptionId =
       this.subscriptions.get(providerName(args.provider) ?? "") ?? "00000000-0000-0000-0000-000000000000";
+    this.checker?.check(args.type, args.name, inputs);
     if (this.nothingExistsYet && !args.type.startsWith("pulumi:providers:")) {
       this.onResource(args, {});
       return { id: undefined, state: {} };

@@ -4,6 +4,8 @@ import { startOfDay, type FleetResult, type IsoDate, type OwnerEnvironment } fro
 import { defineStack, resolveStack } from "../../infra/program";
 import { AzureMocks, type Directory } from "./azureMocks";
 import { debugging } from "../../runtime/debugging";
+import { ContractChecker, type ContractViolation } from "./contracts/check";
+import { providerContracts } from "./contracts/contract";
 
 export const PROJECT = "altinn-apps";
 
@@ -43,6 +45,8 @@ export interface StackEvaluation {
   readonly error?: string;
   /** The validated owner environment the program ran for; absent when the stack could not be resolved. */
   readonly target?: OwnerEnvironment;
+  /** Inputs the providers would refuse, by their contracts (plan/semantics/contracts). */
+  readonly contractViolations: readonly ContractViolation[];
 }
 
 export interface EvaluateOptions {
@@ -54,7 +58,18 @@ export interface EvaluateOptions {
   readonly directory: Directory;
   /** Evaluate as the first preview of a new stack: every computed value is unknown. */
   readonly firstPreview?: boolean;
+  /**
+   * Edits the inputs one resource registers with (`undefined`: unchanged), as a stack transformation does: how the
+   * contract tests make a real resource send what a provider refuses.
+   */
+  readonly editInputs?: EditInputs;
 }
+
+export type EditInputs = (
+  type: string,
+  name: string,
+  props: Record<string, unknown>,
+) => Record<string, unknown> | undefined;
 
 /**
  * A settled output's value, or "[unknown]". Called after the runtime has disconnected, when every output is settled:
@@ -111,15 +126,17 @@ export async function evaluateStack({
   today,
   directory,
   firstPreview = false,
+  editInputs,
 }: EvaluateOptions): Promise<StackEvaluation> {
   let target: OwnerEnvironment;
   try {
     target = resolveStack(stack, fleet, today);
   } catch (error) {
-    return { stack, resources: [], outputs: {}, error: messageOf(error) };
+    return { stack, resources: [], outputs: {}, error: messageOf(error), contractViolations: [] };
   }
 
   const registrations: Registration[] = [];
+  const checker = new ContractChecker(stack, providerContracts());
   const observed: ObservedOptions[] = [];
   const mockRegistrations: MockRegistration[] = [];
   const failures: unknown[] = [];
@@ -141,7 +158,7 @@ export async function evaluateStack({
   let outputs: Record<string, unknown> = {};
   const run = async () => {
     await pulumi.runtime.setMocks(
-      new AzureMocks(directory, (args, computed) => registrations.push({ ...args, computed }), firstPreview),
+      new AzureMocks(directory, (args, computed) => registrations.push({ ...args, computed }), firstPreview, checker),
       PROJECT,
       stack,
       true,
@@ -151,9 +168,11 @@ export async function evaluateStack({
       // Mocks switch off the engine-side transforms; the in-process one still sees every resource's options.
       pulumi.runtime.registerStackTransformation(({ resource, type, name, props, opts }) => {
         observed.push({ resource, type, name, opts });
+        const edited = editInputs?.(type, name, props);
         // azure-native gives every resource an alias per former API version (over a hundred for an AgentPool), and
         // the SDK turns each into an output: they only match earlier state, which a mocked run has none of.
-        return opts.aliases ? { props, opts: { ...opts, aliases: undefined } } : undefined;
+        if (!opts.aliases && !edited) return undefined;
+        return { props: edited ?? props, opts: opts.aliases ? { ...opts, aliases: undefined } : opts };
       });
       // The stack's own copy of the outputs loses secretness; keep the program's to mask secrets.
       programOutputs = defineStack(stack, target, startOfDay(today));
@@ -172,11 +191,19 @@ export async function evaluateStack({
   }
 
   const resources = joinRegistrations(stack, registrations, observed, mockRegistrations);
+  const contractViolations = checker.violations;
   if (failures.length === 0) {
     failureSink = undefined;
-    return { stack, resources, outputs, target };
+    return { stack, resources, outputs, target, contractViolations };
   }
-  return { stack, resources, outputs: {}, target, error: [...new Set(failures.map(messageOf))].join("\n") };
+  return {
+    stack,
+    resources,
+    outputs: {},
+    target,
+    error: [...new Set(failures.map(messageOf))].join("\n"),
+    contractViolations,
+  };
 }
 
 /** What the mock monitor is told beyond MockResourceArgs: each registration's dependencies, by the mock's URN. */

@@ -16,7 +16,8 @@ import { runPolicies, type PolicyViolation } from "../../policies/runner/runner"
 import type { PolicyPackConfig } from "@pulumi/policy";
 import * as pulumi from "@pulumi/pulumi";
 import type { Directory } from "./azureMocks";
-import { evaluateStack } from "./evaluate";
+import type { ContractViolation } from "./contracts/check";
+import { evaluateStack, type EditInputs, type RegisteredResource } from "./evaluate";
 
 export interface PlannedResource {
   readonly type: string;
@@ -66,7 +67,10 @@ export interface StackPlan {
   readonly members: readonly PlannedMember[];
   /** The `pim` model's ended schedules whose grants are still in the owner file; absent when none. */
   readonly ended?: readonly EndedSchedule[];
+  /** Policy violations, and every contract violation as a mandatory one (policy `provider-contracts`). */
   readonly violations: readonly PolicyViolation[];
+  /** Inputs the providers would refuse, by their contracts (plan/semantics/contracts). Absent from plans of planners that predate them. */
+  readonly contractViolations?: readonly ContractViolation[];
   /** Stack outputs; secret values are replaced by "[secret]". Absent from plans of planners that predate them. */
   readonly outputs?: Readonly<Record<string, unknown>>;
   readonly error?: string;
@@ -81,6 +85,24 @@ export function maskSecrets(value: unknown): unknown {
   const record = value as Record<string, unknown>;
   if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return SECRET;
   return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, maskSecrets(item)]));
+}
+
+/** The policy name under which contract violations fail a plan like a mandatory policy. */
+export const CONTRACT_POLICY = "provider-contracts";
+
+/** Contract violations as mandatory policy violations, so every verdict (plan, diff, PR comment) counts them. */
+function asPolicyViolations(
+  violations: readonly ContractViolation[],
+  resources: readonly RegisteredResource[],
+): PolicyViolation[] {
+  return violations.map((violation) => ({
+    policy: CONTRACT_POLICY,
+    level: "mandatory",
+    message: violation.message,
+    urn:
+      resources.find((resource) => resource.type === violation.type && resource.name === violation.name)?.urn ??
+      violation.name,
+  }));
 }
 
 /** Owner and environment for the report; a stack name that does not parse is reported by the evaluation itself. */
@@ -141,12 +163,21 @@ export function planContext(
 export async function planStack(
   stack: string,
   { fleet, today, directory, policyConfig, firstPreview }: PlanContext,
+  editInputs?: EditInputs,
 ): Promise<StackPlan> {
   const { org: owner, environment } = stackIdentity(stack);
-  const evaluation = await evaluateStack({ stack, fleet, today, directory, firstPreview });
+  const evaluation = await evaluateStack({ stack, fleet, today, directory, firstPreview, editInputs });
   const base = { stack, owner, environment };
   if (evaluation.error !== undefined || !evaluation.target) {
-    return { ...base, resources: [], members: [], violations: [], outputs: {}, error: evaluation.error };
+    return {
+      ...base,
+      resources: [],
+      members: [],
+      violations: [],
+      contractViolations: evaluation.contractViolations,
+      outputs: {},
+      error: evaluation.error,
+    };
   }
   const report = await runPolicies(evaluation.resources, { config: policyConfig });
   const ended = endedSchedulesOf(evaluation.target, today);
@@ -168,7 +199,8 @@ export async function planStack(
       ),
     members: membersOf(evaluation.target),
     ...(ended.length > 0 ? { ended } : {}),
-    violations: report.violations,
+    violations: [...report.violations, ...asPolicyViolations(evaluation.contractViolations, evaluation.resources)],
+    contractViolations: evaluation.contractViolations,
     outputs: evaluation.outputs,
   };
 }
