@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["{infra,bootstrap,policies,scripts,lib,test}/**/*.test.ts"],
+    // The real CLI's tests need Go and minutes: `npm run test:engine` (vitest.engine.config.mts).
+    exclude: ["test/engine/cli/**", "**/node_modules/**"],
     // The Pulumi runtime keeps process-global state (mocks, stack resource): each test file runs in its own fork.
     pool: "forks",
     testTimeout: 60_000,
