@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { Command } from "commander";
 import { parse, stringify } from "yaml";
 import { REPO_ROOT } from "../lib/repo";
+import { engineReport } from "./engine";
 import { altinnOwners, syntheticOwners, writeFleet, type FleetSpec } from "./fleet";
 import { writeResults } from "./results";
 
@@ -250,8 +251,15 @@ function main(argv: readonly string[]): void {
     .option("--runs <count>", "runs per measurement (the median is reported)", (value) => Number.parseInt(value, 10), 3)
     .option("--quick", "only the 10-owner fleet (to check the benchmark itself)", false)
     .option("--only-diff", "only the PR-check rows (role request, layer change diff), at Altinn's 106 owners", false)
+    .option("--only-engine", "only `pulumi preview` of one stack beside its offline plan (builds the CLI)", false)
     .parse([...argv], { from: "user" })
-    .opts<{ runs: number; quick: boolean; onlyDiff: boolean }>();
+    .opts<{ runs: number; quick: boolean; onlyDiff: boolean; onlyEngine: boolean }>();
+  if (options.onlyEngine) {
+    const section = engineReport(options.runs);
+    process.stdout.write(`${section}\n`);
+    if (!options.quick) writeResults(section);
+    return;
+  }
   const altinn = altinnOwners();
   const diffSpec = { owners: options.quick ? altinn.slice(0, 10) : altinn, grantsPerOwner: 20 };
   if (options.onlyDiff) {
@@ -279,10 +287,12 @@ function main(argv: readonly string[]): void {
   const usersRow = options.quick ? "" : `\n\n${validateOnly(usersCase, options.runs)}`;
   const table = `${report(rows, floor, options.runs)}${usersRow}`;
   const section = diffReport(benchDiffs(diffSpec, options.runs), options.runs);
-  process.stdout.write(`${table}\n\n${section}\n`);
+  const engine = engineReport(options.runs);
+  process.stdout.write(`${table}\n\n${section}\n\n${engine}\n`);
   if (!options.quick) {
     writeResults(`# Benchmark results\n\n${table}\n`);
     writeResults(section);
+    writeResults(engine);
   }
 }
 
