@@ -23,7 +23,16 @@ export function engineReport(runs: number): string {
     const started = performance.now();
     project.ok("preview", "--stack", STACK, "--expect-no-changes");
     previews.push((performance.now() - started) / 1000);
-    const plan = measure([...npmScript("plan"), "--root", project.root, "--stack", STACK, "--format", "json", "--no-cache"]);
+    const plan = measure([
+      ...npmScript("plan"),
+      "--root",
+      project.root,
+      "--stack",
+      STACK,
+      "--format",
+      "json",
+      "--no-cache",
+    ]);
     plans.push(plan.wallSeconds);
   }
   const preview = median(previews);

@@ -129,8 +129,13 @@ function changedPaths(olds: unknown, news: unknown, prefix = ""): string[] {
   return JSON.stringify(olds) === JSON.stringify(news) ? [] : [prefix];
 }
 
+/** The fake stands in for the provider version this repository installs (the engine wants a semantic version). */
+const INSTALLED_VERSION = (
+  JSON.parse(readFileSync(require.resolve(`@pulumi/${PACKAGE}/package.json`), "utf8")) as { version: string }
+).version;
+
 const provider: Provider = {
-  version: "fake",
+  version: INSTALLED_VERSION,
 
   async check(_urn, _olds, news) {
     return { inputs: news };
@@ -157,7 +162,7 @@ const provider: Provider = {
     return { id, outs: outputs };
   },
 
-  async read(id, urn) {
+  async read(id) {
     const found = load(id);
     if (!found) return {};
     return { id: found.id, props: found.outputs, inputs: found.inputs };

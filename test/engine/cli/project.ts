@@ -1,5 +1,14 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { REPO_ROOT } from "../../../lib/repo";
@@ -15,7 +24,9 @@ export interface CliResult {
 
 /** One engine event of `--event-log` (only the fields the tests read). */
 export interface EngineEvent {
-  readonly resourcePreEvent?: { readonly metadata: { readonly op: string; readonly urn: string; readonly type: string } };
+  readonly resourcePreEvent?: {
+    readonly metadata: { readonly op: string; readonly urn: string; readonly type: string };
+  };
   readonly diagnosticEvent?: { readonly message: string; readonly severity: string };
   readonly policyEvent?: { readonly policyName: string; readonly enforcementLevel: string; readonly message: string };
 }
@@ -78,6 +89,7 @@ export class ScratchProject {
       FAKE_AZURE_DIR: path.join(this.work, "azure"),
       NODE_OPTIONS: `--require ${path.join(HERE, "fixedClock.cjs")}`,
       NO_COLOR: "1",
+      PULUMI_DEBUG_COMMANDS: "true", // enables --event-log on preview (pkg/cmd/pulumi/operations/preview.go)
     };
   }
 
