@@ -5,8 +5,8 @@ import * as grpc from "@grpc/grpc-js";
 import type * as pulumi from "@pulumi/pulumi";
 import { main, type DiffResult, type Provider } from "@pulumi/pulumi/provider";
 import { loadFleet, todayUtc } from "../../../infra/model";
-import { AzureMocks, fleetDirectory } from "../../../lib/azureMocks";
-import { replacementRule } from "../../../lib/plan/diff";
+import { AzureMocks, fleetDirectory } from "../../../plan/semantics/azureMocks";
+import { replacementRule } from "../../../plan/semantics/diff";
 
 /**
  * A fake `pulumi-resource-<package>` plugin for the engine tests: the real Pulumi engine drives it over the provider

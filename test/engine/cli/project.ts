@@ -11,7 +11,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { REPO_ROOT } from "../../../lib/repo";
+import { REPO_ROOT } from "../../../repository/root";
 import type { PulumiCli } from "./pulumiCli";
 
 const HERE = path.join(REPO_ROOT, "test", "engine", "cli");

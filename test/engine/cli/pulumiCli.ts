@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { REPO_ROOT } from "../../../lib/repo";
+import { REPO_ROOT } from "../../../repository/root";
 
 /** Where `npm run test:engine` builds the CLI and the language host (git ignores node_modules). */
 export const CLI_BIN = path.join(REPO_ROOT, "node_modules", ".cache", "pulumi-cli", "bin");
