@@ -5,6 +5,8 @@ export default defineConfig({
     include: [
       "{infra,bootstrap,policies,scripts,access,cli,onboarding,plan,report,repository,review,runtime,tooling,validation,test}/**/*.test.ts",
     ],
+    // The real CLI's tests need Go and minutes: `npm run test:engine` (vitest.engine.config.mts).
+    exclude: ["test/engine/cli/**", "**/node_modules/**"],
     // The Pulumi runtime keeps process-global state (mocks, stack resource): each test file runs in its own fork.
     pool: "forks",
     testTimeout: 60_000,

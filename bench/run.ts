@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { Command } from "commander";
 import { parse, stringify } from "yaml";
 import { REPO_ROOT } from "../repository/root";
+import { engineReport } from "./engine";
 import { altinnOwners, syntheticOwners, writeFleet, type FleetSpec } from "./fleet";
 import { writeResults } from "./results";
 
@@ -325,8 +326,15 @@ function main(argv: readonly string[]): void {
       "--contracts-against <ref>",
       "only the contract checks' cost: the whole-fleet plan of this checkout against the same plan by <ref>'s code",
     )
+    .option("--only-engine", "only `pulumi preview` of one stack beside its offline plan (builds the CLI)", false)
     .parse([...argv], { from: "user" })
-    .opts<{ runs: number; quick: boolean; onlyDiff: boolean; contractsAgainst?: string }>();
+    .opts<{ runs: number; quick: boolean; onlyDiff: boolean; onlyEngine: boolean; contractsAgainst?: string }>();
+  if (options.onlyEngine) {
+    const section = engineReport(options.runs);
+    process.stdout.write(`${section}\n`);
+    if (!options.quick) writeResults(section);
+    return;
+  }
   const altinn = altinnOwners();
   if (options.contractsAgainst) {
     const section = benchContracts({ owners: altinn, grantsPerOwner: 20 }, options.runs, options.contractsAgainst);
@@ -360,10 +368,12 @@ function main(argv: readonly string[]): void {
   const usersRow = options.quick ? "" : `\n\n${validateOnly(usersCase, options.runs)}`;
   const table = `${report(rows, floor, options.runs)}${usersRow}`;
   const section = diffReport(benchDiffs(diffSpec, options.runs), options.runs);
-  process.stdout.write(`${table}\n\n${section}\n`);
+  const engine = engineReport(options.runs);
+  process.stdout.write(`${table}\n\n${section}\n\n${engine}\n`);
   if (!options.quick) {
     writeResults(`# Benchmark results\n\n${table}\n`);
     writeResults(section);
+    writeResults(engine);
   }
 }
 
