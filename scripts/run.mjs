@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const outdir = path.join(root, "dist");
-const SOURCE_DIRECTORIES = ["infra", "lib", "policies", "scripts"];
+const SOURCE_DIRECTORIES = ["infra", "lib", "policies", "scripts", "deploy"];
 // infra/index.ts is the Pulumi entry (run by the Pulumi CLI), and tests and their helpers are vitest's.
 const isRuntimeSource = (file) =>
   file.endsWith(".ts") &&
