@@ -19,7 +19,7 @@ function readJson(file: string): unknown {
 
 /** After a deploy run: the selected stacks still behind main, as markdown for the job summary; exit 1 if any. */
 export function main(argv: readonly string[]): number {
-  const command = new Command("waveReport")
+  const command = new Command("deployReport")
     .description("List the stacks a deploy run selected that are still behind main (failed, cancelled, not started).")
     .requiredOption("--selected <file>", "JSON array: the stacks the run selected")
     .requiredOption(
