@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { code, raw, table as markdownTable, text } from "../lib/markdown";
+import { code, raw, table as markdownTable, text } from "../cli/markdown";
 
 /**
  * The drift check's findings, from `pulumi preview --refresh --json` of each stack (Pulumi's PreviewDigest:

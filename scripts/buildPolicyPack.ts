@@ -1,8 +1,8 @@
 import * as path from "node:path";
 import { Command } from "commander";
-import { EXIT, parseCommandLine } from "../lib/cli";
-import { buildPolicyPack } from "../lib/policyPack";
-import { REPO_ROOT } from "../lib/repo";
+import { EXIT, parseCommandLine } from "../cli/cli";
+import { buildPolicyPack } from "../tooling/policyPack";
+import { REPO_ROOT } from "../repository/root";
 
 interface Options {
   out: string;

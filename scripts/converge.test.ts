@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 import { ownerDocument, ownerYaml } from "../test/support/fleet";
 import { captureOutput } from "../test/support/output";
 import { committedRepository, gitIn } from "../test/support/repository";
-import { runCli } from "../lib/cli";
+import { runCli } from "../cli/cli";
 import { main } from "./converge";
 
 const output = captureOutput();

@@ -10,14 +10,14 @@ import {
   type Decision,
 } from "../deploy/convergence";
 import { planWaves, waveOutputs } from "../deploy/waves";
-import { EXIT, formatOption, integerOption, parseCommandLine, todayOption, UsageError } from "../lib/cli";
-import { changedFilesSince } from "../lib/git";
-import { code, raw, table } from "../lib/markdown";
-import { diffAgainstBase } from "../lib/plan/compare";
-import { allStacks } from "../lib/plan/select";
-import { REPO_ROOT } from "../lib/repo";
+import { EXIT, formatOption, integerOption, parseCommandLine, todayOption, UsageError } from "../cli/cli";
+import { changedFilesSince } from "../repository/git";
+import { code, raw, table } from "../cli/markdown";
+import { diffAgainstBase } from "../plan/engine/compare";
+import { allStacks } from "../plan/engine/select";
+import { REPO_ROOT } from "../repository/root";
 import type { IsoDate } from "../infra/model";
-import { planningOptions, withPlanningOptions } from "./plan";
+import { planningOptions, withPlanningOptions } from "../plan/planningOptions";
 
 interface Options {
   deployed: string;

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { stacksBehind, type RunJob } from "../deploy/waves";
-import { EXIT, parseCommandLine, UsageError } from "../lib/cli";
-import { code } from "../lib/markdown";
+import { EXIT, parseCommandLine, UsageError } from "../cli/cli";
+import { code } from "../cli/markdown";
 
 interface Options {
   selected: string;

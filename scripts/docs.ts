@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { EXIT, parseCommandLine } from "../lib/cli";
-import { generatedDocs } from "../lib/docs";
-import { REPO_ROOT } from "../lib/repo";
+import { EXIT, parseCommandLine } from "../cli/cli";
+import { generatedDocs } from "../tooling/docs";
+import { REPO_ROOT } from "../repository/root";
 import { POLICIES } from "../policies/policies";
 
 interface Options {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { classify, driftReport, type StackDrift } from "../deploy/drift";
-import { EXIT, formatOption, parseCommandLine, todayOption, UsageError } from "../lib/cli";
+import { EXIT, formatOption, parseCommandLine, todayOption, UsageError } from "../cli/cli";
 import type { IsoDate } from "../infra/model";
 
 interface Options {

@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { ownerFilePath } from "../infra/model";
-import { EXIT, parseCommandLine } from "../lib/cli";
+import { EXIT, parseCommandLine } from "../cli/cli";
 import {
   checkOrgCode,
   DEFAULT_ORG_REGISTRY,
@@ -10,8 +10,8 @@ import {
   registryEntry,
   remainingSteps,
   scaffoldOwnerFile,
-} from "../lib/newOwner";
-import { REPO_ROOT } from "../lib/repo";
+} from "../onboarding/newOwner";
+import { REPO_ROOT } from "../repository/root";
 
 interface Options {
   registry: string;

@@ -1,9 +1,9 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { formatProblem, readFleetSources, type IsoDate } from "../infra/model";
-import { EXIT, parseCommandLine, todayOption } from "../lib/cli";
-import { REPO_ROOT } from "../lib/repo";
-import { writeAccessReport, type ReportResult } from "../lib/report/site";
+import { EXIT, parseCommandLine, todayOption } from "../cli/cli";
+import { REPO_ROOT } from "../repository/root";
+import { writeAccessReport, type ReportResult } from "../report/site";
 
 interface Options {
   out: string;

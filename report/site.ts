@@ -1,0 +1,42 @@
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { type FleetSources, type IsoDate, type Problem, validateFleet } from "../infra/model";
+import { readGrantHistory } from "./history";
+import { buildAccessReport, type AccessReport } from "./model";
+import { fleetPage, ownerPage, ownerPagePath, type PageContext } from "./pages";
+
+export type ReportResult =
+  | { readonly ok: false; readonly problems: readonly Problem[] }
+  | { readonly ok: true; readonly report: AccessReport; readonly pages: readonly string[] };
+
+/**
+ * Build the access report from the owner files, the layers and the git history of `root`, and write the site under
+ * `outDir`: index.html (the fleet) and owners/<org>.html. Invalid files stop it (the report would mislead); grants
+ * that have expired do not, because the page is where they are shown as still to be removed.
+ */
+export function writeAccessReport(options: {
+  readonly root: string;
+  readonly sources: FleetSources;
+  readonly outDir: string;
+  readonly today: IsoDate;
+  readonly generatedAt: Date;
+  readonly commitUrl?: string;
+}): ReportResult {
+  const { fleet, problems, expiredGrants } = validateFleet(options.sources, options.today);
+  const blocking = problems.filter((problem) => !expiredGrants.includes(problem));
+  if (blocking.length > 0) return { ok: false, problems: blocking };
+
+  const report = buildAccessReport(fleet, readGrantHistory(options.root), options.today);
+  const context: PageContext = { report, generatedAt: options.generatedAt, commitUrl: options.commitUrl };
+  const pages = new Map<string, string>([["index.html", fleetPage(context)]]);
+  for (const owner of report.owners) pages.set(ownerPagePath(owner.org), ownerPage(owner, context));
+
+  const ownersDir = path.join(options.outDir, path.dirname(ownerPagePath("x")));
+  mkdirSync(ownersDir, { recursive: true });
+  // A removed owner's page must not linger in a reused output directory; nothing else there is touched.
+  for (const stale of readdirSync(ownersDir).filter((name) => name.endsWith(".html"))) {
+    if (!pages.has(ownerPagePath(path.basename(stale, ".html")))) rmSync(path.join(ownersDir, stale));
+  }
+  for (const [file, content] of pages) writeFileSync(path.join(options.outDir, file), content);
+  return { ok: true, report, pages: [...pages.keys()] };
+}
