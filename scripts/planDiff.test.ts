@@ -388,6 +388,7 @@ describe("plan --diff", () => {
       "runtime",
       "tooling",
       "validation",
+      "deploy",
       "scripts",
       "package.json",
       "package-lock.json",

@@ -23,6 +23,7 @@ const SOURCE_DIRECTORIES = [
   "scripts",
   "tooling",
   "validation",
+  "deploy",
 ];
 // infra/index.ts is the Pulumi entry (run by the Pulumi CLI), and tests and their helpers are vitest's.
 const isRuntimeSource = (file) =>

@@ -87,12 +87,18 @@ export const ROOMS: readonly Room[] = [
     mayImport: ["infra/model", "plan/engine", "plan/semantics"],
   },
   {
+    folder: "deploy",
+    holds: "convergence: which stacks a deploy run deploys, its waves and report, the drift summary",
+    mayImport: ["cli", "infra/model"],
+  },
+  {
     folder: "scripts",
     holds: "one thin CLI entry per npm command (and run.mjs, which compiles and runs them)",
     mayImport: [
       "access",
       "cli",
       "contracts",
+      "deploy",
       "infra/model",
       "onboarding",
       "plan",

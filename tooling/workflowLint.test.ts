@@ -9,7 +9,7 @@ const CHECKOUT = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7
 
 /** A workflow that passes every rule; each test breaks one thing in it. */
 function workflow({
-  on = "pull_request",
+  on = "push",
   top = "",
   permissions = "      contents: read",
   steps = "",
@@ -104,7 +104,9 @@ describe("workflow lint", () => {
       );
     }
     const secret = workflow({ steps: "      - run: npm install\n        env:\n          KEY: ${{ secrets.APP_KEY }}" });
-    expect(lintWorkflow("w.yml", secret)[0]?.message).toMatch(/holds secrets.APP_KEY and runs `npm install`/);
+    const secretFindings = lintWorkflow("w.yml", secret);
+    expect(brief(secretFindings)).toEqual(["5:secrets-environment", "13:npm-ignore-scripts"]);
+    expect(secretFindings[1]?.message).toMatch(/holds secrets.APP_KEY and runs `npm install`/);
     // Job permissions inherited from the workflow level count too.
     const inherited = workflow({
       top: "permissions:\n  id-token: write",
@@ -161,8 +163,60 @@ describe("workflow lint", () => {
         "      - uses: ./.github/actions/setup",
       ].join("\n"),
     });
-    expect(brief(lintWorkflow("w.yml", text))).toEqual(["16:untrusted-checkout", "17:untrusted-checkout"]);
+    // The local action follows the sample's checkout of the default branch: main's own action.
+    expect(brief(lintWorkflow("w.yml", text))).toEqual(["16:untrusted-checkout"]);
+    const before = [
+      "on: pull_request_target",
+      "jobs:",
+      "  a:",
+      "    permissions: {}",
+      "    steps:",
+      "      - uses: ./.github/actions/setup",
+      `      - uses: ${CHECKOUT}`,
+      "        with:",
+      "          persist-credentials: false",
+    ].join("\n");
+    const findings = lintWorkflow("w.yml", before);
+    expect(brief(findings)).toEqual(["6:untrusted-checkout"]);
+    expect(findings[0]?.message).toContain("before checking out the default branch");
   });
+
+  it("refuses a secret in a job without an environment, and accepts it with one", () => {
+    const text = workflow({ steps: "      - env:\n          KEY: ${{ secrets.APP_KEY }}\n        run: echo ok" });
+    const findings = lintWorkflow("w.yml", text);
+    expect(brief(findings)).toEqual(["5:secrets-environment"]);
+    expect(findings[0]?.message).toContain("job check reads secrets.APP_KEY but names no environment");
+    const withEnvironment = text.replace(
+      "    runs-on: ubuntu-latest",
+      "    runs-on: ubuntu-latest\n    environment: automation",
+    );
+    expect(lintWorkflow("w.yml", withEnvironment)).toEqual([]);
+    const token = workflow({
+      steps: "      - env:\n          GH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n        run: echo ok",
+    });
+    expect(lintWorkflow("w.yml", token)).toEqual([]);
+  });
+
+  it.each(["pull_request", "pull_request_review", "[pull_request_review_comment, push]"])(
+    "treats %s as running pull request code: no OIDC token, write permission, secret or reusable workflow",
+    (on) => {
+      const withEnvironment = (permissions: string) =>
+        workflow({ on, permissions }).replace(
+          "    runs-on: ubuntu-latest",
+          "    runs-on: ubuntu-latest\n    environment: preview",
+        );
+      expect(brief(lintWorkflow("w.yml", withEnvironment("      id-token: write")))).toEqual(["5:pull-request-code"]);
+      expect(lintWorkflow("w.yml", withEnvironment("      id-token: write"))[0]?.message).toContain(
+        "GitHub runs the pull request's copy of this file",
+      );
+      expect(brief(lintWorkflow("w.yml", withEnvironment("      pull-requests: write")))).toEqual([
+        "5:pull-request-code",
+      ]);
+      expect(lintWorkflow("w.yml", withEnvironment("      contents: read"))).toEqual([]);
+      const caller = `on: ${on}\njobs:\n  up:\n    permissions:\n      contents: read\n    uses: ./.github/workflows/up.yml\n`;
+      expect(brief(lintWorkflow("w.yml", caller))).toEqual(["3:pull-request-code"]);
+    },
+  );
 
   it("reports invalid YAML with its position", () => {
     expect(brief(lintWorkflow("w.yml", "on: [push\njobs: {}\n"))).toEqual([expect.stringMatching(/:yaml$/)]);

@@ -4,7 +4,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAM
 
 /**
  * Security rules for GitHub Actions files that a schema cannot express. Each rule closes one way for a pull request
- * author to reach a token or a cloud credential; the README's "Workflows" section lists them.
+ * author to reach a token or a cloud credential; docs/operations/workflows.md lists them.
  */
 export const WORKFLOW_RULES = {
   "expression-in-run":
@@ -16,9 +16,13 @@ export const WORKFLOW_RULES = {
     "a job holding credentials (id-token: write, a write permission or a secret) runs npm ci/install only with --ignore-scripts",
   "oidc-environment":
     "a job with id-token: write names an environment: the deploy identities trust only environment subjects, and the environment's protection rules are the gate",
+  "secrets-environment":
+    "a job that reads a secret (secrets.*, GITHUB_TOKEN excepted) names an environment: secrets live in environments restricted to main, never at the repository level where any branch's workflow can read them",
+  "pull-request-code":
+    "a workflow a pull request can edit (pull_request, pull_request_review, pull_request_review_comment: GitHub runs the pull request's copy) holds no credential: no id-token: write, no write permission, no secret",
   "checkout-credentials": "actions/checkout with persist-credentials: false (the token must not stay in .git/config)",
   "untrusted-checkout":
-    "a pull_request_target or workflow_run workflow runs no pull request code: no checkout ref:, no local action",
+    "a pull_request_target or workflow_run workflow runs no pull request code: no checkout ref:, and a local action only after a checkout of the default branch in the same job",
   yaml: "the file is valid YAML",
 } as const;
 export type WorkflowRule = keyof typeof WORKFLOW_RULES;
@@ -34,6 +38,9 @@ export interface WorkflowFinding {
 const FULL_SHA = /^[0-9a-f]{40}$/;
 const NPM_INSTALL = /\bnpm\s+(?:ci|install|i)\b[^\n;&|]*/g;
 const TRIGGERS_WITHOUT_PR_CODE = ["pull_request_target", "workflow_run"];
+/** Events whose workflow file, and checkout, are the pull request's own: its author can edit any gate in them. */
+const TRIGGERS_WITH_PR_CODE = ["pull_request", "pull_request_review", "pull_request_review_comment"];
+const SECRET = /\$\{\{[^}]*\bsecrets\.(?!GITHUB_TOKEN\b)(\w+)/;
 
 /** A parsed file with the means to turn a node into a file position. */
 class Source {
@@ -174,8 +181,13 @@ function credentialsOf(source: Source, job: Node, workflowPermissions: Node | un
   for (const [scope, value] of mapEntries(permissions)) {
     if (stringValue(value) === "write") return `${scope}: write`;
   }
+  return secretOf(source, job);
+}
+
+/** The first secret a job reads (GITHUB_TOKEN is the job's own token, governed by permissions:). */
+function secretOf(source: Source, job: Node): string | undefined {
   const [start, end] = job.range ?? [0, 0];
-  const secret = /\$\{\{[^}]*\bsecrets\.(?!GITHUB_TOKEN\b)(\w+)/.exec(source.text.slice(start, end));
+  const secret = SECRET.exec(source.text.slice(start, end));
   return secret ? `secrets.${secret[1]}` : undefined;
 }
 
@@ -247,6 +259,7 @@ export function lintWorkflow(
 
   const triggers = keys(child(workflow, "on"));
   const noPullRequestCode = triggers.filter((trigger) => TRIGGERS_WITHOUT_PR_CODE.includes(trigger));
+  const pullRequestCode = triggers.filter((trigger) => TRIGGERS_WITH_PR_CODE.includes(trigger));
 
   for (const [jobName, job, jobKey] of mapEntries(child(workflow, "jobs"))) {
     if (!child(job, "permissions")) {
@@ -266,16 +279,36 @@ export function lintWorkflow(
         `job ${jobName} can get an OIDC token but names no environment: its subject would not be repo:<owner>/<repo>:environment:<name>, and no environment's protection rules would gate it`,
       );
     }
+    const secret = secretOf(source, job);
+    if (secret && !child(job, "environment")) {
+      source.report(
+        jobKey,
+        "secrets-environment",
+        `job ${jobName} reads ${secret} but names no environment: keep the secret in an environment restricted to main and name it here`,
+      );
+    }
+    const credentials = credentialsOf(source, job, permissions);
+    if (pullRequestCode.length > 0 && (credentials || jobUses)) {
+      source.report(
+        jobKey,
+        "pull-request-code",
+        jobUses
+          ? `job ${jobName} calls a reusable workflow from a ${pullRequestCode.join("/")} workflow, which runs as the pull request has it: keep credentialed work in workflows a pull request cannot edit (workflow_run from the default branch)`
+          : `job ${jobName} holds ${credentials} in a ${pullRequestCode.join("/")} workflow: GitHub runs the pull request's copy of this file, so its author can edit any gate away`,
+      );
+    }
     const steps = items(child(job, "steps"));
+    let defaultBranchCheckedOut = false;
     for (const step of steps) {
       checkStep(source, step);
       const uses = child(step, "uses");
       const reference = stringValue(uses);
-      if (noPullRequestCode.length > 0 && reference?.startsWith("./")) {
+      if (isCheckout(reference) && !child(child(step, "with"), "ref")) defaultBranchCheckedOut = true;
+      if (noPullRequestCode.length > 0 && reference?.startsWith("./") && !defaultBranchCheckedOut) {
         source.report(
           uses,
           "untrusted-checkout",
-          `${noPullRequestCode.join("/")} workflow runs the local action ${reference}: it would run whatever code was checked out`,
+          `${noPullRequestCode.join("/")} workflow runs the local action ${reference} before checking out the default branch: it would run whatever code is in the workspace`,
         );
       }
       if (noPullRequestCode.length > 0 && isCheckout(reference) && child(child(step, "with"), "ref")) {
@@ -286,7 +319,6 @@ export function lintWorkflow(
         );
       }
     }
-    const credentials = credentialsOf(source, job, permissions);
     if (credentials) checkNpmInstalls(source, jobName, credentials, steps, localActions);
   }
   return source.findings;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadFleet, parseIsoDate, type IsoDate } from "../../../infra/model";
 import { fleetDirectory } from "../../../plan/semantics/azureMocks";
 import { evaluateStack, type RegisteredResource } from "../../../plan/semantics/evaluate";
-import { packConfigForFleet } from "../../../policies/registry";
+import { packConfigForFleet } from "../../../policies/packConfig";
 import { operations, ScratchProject, type EngineEvent, type ExportedResource } from "./project";
 import { ensurePulumiCli, lockedSdkVersion, type PulumiCli } from "./pulumiCli";
 
