@@ -68,6 +68,8 @@ const fileArbitrary = fc.record({
   after: fc.constantFrom("", "\n# end of the access list\n"),
 });
 
+type OwnerFileStyle = typeof fileArbitrary extends fc.Arbitrary<infer T> ? T : never;
+
 /** One grant as block list item lines (dash at `indent`), with its attached comments. */
 function blockItem(grant: Grant, indent: string): string {
   const inner = `${indent}  `;
@@ -87,7 +89,7 @@ const flowMap = (grant: Grant) =>
   `{ ${grant.fields.map(([key, value]) => `${key}: ${key === "reason" ? JSON.stringify(value) : value}`).join(", ")} }`;
 
 /** The access section: with every grant, and with only the kept ones, assembled from the same pieces. */
-function accessSection(file: fc.GeneratedValueOf<typeof fileArbitrary>, keep: (grant: Grant) => boolean): string {
+function accessSection(file: OwnerFileStyle, keep: (grant: Grant) => boolean): string {
   const { grants, layout, indent, separators } = file;
   const kept = grants.filter(keep);
   if (layout === "flow-one-line") return `access: [${kept.map(flowMap).join(", ")}]\n`;

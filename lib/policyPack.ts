@@ -1,6 +1,7 @@
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { buildSync } from "esbuild";
+import { writeFileAtomic } from "./atomicWrite";
 
 /**
  * The policy pack as `pulumi policy publish` should receive it. The CLI runs `npm pack` in the pack's directory
@@ -29,5 +30,5 @@ export function buildPolicyPack(root: string, outDirectory: string): void {
   copyFileSync(path.join(pack, "PulumiPolicy.yaml"), path.join(outDirectory, "PulumiPolicy.yaml"));
   const manifest = JSON.parse(readFileSync(path.join(pack, "package.json"), "utf8")) as Record<string, unknown>;
   const published = { ...manifest, main: "index.js", files: ["index.js", "PulumiPolicy.yaml"] };
-  writeFileSync(path.join(outDirectory, "package.json"), `${JSON.stringify(published, null, 2)}\n`);
+  writeFileAtomic(path.join(outDirectory, "package.json"), `${JSON.stringify(published, null, 2)}\n`);
 }

@@ -31,6 +31,16 @@ describe("the command line cannot be turned against git or the tools", () => {
     expect(output.stderr()).toMatch(/--workers <count>.*expected a whole number from 1 to 64/);
   });
 
+  it("refuses a --cache-dir that is a file in one line, as a usage error", async () => {
+    const root = gitRepository();
+    const file = path.join(root, "not-a-folder");
+    writeFileSync(file, "");
+    expect(await runCli("plan", plan, ["--root", root, "--stack", "abc-tt02", "--cache-dir", file])).toBe(2);
+    expect(output.stderr()).toBe(
+      `plan: option '--cache-dir ${file}': is not a directory (a plan cache is a folder of files)\n`,
+    );
+  });
+
   it("refuses a stack name that is not <org>-<env>", async () => {
     expect(await runCli("plan", plan, ["--list", "--stack", "abc-staging"])).toBe(2);
     expect(output.stderr()).toMatch(/stack name "abc-staging" must be <org>-<env>/);

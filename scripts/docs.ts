@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
+import { writeFileAtomic } from "../lib/atomicWrite";
 import { EXIT, parseCommandLine } from "../lib/cli";
 import { generatedDocs } from "../lib/docs";
 import { REPO_ROOT } from "../lib/repo";
@@ -28,7 +29,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${file}: out of date with the code; run npm run docs\n`);
     } else {
       mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-      writeFileSync(path.join(root, file), text);
+      writeFileAtomic(path.join(root, file), text);
       process.stdout.write(`wrote ${file}\n`);
     }
   }

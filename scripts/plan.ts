@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { parseStackName, readFleetSources, type IsoDate } from "../infra/model";
 import { EXIT, formatOption, integerOption, parseCommandLine, todayOption } from "../lib/cli";
 import { assertCommit } from "../lib/git";
-import { PlanCache } from "../lib/plan/cache";
+import { assertCacheDirectory, PlanCache } from "../lib/plan/cache";
 import { diffAgainstBase, planWorkingTree, type DiffReport, type PlanningOptions } from "../lib/plan/compare";
 import { formatDiffJson, formatDiffMarkdown, formatDiffText, summarizeDiff } from "../lib/plan/diffFormat";
 import { formatJson, formatMarkdown, formatText, summarize, type PlanReport } from "../lib/plan/format";
@@ -57,6 +57,7 @@ export function planningOptions(options: {
   cache: boolean;
   cacheDir: string;
 }): PlanningOptions {
+  if (options.cache) assertCacheDirectory(options.cacheDir);
   return {
     today: options.today,
     firstPreview: options.firstPreview ?? false,

@@ -3,6 +3,8 @@ import { Command, Option } from "commander";
 import { formatProblem, readFleetSources, type IsoDate } from "../infra/model";
 import { EXIT, parseCommandLine, todayOption } from "../lib/cli";
 import { REPO_ROOT } from "../lib/repo";
+import { FileWriteError } from "../lib/atomicWrite";
+import { OutputDirectoryError } from "../lib/outputDirectory";
 import { writeAccessReport, type ReportResult } from "../lib/report/site";
 
 interface Options {
@@ -38,6 +40,14 @@ export function main(argv: readonly string[]): number {
       commitUrl: options.commitUrl,
     });
   } catch (error) {
+    if (error instanceof OutputDirectoryError) {
+      process.stderr.write(`error: option '--out ${options.out}': ${error.message}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof FileWriteError) {
+      process.stderr.write(`report: ${error.message}\n`);
+      return EXIT.invalid;
+    }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === undefined) throw error;
     process.stderr.write(`error: option '--out ${options.out}': cannot write the site there (${code})\n`);
