@@ -100,13 +100,18 @@ export function fleetSourcesAt(root: string, commit: string): FleetSources {
   };
 }
 
-/** Files changed since `commit` (a SHA from assertCommit), committed or not (including new untracked files). */
+/**
+ * Files changed since `commit` (a SHA from assertCommit), committed or not (including new untracked files). Rename
+ * and copy detection are off (`--no-renames`, whatever `diff.renames` says): a renamed owner file is its old path
+ * deleted and its new path added, so the old owner's stacks are preselected too. Names are NUL-separated (`-z`), so a
+ * name with a newline, a quote or a non-ASCII letter arrives as it is, never quoted.
+ */
 export function changedFilesSince(root: string, commit: string): string[] {
-  const files = (...args: string[]) => git(root, args).split("\n").filter(Boolean);
+  const files = (...args: string[]) => git(root, ["-c", "core.quotePath=false", ...args]).split("\0").filter(Boolean);
   return [
     ...new Set([
-      ...files("diff", "--name-only", "--end-of-options", commit),
-      ...files("ls-files", "--others", "--exclude-standard"),
+      ...files("diff", "--name-only", "--no-renames", "-z", "--end-of-options", commit),
+      ...files("ls-files", "--others", "--exclude-standard", "-z"),
     ]),
   ].sort();
 }
