@@ -61,6 +61,8 @@ export function main(argv: readonly string[]): number {
     return EXIT.invalid;
   }
   const { report, pages } = result;
+  if (report.history.available)
+    for (const warning of report.history.warnings) process.stderr.write(`report: warning: ${warning}\n`);
   const history = report.history.available
     ? `history from ${report.history.commits} commit(s)${report.history.shallow ? " of a shallow clone" : ""}`
     : `no history: ${report.history.reason}`;
