@@ -70,7 +70,7 @@ export function writeFileAtomic(
     );
     const permissions = options.exclusive ? undefined : permissionsOf(file);
     if (permissions !== undefined) fchmodSync(descriptor, permissions);
-    for (let written = 0; written < bytes.length; ) {
+    for (let written = 0; written < bytes.length;) {
       written += writeSync(descriptor, bytes, written, bytes.length - written);
     }
     fsyncSync(descriptor);

@@ -76,9 +76,7 @@ function blockItem(grant: Grant, indent: string): string {
   const lines = grant.fields.map(([key, value], index) => {
     const label = `${key}:`.padEnd(grant.alignTo || key.length + 1);
     const wrapped =
-      key === "reason" && grant.wrapReason
-        ? value.replace(/^((?:\S+ ){5}\S+) /, `$1\n${inner}  `)
-        : value;
+      key === "reason" && grant.wrapReason ? value.replace(/^((?:\S+ ){5}\S+) /, `$1\n${inner}  `) : value;
     return `${index === 0 ? `${indent}- ` : inner}${label} ${wrapped}`;
   });
   if (grant.trailingComment) lines[1] += ` ${grant.trailingComment}`;

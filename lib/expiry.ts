@@ -243,7 +243,8 @@ function editOwnerFile(root: string, file: string, indexes: readonly number[]): 
   try {
     writeFileAtomic(absolute, edited);
   } catch (error) {
-    if (error instanceof FileWriteError) return fileProblem(file, `cannot be written (${error.reason}): left as it was`);
+    if (error instanceof FileWriteError)
+      return fileProblem(file, `cannot be written (${error.reason}): left as it was`);
     throw error;
   }
   return edited;

@@ -9,6 +9,7 @@ import {
   isOwnerFileName,
   MAX_FILE_BYTES,
   STACKS_DIR,
+  stacksDirectoryProblem,
   type EntryKind,
   type FleetSources,
   type Problem,
@@ -75,13 +76,18 @@ function blobSource(root: string, entry: TreeEntry): SourceFile {
 
 /** The owner files and environment layers as they were at `commit` (a SHA from assertCommit), by the same rules. */
 export function fleetSourcesAt(root: string, commit: string): FleetSources {
-  const entries = treeEntries(root, commit, [...ENVIRONMENTS.map(environmentLayerFileName), `${STACKS_DIR}/`]);
+  const entries = treeEntries(root, commit, [
+    ...ENVIRONMENTS.map(environmentLayerFileName),
+    STACKS_DIR,
+    `${STACKS_DIR}/`,
+  ]);
+  const stacksProblem = stacksDirectoryProblem(entries.find((entry) => entry.path === STACKS_DIR)?.kind);
   const layer = (file: string): SourceFile => {
     const entry = entries.find((candidate) => candidate.path === file);
     return entry ? blobSource(root, entry) : { file, text: undefined };
   };
   const owners: SourceFile[] = [];
-  const strays: Problem[] = [];
+  const strays: Problem[] = stacksProblem ? [fileProblem(STACKS_DIR, stacksProblem)] : [];
   for (const entry of entries.filter((candidate) => candidate.path.startsWith(`${STACKS_DIR}/`))) {
     const name = entry.path.slice(STACKS_DIR.length + 1);
     const classified = classifyStacksEntry(name, entry.kind, entry.size);
@@ -107,7 +113,10 @@ export function fleetSourcesAt(root: string, commit: string): FleetSources {
  * name with a newline, a quote or a non-ASCII letter arrives as it is, never quoted.
  */
 export function changedFilesSince(root: string, commit: string): string[] {
-  const files = (...args: string[]) => git(root, ["-c", "core.quotePath=false", ...args]).split("\0").filter(Boolean);
+  const files = (...args: string[]) =>
+    git(root, ["-c", "core.quotePath=false", ...args])
+      .split("\0")
+      .filter(Boolean);
   return [
     ...new Set([
       ...files("diff", "--name-only", "--no-renames", "-z", "--end-of-options", commit),

@@ -73,5 +73,8 @@ export function claimOutputDirectory(directory: string, marker: string): void {
         `holds files this command did not write (it has no ${marker}): give an empty or new folder`,
       );
   }
-  writeFileAtomic(path.join(absolute, marker), "Written by altinn-apps-infra: this folder is rewritten on every run.\n");
+  writeFileAtomic(
+    path.join(absolute, marker),
+    "Written by altinn-apps-infra: this folder is rewritten on every run.\n",
+  );
 }

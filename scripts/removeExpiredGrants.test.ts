@@ -124,11 +124,14 @@ describe("the expiry sweep changes nothing but the expired grants' lines", () =>
     expect(sweep(root)).toBe(0);
     const after = readFileSync(file, "utf8");
     expect(after).not.toMatch(/[^\r]\n/);
-    expect(after).toBe(before.slice(0, before.indexOf("  - user: dev.abc@ai-dev.no\r\n    role: developer\r\n    environment: prod")));
+    expect(after).toBe(
+      before.slice(0, before.indexOf("  - user: dev.abc@ai-dev.no\r\n    role: developer\r\n    environment: prod")),
+    );
   });
 
   it("writes `access: []` when every grant has expired", () => {
-    const access = "access: # reviewed yearly\n  - user: dev.abc@ai-dev.no\n    role: developer\n    environment: prod\n    expires: 2026-01-01\n";
+    const access =
+      "access: # reviewed yearly\n  - user: dev.abc@ai-dev.no\n    role: developer\n    environment: prod\n    expires: 2026-01-01\n";
     const { root, file } = ownerWithAccess(access);
     const before = readFileSync(file, "utf8");
     expect(sweep(root)).toBe(0);
@@ -144,7 +147,14 @@ describe("the expiry sweep changes nothing but the expired grants' lines", () =>
         reason: `grant number ${index} of many, so the file is longer than the limit`,
       })).slice(0, 1),
       { user: "dev.abc@ai-dev.no", role: "developer", environment: "prod", expires: "2026-01-01" },
-      { user: "ops.abc@ai-dev.brreg.no", role: "operations", environment: "prod", ticket: "ALTINN-1", expires: "2027-06-30", reason: "x".repeat(400) },
+      {
+        user: "ops.abc@ai-dev.brreg.no",
+        role: "operations",
+        environment: "prod",
+        ticket: "ALTINN-1",
+        expires: "2027-06-30",
+        reason: "x".repeat(400),
+      },
     ];
     const root = writeRepository([ownerYaml("abc", { access })]);
     const file = path.join(root, "stacks/abc.yaml");

@@ -74,8 +74,11 @@ describe("PlanCache", () => {
   it.each([
     ["{}", "{}"],
     ["a bare plan of the old format", JSON.stringify(plan("abc-tt02"))],
-    ["a truncated entry", "{\"format\":3,\"key\":\"k\",\"stack\":\"abc-tt02\",\"plan\":{\"stack\""],
-    ["a plan without resources", JSON.stringify({ format: 3, key: "k", stack: "abc-tt02", plan: { stack: "abc-tt02" } })],
+    ["a truncated entry", '{"format":3,"key":"k","stack":"abc-tt02","plan":{"stack"'],
+    [
+      "a plan without resources",
+      JSON.stringify({ format: 3, key: "k", stack: "abc-tt02", plan: { stack: "abc-tt02" } }),
+    ],
   ])("ignores %s", (_case, text) => {
     const directory = cacheDirectory();
     mkdirSync(directory, { recursive: true });

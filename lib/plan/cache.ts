@@ -186,7 +186,9 @@ export function assertCacheDirectory(directory: string): void {
     stats = lstatSync(directory);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-    throw new UsageError(`option '--cache-dir ${directory}': cannot be read (${(error as NodeJS.ErrnoException).code})`);
+    throw new UsageError(
+      `option '--cache-dir ${directory}': cannot be read (${(error as NodeJS.ErrnoException).code})`,
+    );
   }
   if (!stats.isDirectory())
     throw new UsageError(`option '--cache-dir ${directory}': is not a directory (a plan cache is a folder of files)`);

@@ -138,7 +138,9 @@ export function readGrantHistory(root: string): GrantHistory {
   const blobs = [...new Set(commits.flatMap((commit) => commit.files.flatMap(({ blob }) => blob ?? [])))];
   const contents = readBlobs(root, blobs, (blob, size) => {
     const where = commits.flatMap((commit) =>
-      commit.files.filter((file) => file.blob === blob).map(({ file }) => `${file} at ${commit.origin.commit.slice(0, 7)}`),
+      commit.files
+        .filter((file) => file.blob === blob)
+        .map(({ file }) => `${file} at ${commit.origin.commit.slice(0, 7)}`),
     );
     warnings.push(`${where.join(", ")}: ${size} bytes, over the limit of ${MAX_FILE_BYTES}: not read`);
   });
