@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { hostname } from "node:os";
 import {
   classifyStacksEntry,
   decodeText,
@@ -135,11 +136,44 @@ export function baseRefError(root: string, ref: string): string | undefined {
   }
 }
 
-/** A detached checkout of `commit` at `directory`, sharing `root`'s object store. */
+/** The lock reason of this tool's worktrees: who made it, so a later run can tell a dead run's leftovers. */
+const WORKTREE_LOCK = /^altinn-apps-infra \(pid (\d+) on (.+)\)$/;
+
+/**
+ * A detached checkout of `commit` at `directory`, sharing `root`'s object store. It is locked with this process's id
+ * and host as the reason: `git worktree prune` (and git's gc) leave it alone while it runs, and staleWorktrees finds
+ * it once this process is gone.
+ */
 export function addWorktree(root: string, directory: string, commit: string): void {
-  git(root, ["worktree", "add", "--detach", "--quiet", directory, commit]);
+  const reason = `altinn-apps-infra (pid ${process.pid} on ${hostname()})`;
+  git(root, ["worktree", "add", "--detach", "--quiet", "--lock", "--reason", reason, directory, commit]);
 }
 
+/** Unregister the worktree and delete its checkout (locked or not, its directory present or not). */
 export function removeWorktree(root: string, directory: string): void {
-  git(root, ["worktree", "remove", "--force", directory]);
+  git(root, ["worktree", "remove", "--force", "--force", directory]);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Worktrees this tool added (see addWorktree) whose process no longer runs on this host: what a `kill -9` or a
+ * crash left. Another run's worktree, or one of another host sharing the repository, is never in the list.
+ */
+export function staleWorktrees(root: string): string[] {
+  const records = git(root, ["worktree", "list", "--porcelain", "-z"]).split("\0\0");
+  return records.flatMap((record) => {
+    const fields = record.split("\0");
+    const directory = fields.find((field) => field.startsWith("worktree "))?.slice("worktree ".length);
+    const lock = WORKTREE_LOCK.exec(fields.find((field) => field.startsWith("locked "))?.slice("locked ".length) ?? "");
+    if (!directory || !lock) return [];
+    return lock[2] === hostname() && !isRunning(Number(lock[1])) ? [directory] : [];
+  });
 }

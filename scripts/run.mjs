@@ -61,6 +61,7 @@ if (isStale(entryPoints)) {
 const require = createRequire(import.meta.url);
 require(path.join(outdir, "lib", "deferClosureSerializer.js"));
 // lib/cli.ts owns exit codes and error output: the script's main runs only through it.
-const { runCli } = require(path.join(outdir, "lib", "cli.js"));
+const { dropOutputToClosedPipes, runCli } = require(path.join(outdir, "lib", "cli.js"));
+dropOutputToClosedPipes();
 const { main } = require(path.join(outdir, "scripts", `${command}.js`));
 process.exitCode = await runCli(command, main, args);
