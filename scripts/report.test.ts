@@ -16,7 +16,7 @@ import { describe, expect, it } from "vitest";
 import { isOwnerFileName } from "../infra/model";
 import { captureOutput } from "../test/support/output";
 import { ownerYaml } from "../test/support/fleet";
-import { writeRepository } from "../test/support/repository";
+import { commitAll, gitIn, writeRepository } from "../test/support/repository";
 import { REPO_ROOT } from "../lib/repo";
 import { main } from "./report";
 
@@ -87,6 +87,20 @@ describe("npm run report", () => {
     const out = outDir();
     expect(main(["--root", root, "--out", out, "--today", "2026-11-23"])).toBe(0);
     expect(output.stdout()).toContain(`(no history: ${root} is not a git repository with commits)`);
+  });
+
+  it("warns on stderr about a historical owner file version it did not read (over the limit), and still writes", () => {
+    const root = writeRepository([ownerYaml("abc")]);
+    const file = path.join(root, "stacks/abc.yaml");
+    const valid = readFileSync(file, "utf8");
+    writeFileSync(file, `# ${"x".repeat(600 * 1024)}\n${valid}`);
+    commitAll(root);
+    writeFileSync(file, valid);
+    gitIn(root, "commit", "-q", "-am", "smaller");
+    expect(main(["--root", root, "--out", outDir(), "--today", "2026-11-23"])).toBe(0);
+    expect(output.stderr()).toMatch(
+      /^report: warning: stacks\/abc.yaml at [0-9a-f]{7}: \d+ bytes, over the limit of 524288: not read\n$/,
+    );
   });
 
   it("exits 2 when the output directory is a file", () => {
