@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { writeFileAtomic } from "../lib/atomicWrite";
+import { writeFileAtomic } from "../infra/model/atomicWrite";
 
 const RESULTS = path.join(__dirname, "RESULTS.md");
 

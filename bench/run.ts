@@ -4,7 +4,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import * as path from "node:path";
 import { Command } from "commander";
 import { parse, stringify } from "yaml";
-import { REPO_ROOT } from "../lib/repo";
+import { REPO_ROOT } from "../repository/root";
 import { altinnOwners, syntheticOwners, writeFleet, type FleetSpec } from "./fleet";
 import { writeResults } from "./results";
 

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { nameBasedGuid } from "../infra/guid";
 import { AZURE_BUILT_IN_ROLES } from "../infra/roles";
-import { REPO_ROOT } from "../lib/repo";
+import { REPO_ROOT } from "../repository/root";
 import { parseBootstrapConfig, type BootstrapConfig } from "./config";
 import { DEPLOY_IDENTITIES, GRAPH_PERMISSIONS, MICROSOFT_GRAPH_APP_ID, PLATFORM_ROLES } from "./identities";
 import { definePlatform, graphAppRoleId, type PlatformOutputs } from "./platform";

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { evaluateStack, type StackEvaluation } from "../lib/evaluate";
-import { isAtOrBelow } from "../lib/plan/diff";
-import { REPO_ROOT } from "../lib/repo";
+import { evaluateStack, type StackEvaluation } from "../plan/semantics/evaluate";
+import { isAtOrBelow } from "../plan/semantics/diff";
+import { REPO_ROOT } from "../repository/root";
 import { layersWith, REPO_SOURCES, TODAY } from "../test/support/fleet";
 import { sampleDirectory } from "../test/support/repository";
 import { IMMUTABLE_STACK_FIELDS, REPLACEMENT_PROPERTIES } from "./changeRules";

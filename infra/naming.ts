@@ -140,6 +140,19 @@ export function accessGroupNames(org: string, environment: EnvironmentName, role
   };
 }
 
+/**
+ * What every PIM schedule (assignment or eligibility) to a role's group is named with: the policy
+ * prod-operations-just-in-time recognises the Operations group's schedules by it, so both sides take it from here.
+ */
+export function privilegedSchedulePrefix(org: string, environment: EnvironmentName, role: RoleName): string {
+  return `${accessGroupNames(org, environment, role).mailNickname}-`;
+}
+
+/** A PIM schedule's resource name: one per user and role group. */
+export function privilegedScheduleName(org: string, environment: EnvironmentName, role: RoleName, upn: string): string {
+  return `${privilegedSchedulePrefix(org, environment, role)}${upn}`;
+}
+
 export function appHostname(org: string, appDnsBase: string): string {
   return `${org}.${appDnsBase}`;
 }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { directoryOf } from "../lib/azureMocks";
-import { evaluateStack, type RegisteredResource, type StackEvaluation } from "../lib/evaluate";
-import { REPO_ROOT } from "../lib/repo";
+import { directoryOf } from "../plan/semantics/azureMocks";
+import { evaluateStack, type RegisteredResource, type StackEvaluation } from "../plan/semantics/evaluate";
+import { REPO_ROOT } from "../repository/root";
 import { ownerYaml, REPO_SOURCES, TODAY } from "../test/support/fleet";
 import { onlyResource, resourcesOfType, sampleDirectory, writeRepository } from "../test/support/repository";
 import { loadFleet, parseIsoDate } from "./model";

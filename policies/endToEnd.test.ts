@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadFleet } from "../infra/model";
-import { directoryOf } from "../lib/azureMocks";
-import { evaluateStack } from "../lib/evaluate";
+import { directoryOf } from "../plan/semantics/azureMocks";
+import { evaluateStack } from "../plan/semantics/evaluate";
 import { ownerYaml, TODAY } from "../test/support/fleet";
 import { writeRepository } from "../test/support/repository";
 import { packConfigForFleet } from "./registry";

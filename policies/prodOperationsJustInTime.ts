@@ -9,7 +9,7 @@ import {
   validateFleet,
   type EnvironmentLayer,
 } from "../infra/model";
-import { accessGroupNames } from "../infra/naming";
+import { accessGroupNames, privilegedSchedulePrefix } from "../infra/naming";
 import type { DocumentedPolicy } from "./documentedPolicy";
 import { identityFromStack } from "./stackIdentity";
 
@@ -46,7 +46,7 @@ function repositorySetting(): boolean {
  * Standing access to production secrets must not exist where the layer says prod Operations is just-in-time: the
  * Operations group gets eligibilities (activated in PIM with justification, MFA and approval), never an active
  * assignment schedule. The schedule's group is known by its name (infra/naming.ts), because its `groupId` is not
- * known before the group exists.
+ * known before the group exists; the name's prefix comes from privilegedSchedulePrefix, as the program's names do.
  */
 export const prodOperationsJustInTime: DocumentedPolicy = {
   name: "prod-operations-just-in-time",
@@ -65,7 +65,7 @@ export const prodOperationsJustInTime: DocumentedPolicy = {
       }
       if (identity.environment !== "prod") return;
       const operations = accessGroupNames(identity.org, identity.environment, "operations").mailNickname;
-      if (!args.name.startsWith(`${operations}-`)) return;
+      if (!args.name.startsWith(privilegedSchedulePrefix(identity.org, identity.environment, "operations"))) return;
       const configured = args.getConfig<JustInTimeConfig>().operationsJustInTime;
       if (configured ?? repositorySetting()) {
         reportViolation(

@@ -1,9 +1,9 @@
 import { Command } from "commander";
 import { readFleetSources, type IsoDate } from "../infra/model";
-import { diffAccess, formatAccessDiff } from "../lib/accessDiff";
-import { EXIT, parseCommandLine, todayOption } from "../lib/cli";
-import { assertCommit, fleetSourcesAt } from "../lib/git";
-import { REPO_ROOT } from "../lib/repo";
+import { diffAccess, formatAccessDiff } from "../access/accessDiff";
+import { EXIT, parseCommandLine, todayOption } from "../cli/cli";
+import { assertCommit, fleetSourcesAt } from "../repository/git";
+import { REPO_ROOT } from "../repository/root";
 
 interface Options {
   base: string;

@@ -1,9 +1,9 @@
 import * as path from "node:path";
 import { Command } from "commander";
-import { EXIT, parseCommandLine } from "../lib/cli";
-import { OutputDirectoryError } from "../lib/outputDirectory";
-import { buildPolicyPack } from "../lib/policyPack";
-import { REPO_ROOT } from "../lib/repo";
+import { EXIT, parseCommandLine } from "../cli/cli";
+import { OutputDirectoryError } from "../infra/model/outputDirectory";
+import { buildPolicyPack } from "../tooling/policyPack";
+import { REPO_ROOT } from "../repository/root";
 
 interface Options {
   out: string;

@@ -2,13 +2,13 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../lib/repo";
+import { REPO_ROOT } from "../repository/root";
 import { captureOutput } from "../test/support/output";
 import { main } from "./docs";
 
 function copyOfDocs(): string {
   const root = mkdtempSync(path.join(tmpdir(), "docs-"));
-  for (const entry of ["README.md", "schemas", ".prettierrc.json"]) {
+  for (const entry of ["README.md", "schemas", "docs", ".prettierrc.json"]) {
     cpSync(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
   }
   return root;

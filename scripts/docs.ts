@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { writeFileAtomic } from "../lib/atomicWrite";
-import { EXIT, parseCommandLine } from "../lib/cli";
-import { generatedDocs } from "../lib/docs";
-import { REPO_ROOT } from "../lib/repo";
+import { EXIT, parseCommandLine } from "../cli/cli";
+import { writeFileAtomic } from "../infra/model/atomicWrite";
+import { generatedDocs } from "../tooling/docs";
+import { REPO_ROOT } from "../repository/root";
 import { POLICIES } from "../policies/policies";
 
 interface Options {

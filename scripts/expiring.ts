@@ -1,14 +1,14 @@
 import { Command } from "commander";
 import { loadFleet, type IsoDate } from "../infra/model";
-import { EXIT, formatOption, integerOption, parseCommandLine, todayOption } from "../lib/cli";
+import { EXIT, formatOption, integerOption, parseCommandLine, todayOption } from "../cli/cli";
 import {
   expiringGrants,
   formatExpiringJson,
   formatExpiringMarkdown,
   formatExpiringText,
   stacksToReconcile,
-} from "../lib/expiring";
-import { REPO_ROOT } from "../lib/repo";
+} from "../access/expiringGrants";
+import { REPO_ROOT } from "../repository/root";
 
 interface Options {
   within: number;

@@ -1,7 +1,7 @@
 import { Command } from "commander";
-import { EXIT, parseCommandLine } from "../lib/cli";
-import { REPO_ROOT } from "../lib/repo";
-import { formatWorkflowFindings, lintRepositoryWorkflows } from "../lib/workflowLint";
+import { EXIT, parseCommandLine } from "../cli/cli";
+import { REPO_ROOT } from "../repository/root";
+import { formatWorkflowFindings, lintRepositoryWorkflows } from "../tooling/workflowLint";
 
 interface Options {
   root: string;

@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { ownerFilePath } from "../infra/model";
-import { writeFileAtomic } from "../lib/atomicWrite";
-import { EXIT, parseCommandLine } from "../lib/cli";
+import { EXIT, parseCommandLine } from "../cli/cli";
+import { writeFileAtomic } from "../infra/model/atomicWrite";
 import {
   checkOrgCode,
   DEFAULT_ORG_REGISTRY,
@@ -11,8 +11,8 @@ import {
   registryEntry,
   remainingSteps,
   scaffoldOwnerFile,
-} from "../lib/newOwner";
-import { REPO_ROOT } from "../lib/repo";
+} from "../onboarding/newOwner";
+import { REPO_ROOT } from "../repository/root";
 
 interface Options {
   registry: string;

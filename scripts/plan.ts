@@ -1,14 +1,13 @@
-import * as path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseStackName, readFleetSources, type IsoDate } from "../infra/model";
-import { EXIT, formatOption, integerOption, parseCommandLine, todayOption } from "../lib/cli";
-import { assertCommit } from "../lib/git";
-import { assertCacheDirectory, PlanCache } from "../lib/plan/cache";
-import { diffAgainstBase, planWorkingTree, type DiffReport, type PlanningOptions } from "../lib/plan/compare";
-import { formatDiffJson, formatDiffMarkdown, formatDiffText, summarizeDiff } from "../lib/plan/diffFormat";
-import { formatJson, formatMarkdown, formatText, summarize, type PlanReport } from "../lib/plan/format";
-import { allStacks, stacksByEnvironment } from "../lib/plan/select";
-import { REPO_ROOT } from "../lib/repo";
+import { EXIT, formatOption, parseCommandLine, todayOption } from "../cli/cli";
+import { assertCommit } from "../repository/git";
+import { diffAgainstBase, planWorkingTree, type DiffReport } from "../plan/engine/compare";
+import { formatDiffJson, formatDiffMarkdown, formatDiffText, summarizeDiff } from "../plan/diffFormat";
+import { formatJson, formatMarkdown, formatText, summarize, type PlanReport } from "../plan/format";
+import { allStacks, stacksByEnvironment } from "../plan/engine/select";
+import { planningOptions, withPlanningOptions } from "../plan/planningOptions";
+import { REPO_ROOT } from "../repository/root";
 
 interface Options {
   stack?: string[];
@@ -25,9 +24,6 @@ interface Options {
   cacheDir: string;
 }
 
-/** The default plan cache: with the dependencies, so CI restores it with them (actions/cache) and `npm ci` drops it. */
-export const DEFAULT_CACHE_DIR = path.join(REPO_ROOT, "node_modules", ".cache", "altinn-apps-plan");
-
 function stackArgument(value: string, previous: string[] = []): string[] {
   try {
     parseStackName(value);
@@ -35,36 +31,6 @@ function stackArgument(value: string, previous: string[] = []): string[] {
     throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
   }
   return [...previous, value];
-}
-
-function progress(planned: number, total: number): void {
-  if (process.stderr.isTTY)
-    process.stderr.write(`\rplanned ${planned}/${total} stacks${planned === total ? "\n" : ""}`);
-}
-
-/** The options every command that plans stacks shares: the cache and the pool. */
-export function withPlanningOptions(command: Command): Command {
-  return command
-    .option("--no-cache", "evaluate every stack, ignoring and not filling the plan cache")
-    .option("--cache-dir <dir>", "where plans are cached by content", DEFAULT_CACHE_DIR)
-    .addOption(integerOption("--workers <count>", "worker processes (default: one per core)", 1, 64));
-}
-
-export function planningOptions(options: {
-  today: IsoDate;
-  firstPreview?: boolean;
-  workers?: number;
-  cache: boolean;
-  cacheDir: string;
-}): PlanningOptions {
-  if (options.cache) assertCacheDirectory(options.cacheDir);
-  return {
-    today: options.today,
-    firstPreview: options.firstPreview ?? false,
-    workers: options.workers,
-    cache: options.cache ? new PlanCache(options.cacheDir) : undefined,
-    onProgress: progress,
-  };
 }
 
 function writeDiff(report: DiffReport, options: Options): number {

@@ -2,8 +2,8 @@ import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } f
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { runCli } from "../lib/cli";
-import { REPO_ROOT } from "../lib/repo";
+import { runCli } from "../cli/cli";
+import { REPO_ROOT } from "../repository/root";
 import { ownerDocument, ownerYaml } from "../test/support/fleet";
 import { captureOutput } from "../test/support/output";
 import { committedRepository, gitIn } from "../test/support/repository";
@@ -280,7 +280,24 @@ describe("plan --diff", () => {
 
   it("evaluates the base with its own code in a worktree, sharing node_modules when the lockfile is the same", async () => {
     const { root, write } = fleetRepository();
-    for (const entry of ["infra", "lib", "policies", "scripts", "package.json", "package-lock.json", "Pulumi.yaml"])
+    for (const entry of [
+      "access",
+      "cli",
+      "infra",
+      "onboarding",
+      "plan",
+      "policies",
+      "report",
+      "repository",
+      "review",
+      "runtime",
+      "tooling",
+      "validation",
+      "scripts",
+      "package.json",
+      "package-lock.json",
+      "Pulumi.yaml",
+    ])
       cpSync(path.join(REPO_ROOT, entry), path.join(root, entry), {
         recursive: true,
         filter: (source) => !source.includes("node_modules"),

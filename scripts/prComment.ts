@@ -1,10 +1,10 @@
 import { Command } from "commander";
 import type { IsoDate } from "../infra/model";
-import { EXIT, parseCommandLine, todayOption } from "../lib/cli";
-import { baseRefError } from "../lib/git";
-import { failedComment, prComment } from "../lib/prComment";
-import { REPO_ROOT } from "../lib/repo";
-import { planningOptions, withPlanningOptions } from "./plan";
+import { EXIT, parseCommandLine, todayOption } from "../cli/cli";
+import { baseRefError } from "../repository/git";
+import { failedComment, prComment } from "../review/prComment";
+import { REPO_ROOT } from "../repository/root";
+import { planningOptions, withPlanningOptions } from "../plan/planningOptions";
 
 interface Options {
   base: string;

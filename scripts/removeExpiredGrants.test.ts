@@ -161,7 +161,7 @@ describe("the expiry sweep changes nothing but the expired grants' lines", () =>
     const before = readFileSync(file, "utf8");
     expect(before.length).toBeGreaterThan(1024);
     const child = runWithFileSizeLimit(
-      `require("./lib/cli").runCli("removeExpiredGrants", require("./scripts/removeExpiredGrants").main, ` +
+      `require("./cli/cli").runCli("removeExpiredGrants", require("./scripts/removeExpiredGrants").main, ` +
         `["--root", ${JSON.stringify(root)}, "--today", "${today}"]).then((code) => { process.exitCode = code; });`,
       2,
     );

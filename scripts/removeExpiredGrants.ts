@@ -1,9 +1,9 @@
 import { Command } from "commander";
 import { formatProblem, type IsoDate } from "../infra/model";
-import { EXIT, parseCommandLine, todayOption } from "../lib/cli";
-import { removeExpiredGrants } from "../lib/expiry";
-import { code } from "../lib/markdown";
-import { REPO_ROOT } from "../lib/repo";
+import { EXIT, parseCommandLine, todayOption } from "../cli/cli";
+import { removeExpiredGrants } from "../access/expiredGrantRemoval";
+import { code } from "../cli/markdown";
+import { REPO_ROOT } from "../repository/root";
 
 interface Options {
   today: IsoDate;

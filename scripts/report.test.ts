@@ -17,7 +17,7 @@ import { isOwnerFileName } from "../infra/model";
 import { captureOutput } from "../test/support/output";
 import { ownerYaml } from "../test/support/fleet";
 import { commitAll, gitIn, writeRepository } from "../test/support/repository";
-import { REPO_ROOT } from "../lib/repo";
+import { REPO_ROOT } from "../repository/root";
 import { main } from "./report";
 
 const outDir = () => path.join(mkdtempSync(path.join(tmpdir(), "report-cli-")), "site");

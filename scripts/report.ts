@@ -1,11 +1,11 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { formatProblem, readFleetSources, type IsoDate } from "../infra/model";
-import { EXIT, parseCommandLine, todayOption } from "../lib/cli";
-import { REPO_ROOT } from "../lib/repo";
-import { FileWriteError } from "../lib/atomicWrite";
-import { OutputDirectoryError } from "../lib/outputDirectory";
-import { writeAccessReport, type ReportResult } from "../lib/report/site";
+import { EXIT, parseCommandLine, todayOption } from "../cli/cli";
+import { FileWriteError } from "../infra/model/atomicWrite";
+import { OutputDirectoryError } from "../infra/model/outputDirectory";
+import { REPO_ROOT } from "../repository/root";
+import { writeAccessReport, type ReportResult } from "../report/site";
 
 interface Options {
   out: string;

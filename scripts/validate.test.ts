@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { captureOutput } from "../test/support/output";
-import { runCli } from "../lib/cli";
-import { REPO_ROOT } from "../lib/repo";
+import { runCli } from "../cli/cli";
+import { REPO_ROOT } from "../repository/root";
 import { TODAY } from "../test/support/fleet";
 import { main } from "./validate";
 

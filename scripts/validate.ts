@@ -1,9 +1,9 @@
 import { Command } from "commander";
 import type { IsoDate } from "../infra/model";
-import { EXIT, formatOption, parseCommandLine, todayOption } from "../lib/cli";
-import { assertCommit, changedFilesSince, fleetSourcesAt } from "../lib/git";
-import { REPO_ROOT, toRepoPath } from "../lib/repo";
-import { formatValidateJson, formatValidateText, validateRepository } from "../lib/validate";
+import { EXIT, formatOption, parseCommandLine, todayOption } from "../cli/cli";
+import { assertCommit, changedFilesSince, fleetSourcesAt } from "../repository/git";
+import { REPO_ROOT, toRepoPath } from "../repository/root";
+import { formatValidateJson, formatValidateText, validateRepository } from "../validation/validateRepository";
 
 interface Options {
   base?: string;

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { REPO_ROOT } from "../lib/repo";
+import { REPO_ROOT } from "../repository/root";
 
 /**
  * The workflows' own `run:` scripts, executed as the runner does (bash -e -o pipefail) with the step's env:, against
@@ -338,7 +338,7 @@ describe("pr-comment.yml: one comment, only on the PR the run checked", () => {
       step,
       context([]),
       {
-        ...pull(HEAD, ["stacks/digdir.yaml", ".github/workflows/pr.yml", "lib/accessDiff.ts"]),
+        ...pull(HEAD, ["stacks/digdir.yaml", ".github/workflows/pr.yml", "access/accessDiff.ts"]),
         [`GET repos/${REPO}/issues/7/comments`]: [],
         [`POST repos/${REPO}/issues/7/comments`]: {},
       },

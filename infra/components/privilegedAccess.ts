@@ -3,7 +3,7 @@ import { PrivilegedAccessGroupAssignmentSchedule } from "@pulumi/azuread/privile
 import { PrivilegedAccessGroupEligibilitySchedule } from "@pulumi/azuread/privilegedAccessGroupEligibilitySchedule";
 import * as pulumi from "@pulumi/pulumi";
 import { endOfDayInOslo, grantKind, ownerFilePath, type AccessPolicy, type Grant, type RoleName } from "../model";
-import { accessGroupNames } from "../naming";
+import { accessGroupNames, privilegedScheduleName } from "../naming";
 import type { EnvironmentContext } from "./context";
 
 export interface PrivilegedAccessArgs {
@@ -86,7 +86,7 @@ export class PrivilegedAccess extends pulumi.ComponentResource {
         ...(grant.ticket && { ticketNumber: grant.ticket }),
       };
       const scheduleOpts = { parent: this };
-      const scheduleName = `${mailNickname}-${grant.user}`;
+      const scheduleName = privilegedScheduleName(target.org, target.environment, role, grant.user);
       if (grantKind(policy, grant) === "eligibility")
         new PrivilegedAccessGroupEligibilitySchedule(scheduleName, args, scheduleOpts);
       else new PrivilegedAccessGroupAssignmentSchedule(scheduleName, args, scheduleOpts);

@@ -2,50 +2,14 @@ import { existsSync, lstatSync, readdirSync, type Dirent, type Stats } from "nod
 import * as path from "node:path";
 import type { IsoDate } from "./dates";
 import { environmentLayerFileName, environmentLayerFileSchema, type EnvironmentLayer } from "./environment";
+import type { Fleet, FleetResult, FleetSources, SourceFile } from "./fleetShape";
 import { classifyStacksEntry, readBoundedFile, type EntryKind } from "./files";
-import type { Owner } from "./owner";
 import { ownerSchema } from "./owner";
 import { sortProblems, type Problem } from "./problem";
 import { checkExpiredGrants, checkFleetRules, checkGrantLifetimes, checkTermsVersion, type ParsedOwner } from "./rules";
 import { checkSchema, ENVIRONMENTS, type EnvironmentName } from "./schema";
 import { parseYamlSource } from "./source";
 import { checkProdNotAheadOfTt02 } from "./versionRules";
-
-/** A file's repository-relative path (forward slashes) and its text; `text` undefined when the file is missing. */
-export interface SourceFile {
-  readonly file: string;
-  readonly text: string | undefined;
-  /** Why the file was not read (a symbolic link, too large, not UTF-8): then `text` is undefined. */
-  readonly problem?: string;
-}
-
-export interface FleetSources {
-  readonly layers: Readonly<Record<EnvironmentName, SourceFile>>;
-  readonly owners: readonly SourceFile[];
-  /** Entries of stacks/ that are neither owner files nor Pulumi's stack files (see classifyStacksEntry). */
-  readonly strays?: readonly Problem[];
-}
-
-export interface LoadedOwner {
-  readonly file: string;
-  readonly owner: Owner;
-}
-
-/** The valid part of the fleet; everything that was not valid is in the accompanying problems. */
-export interface Fleet {
-  readonly layers: Partial<Record<EnvironmentName, EnvironmentLayer>>;
-  readonly owners: readonly LoadedOwner[];
-}
-
-export interface FleetResult {
-  readonly fleet: Fleet;
-  /** Every problem, sorted: what `validate` reports. */
-  readonly problems: Problem[];
-  /** The subset of `problems` that are expired grants, which a deploy tolerates (see checkExpiredGrants). */
-  readonly expiredGrants: readonly Problem[];
-  /** Worth a reviewer's attention but not invalid (see checkTermsVersion), sorted. */
-  readonly warnings: readonly Problem[];
-}
 
 export const STACKS_DIR = "stacks";
 

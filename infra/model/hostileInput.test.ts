@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { fleetSourcesAt, assertCommit } from "../../lib/git";
+import { fleetSourcesAt, assertCommit } from "../../repository/git";
 import {
   ACCEPTED_TERMS,
   fleetOf,

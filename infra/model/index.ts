@@ -5,6 +5,7 @@ export * from "./dates";
 export * from "./environment";
 export * from "./files";
 export * from "./fleet";
+export * from "./fleetShape";
 export * from "./identity";
 export * from "./maintenance";
 export * from "./network";

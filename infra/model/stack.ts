@@ -1,6 +1,7 @@
 import { hasExpired, type IsoDate } from "./dates";
 import { environmentLayerFileName, type ClusterSettings, type EnvironmentLayer } from "./environment";
-import { ownerFilePath, type FleetResult } from "./fleet";
+import { ownerFilePath } from "./fleet";
+import type { FleetResult } from "./fleetShape";
 import type { NetworkSettings } from "./network";
 import { stackName } from "./identity";
 import type { Grant, Owner } from "./owner";

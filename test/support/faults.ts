@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { REPO_ROOT } from "../../lib/repo";
+import { REPO_ROOT } from "../../repository/root";
 
 /**
  * Run `script` (TypeScript, through tsx) in a child process whose files may not grow past `blocks` × 512 bytes

@@ -7,7 +7,7 @@ import {
   type FleetSources,
   type SourceFile,
 } from "../../infra/model";
-import { REPO_ROOT } from "../../lib/repo";
+import { REPO_ROOT } from "../../repository/root";
 
 /** The fixed "today" of every test, so expiry and terms dates never drift with the calendar. */
 export const TODAY = parseIsoDate("2026-11-23");

@@ -1,0 +1,254 @@
+import { code, raw, table, text, type Cell } from "../cli/markdown";
+import type { BaseEvaluation } from "./engine/base";
+import type { DiffReport } from "./engine/compare";
+import {
+  foldKey,
+  foldsOf,
+  type Action,
+  type FoldedChange,
+  type ResourceChange,
+  type StackDiff,
+} from "./semantics/diff";
+import { findingsTable, groupedViolations, shortType } from "./format";
+
+export interface DiffSummary {
+  readonly selected: number;
+  readonly preselected: number;
+  readonly creates: number;
+  readonly updates: number;
+  readonly replaces: number;
+  readonly deletes: number;
+  readonly refusals: number;
+  readonly unmanaged: number;
+  readonly errors: number;
+  readonly mandatoryViolations: number;
+  readonly passed: boolean;
+}
+
+export interface DiffVerdict {
+  readonly report: DiffReport;
+  /** Owners or environments removed on purpose (`--allow-decommission`): being left unmanaged does not fail. */
+  readonly allowDecommission: boolean;
+}
+
+export function summarizeDiff({ report, allowDecommission }: DiffVerdict): DiffSummary {
+  const count = (action: Action) =>
+    report.stacks.reduce(
+      (total, stack) => total + stack.changes.filter((change) => change.action === action).length,
+      0,
+    );
+  const refusals = report.stacks.reduce((total, stack) => total + stack.refusals.length, 0);
+  const unmanaged = report.stacks.filter((stack) => stack.status === "unmanaged").length;
+  const errors = report.stacks.filter((stack) => stack.error !== undefined).length;
+  const mandatoryViolations = report.stacks.reduce(
+    (total, stack) => total + stack.violations.filter((violation) => violation.level === "mandatory").length,
+    0,
+  );
+  return {
+    selected: report.stacks.length,
+    preselected: report.preselected.length,
+    creates: count("create"),
+    updates: count("update"),
+    replaces: count("replace"),
+    deletes: count("delete"),
+    refusals,
+    unmanaged,
+    errors,
+    mandatoryViolations,
+    passed: refusals === 0 && errors === 0 && mandatoryViolations === 0 && (unmanaged === 0 || allowDecommission),
+  };
+}
+
+/**
+ * Whether a change is shown property by property: updates and replacements always; a resource created or deleted in
+ * a stack that exists on both sides too (a new PIM schedule of a role request), but not a whole new stack's.
+ */
+function detailed(stack: StackDiff, change: ResourceChange): boolean {
+  return (change.action !== "create" && change.action !== "delete") || stack.status === "update";
+}
+
+const SYMBOLS: Record<Action, string> = { create: "+", update: "~", replace: "+-", delete: "-" };
+
+/** A value as a reviewer reads it: strings bare, absent as "—", anything else as JSON. */
+export function shownValue(value: unknown): string {
+  if (value === null || value === undefined) return "—";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function evaluationNote(evaluation: BaseEvaluation): string {
+  switch (evaluation.code) {
+    case "same":
+      return "the base's code is the same as the working tree's";
+    case "own":
+      return "the base evaluated with its own code (a temporary worktree)";
+    case "head":
+      return `the base's data evaluated with the working tree's code, because ${evaluation.reason}`;
+  }
+}
+
+/** "5 prod stacks", "digdir-prod, brg-prod": who a folded change applies to. */
+function stacksPhrase(stacks: readonly string[]): string {
+  if (stacks.length <= 3) return stacks.join(", ");
+  const environments = new Set(stacks.map((stack) => stack.slice(stack.lastIndexOf("-") + 1)));
+  return environments.size === 1 ? `${stacks.length} ${[...environments][0]} stacks` : `${stacks.length} stacks`;
+}
+
+function foldLine(fold: FoldedChange): string {
+  const change = fold.path === undefined ? "" : ` ${fold.path} ${shownValue(fold.before)} → ${shownValue(fold.after)}`;
+  return `${SYMBOLS[fold.action]} ${fold.action} ${shortType(fold.type)}${change} on ${stacksPhrase(fold.stacks)}`;
+}
+
+const summaryLine = (summary: DiffSummary) =>
+  `${summary.selected} of ${summary.preselected} preselected stack(s) change: ${summary.creates} to create, ` +
+  `${summary.updates} to update, ${summary.replaces} to replace, ${summary.deletes} to delete; ` +
+  `${summary.unmanaged} left unmanaged, ${summary.refusals} refused, ${summary.errors} error(s), ` +
+  `${summary.mandatoryViolations} mandatory violation(s): ${summary.passed ? "PASS" : "FAIL"}`;
+
+function unmanagedLine(stack: StackDiff, allowDecommission: boolean): string {
+  return (
+    `${stack.stack}: its owner file or environment was removed: the stack would be left unmanaged (its resources ` +
+    `stay in Azure and Entra ID, protected in prod, and no deploy touches them again)` +
+    (allowDecommission
+      ? "; decommissioning approved"
+      : "; follow the decommissioning runbook in the README, then approve with --allow-decommission")
+  );
+}
+
+export function formatDiffText(verdict: DiffVerdict): string {
+  const { report, allowDecommission } = verdict;
+  const summary = summarizeDiff(verdict);
+  const lines = [
+    `Plan diff against ${report.base.ref} (${report.base.commit.slice(0, 7)}; ${evaluationNote(report.base.evaluation)})`,
+    report.selection,
+    "",
+  ];
+  if (report.stacks.length === 0) lines.push("No stack's plan changes.", "");
+  if (report.folded.length > 0) lines.push("Changes:", ...report.folded.map((fold) => `  ${foldLine(fold)}`), "");
+  for (const stack of report.stacks) {
+    lines.push(`${stack.stack}: ${stack.status}`);
+    if (stack.status === "unmanaged") lines.push(`  ${unmanagedLine(stack, allowDecommission)}`);
+    if (stack.error !== undefined) lines.push(...stack.error.split("\n").map((line) => `  ${line}`));
+    for (const change of stack.changes) {
+      lines.push(`  ${SYMBOLS[change.action]} ${change.action} ${change.type} ${change.name}`);
+      if (!detailed(stack, change)) continue;
+      for (const property of change.properties)
+        lines.push(`      ${property.path}: ${shownValue(property.before)} → ${shownValue(property.after)}`);
+    }
+    for (const refusal of stack.refusals) lines.push(`  REFUSED: ${refusal}`);
+    for (const group of groupedViolations(stack.violations))
+      lines.push(`  [${group.level}] ${group.policy} (${group.resources.length} resource(s)): ${group.message}`);
+    lines.push("");
+  }
+  lines.push(summaryLine(summary));
+  return `${lines.join("\n")}\n`;
+}
+
+const valueCell = (value: unknown): Cell =>
+  value === null || value === undefined ? "—" : raw(code(shownValue(value)));
+
+/** Per-stack detail tables beyond this many stacks are left to `npm run plan -- --diff`: a PR comment has a size limit. */
+const DETAILED_STACKS = 30;
+
+export function formatDiffMarkdown(verdict: DiffVerdict): string {
+  const { report, allowDecommission } = verdict;
+  const summary = summarizeDiff(verdict);
+  const lines = [
+    `## Plan: ${summary.passed ? "✅ pass" : "❌ fail"}`,
+    "",
+    `Compared with ${code(report.base.ref)} (${code(report.base.commit.slice(0, 7))}): ${text(evaluationNote(report.base.evaluation))}. ${text(report.selection)}.`,
+    "",
+    text(summaryLine(summary)),
+    "",
+  ];
+  if (report.stacks.length === 0) lines.push("No stack's plan changes.", "");
+  const refusals = report.stacks.flatMap((stack) => stack.refusals);
+  if (refusals.length > 0) lines.push("### ⛔ Refused", "", ...refusals.map((refusal) => `- ${text(refusal)}`), "");
+  const unmanaged = report.stacks.filter((stack) => stack.status === "unmanaged");
+  if (unmanaged.length > 0)
+    lines.push(
+      allowDecommission ? "### Left unmanaged (decommissioning approved)" : "### ⛔ Would be left unmanaged",
+      "",
+      ...unmanaged.map((stack) => `- ${text(unmanagedLine(stack, allowDecommission))}`),
+      "",
+    );
+  if (report.folded.length > 0) {
+    lines.push(
+      "### Changes",
+      "",
+      ...table(
+        ["action", "resource", "property", "before", "after", "stacks"],
+        report.folded.map((fold) => [
+          `${SYMBOLS[fold.action]} ${fold.action}`,
+          shortType(fold.type),
+          fold.path === undefined ? "" : raw(code(fold.path)),
+          fold.path === undefined ? "" : valueCell(fold.before),
+          fold.path === undefined ? "" : valueCell(fold.after),
+          stacksPhrase(fold.stacks),
+        ]),
+      ),
+      "",
+    );
+  }
+  const changed = report.stacks.filter((stack) => stack.changes.length > 0);
+  if (changed.length > 0) {
+    // What several stacks share is in the table above; per stack, only what is its own is listed again.
+    const shared = new Set(report.folded.filter((fold) => fold.stacks.length > 1).map(foldKey));
+    const isShared = (fold: Omit<FoldedChange, "stacks">) => shared.has(foldKey(fold));
+    lines.push(`<details><summary>Per stack (${changed.length})</summary>`, "");
+    for (const stack of changed) {
+      const sharedCount = stack.changes.flatMap(foldsOf).filter(isShared).length;
+      lines.push(
+        `- ${code(stack.stack)}: ${stack.status}` +
+          (sharedCount > 0 ? `, ${sharedCount} change(s) shared with other stacks (above)` : ""),
+      );
+    }
+    lines.push("");
+    for (const stack of changed.slice(0, DETAILED_STACKS)) {
+      const rows = stack.changes.flatMap((change) => {
+        const resource = [`${SYMBOLS[change.action]} ${change.action}`, shortType(change.type), raw(code(change.name))];
+        const wholeResource = change.action === "create" || change.action === "delete";
+        if (wholeResource && isShared({ type: change.type, action: change.action })) return [];
+        if (!detailed(stack, change)) return [[...resource, "", "", ""]];
+        return change.properties
+          .filter((property) => !isShared({ type: change.type, action: change.action, ...property }))
+          .map((property) => [
+            ...resource,
+            raw(code(property.path)),
+            valueCell(property.before),
+            valueCell(property.after),
+          ]);
+      });
+      if (rows.length === 0) continue;
+      lines.push(
+        `#### ${code(stack.stack)}`,
+        "",
+        ...table(["action", "resource", "name", "property", "before", "after"], rows),
+        "",
+      );
+    }
+    if (changed.length > DETAILED_STACKS)
+      lines.push(
+        `Details of ${DETAILED_STACKS} of ${changed.length} stacks; all of them: ${code(`npm run plan -- --diff ${report.base.ref}`)}.`,
+        "",
+      );
+    lines.push("</details>", "");
+  }
+  const findings = findingsTable(report.stacks);
+  if (findings.length > 0) lines.push("### Findings", "", ...findings, "");
+  return `${lines.join("\n").trimEnd()}\n`;
+}
+
+export function formatDiffJson(verdict: DiffVerdict): string {
+  const { report } = verdict;
+  return `${JSON.stringify(
+    {
+      base: report.base,
+      selection: report.selection,
+      stacks: report.stacks.map(({ differs: _differs, ...stack }) => stack),
+      folded: report.folded,
+      summary: summarizeDiff(verdict),
+    },
+    null,
+    2,
+  )}\n`;
+}

@@ -1,0 +1,135 @@
+import { accessGroupNames } from "../../infra/naming";
+import {
+  accessPolicy,
+  endOfDayInOslo,
+  grantKind,
+  parseStackName,
+  type FleetResult,
+  type GrantKind,
+  type IsoDate,
+  type OwnerEnvironment,
+} from "../../infra/model";
+import { packConfigForFleet } from "../../policies/registry";
+import { runPolicies, type PolicyViolation } from "../../policies/runner/runner";
+import type { PolicyPackConfig } from "@pulumi/policy";
+import * as pulumi from "@pulumi/pulumi";
+import type { Directory } from "./azureMocks";
+import { evaluateStack } from "./evaluate";
+
+export interface PlannedResource {
+  readonly type: string;
+  readonly name: string;
+  /** Resolved inputs; secret values are replaced by "[secret]". */
+  readonly inputs: Readonly<Record<string, unknown>>;
+  /** `protect: true`: a deploy can neither delete nor replace it. */
+  readonly protect: boolean;
+  /** The input paths Pulumi leaves alone on update (`ignoreChanges`); absent when none. */
+  readonly ignoreChanges?: readonly string[];
+}
+
+export interface PlannedMember {
+  readonly group: string;
+  readonly upn: string;
+  readonly name: string;
+  readonly expires: string | null;
+  /** How the grant is given: a group member (membership model), a PIM active assignment or a PIM eligibility. */
+  readonly access: GrantKind;
+  /** When access ends, as PIM's expirationDate (midnight after `expires` in Oslo, UTC); null when it never does. */
+  readonly endsAt: string | null;
+}
+
+/** What one `<org>-<env>` stack would provision, who gets access, and what the policies say. */
+export interface StackPlan {
+  readonly stack: string;
+  readonly owner: string;
+  readonly environment: string;
+  readonly resources: readonly PlannedResource[];
+  readonly members: readonly PlannedMember[];
+  readonly violations: readonly PolicyViolation[];
+  /** Stack outputs; secret values are replaced by "[secret]". Absent from plans of planners that predate them. */
+  readonly outputs?: Readonly<Record<string, unknown>>;
+  readonly error?: string;
+}
+
+export const SECRET = "[secret]";
+
+/** Secret inputs arrive from the mock monitor wrapped in Pulumi's secret signature: they never leave this process. */
+export function maskSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskSecrets);
+  if (value === null || typeof value !== "object") return value;
+  const record = value as Record<string, unknown>;
+  if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return SECRET;
+  return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, maskSecrets(item)]));
+}
+
+/** Owner and environment for the report; a stack name that does not parse is reported by the evaluation itself. */
+function stackIdentity(stack: string): { org: string; environment: string } {
+  try {
+    return parseStackName(stack);
+  } catch {
+    return { org: "", environment: "" };
+  }
+}
+
+function membersOf(target: OwnerEnvironment): PlannedMember[] {
+  const names = new Map(target.owner.users.map((user) => [user.upn, user.name]));
+  const policy = accessPolicy(target.layer);
+  return target.activeGrants.map((grant) => ({
+    group: accessGroupNames(target.org, target.environment, grant.role).displayName,
+    upn: grant.user,
+    name: names.get(grant.user) ?? "",
+    expires: grant.expires ?? null,
+    access: grantKind(policy, grant),
+    endsAt: grant.expires ? endOfDayInOslo(grant.expires) : null,
+  }));
+}
+
+/** What planning any stack of one fleet needs, prepared once per process. */
+export interface PlanContext {
+  readonly fleet: FleetResult;
+  readonly today: IsoDate;
+  /** The mocked tenant's users. */
+  readonly directory: Directory;
+  /** Policy config pointing the registry-reading policies at this fleet. */
+  readonly policyConfig: PolicyPackConfig;
+  /** Plan as the first preview of new stacks: nothing computed is known yet. */
+  readonly firstPreview: boolean;
+}
+
+export function planContext(
+  fleet: FleetResult,
+  today: IsoDate,
+  directory: Directory,
+  firstPreview = false,
+): PlanContext {
+  return { fleet, today, directory, policyConfig: packConfigForFleet(fleet.fleet, today), firstPreview };
+}
+
+/** Plan one stack in this process. The Pulumi runtime is process-global: one stack at a time per process. */
+export async function planStack(
+  stack: string,
+  { fleet, today, directory, policyConfig, firstPreview }: PlanContext,
+): Promise<StackPlan> {
+  const { org: owner, environment } = stackIdentity(stack);
+  const evaluation = await evaluateStack({ stack, fleet, today, directory, firstPreview });
+  const base = { stack, owner, environment };
+  if (evaluation.error !== undefined || !evaluation.target) {
+    return { ...base, resources: [], members: [], violations: [], outputs: {}, error: evaluation.error };
+  }
+  const report = await runPolicies(evaluation.resources, { config: policyConfig });
+  return {
+    ...base,
+    resources: evaluation.resources
+      .filter((resource) => resource.type !== "pulumi:pulumi:Stack")
+      .map(({ type, name, inputs, protect, ignoreChanges }) => ({
+        type,
+        name,
+        inputs: maskSecrets(inputs) as Record<string, unknown>,
+        protect,
+        ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}),
+      })),
+    members: membersOf(evaluation.target),
+    violations: report.violations,
+    outputs: evaluation.outputs,
+  };
+}
