@@ -10,6 +10,19 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
+/**
+ * A reader that closed its end (`npm run plan | head`) makes the next write fail with EPIPE, which Node raises as an
+ * uncaught error with a stack trace. Nothing more can reach that reader: the rest of the output is dropped quietly,
+ * and the command still ends with its own exit code. Called once by scripts/run.mjs, which owns the process.
+ */
+export function dropOutputToClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
+    });
+  }
+}
+
 export type Main = (argv: readonly string[]) => number | Promise<number>;
 
 /** kebab-case as on the command line: `accessDiff` → `access-diff`. */

@@ -1,8 +1,9 @@
 // The plan room owns the options of planning (the cache and the worker pool): every command that plans stacks (plan,
 // pr-comment) adds them from here, so no command imports another command's options.
+import { lstatSync } from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
-import { integerOption } from "../cli/cli";
+import { integerOption, UsageError } from "../cli/cli";
 import type { IsoDate } from "../infra/model";
 import { REPO_ROOT } from "../repository/root";
 import { PlanCache } from "./engine/cache";
@@ -31,6 +32,7 @@ export function planningOptions(options: {
   cache: boolean;
   cacheDir: string;
 }): PlanningOptions {
+  if (options.cache) assertCacheDirectory(options.cacheDir);
   return {
     today: options.today,
     firstPreview: options.firstPreview ?? false,
@@ -38,4 +40,19 @@ export function planningOptions(options: {
     cache: options.cache ? new PlanCache(options.cacheDir) : undefined,
     onProgress: progress,
   };
+}
+
+/** `--cache-dir`: a directory, or nothing yet (it is made on first use); a file or a link to one is a usage error. */
+export function assertCacheDirectory(directory: string): void {
+  let stats;
+  try {
+    stats = lstatSync(directory);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw new UsageError(
+      `option '--cache-dir ${directory}': cannot be read (${(error as NodeJS.ErrnoException).code})`,
+    );
+  }
+  if (!stats.isDirectory())
+    throw new UsageError(`option '--cache-dir ${directory}': is not a directory (a plan cache is a folder of files)`);
 }

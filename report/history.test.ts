@@ -138,6 +138,44 @@ describe("readGrantHistory", () => {
     });
   });
 
+  it("takes each field from its own NUL-separated place: a subject cannot forge another commit, date or author", () => {
+    const root = repository();
+    writeOwner(root, [DEV_TT02]);
+    commit(root, "Add", "2025-01-10T09:00:00Z");
+    writeOwner(root, [DEV_TT02, DEV_PROD]);
+    const forged = "\u001e" + "f".repeat(40) + "\u001f2019-01-01T00:00:00+01:00\u001fMallory\u001fGranted long ago\n";
+    const real = commit(root, `Grant prod${forged}`, "2025-03-01T12:00:00+01:00");
+    writeOwner(root, [DEV_TT02, DEV_PROD, OPS_PROD]);
+    const malformed = "\u001e" + "e".repeat(40) + "\u001fnot a date\u001fMallory\u001fx";
+    const third = commit(root, `Grant ops${malformed}`, "2025-04-01T12:00:00+02:00");
+    expect(originOf(root, DEV_PROD)).toEqual({
+      commit: real,
+      committedAt: "2025-03-01T12:00:00+01:00",
+      author: "Kari Nordmann",
+      subject: `Grant prod\ufffd${"f".repeat(40)}\ufffd2019-01-01T00:00:00+01:00\ufffdMallory\ufffdGranted long ago`,
+      atOrBefore: false,
+    });
+    expect(originOf(root, OPS_PROD)?.commit).toBe(third);
+  });
+
+  it("skips, with a warning, a historical version over the owner-file limit, and never reads it", () => {
+    const root = repository();
+    writeOwner(root, [DEV_PROD]);
+    const added = commit(root, "Add", "2025-01-10T09:00:00Z");
+    const large = `# ${"x".repeat(600 * 1024)}\n${stringify(ownerDocument("abc", { access: [OPS_PROD] }))}`;
+    writeFileSync(path.join(root, "stacks/abc.yaml"), large);
+    const big = commit(root, "Large", "2025-01-11T09:00:00Z");
+    writeOwner(root, [DEV_PROD, OPS_PROD]);
+    const third = commit(root, "Back to normal", "2025-01-12T09:00:00Z");
+    const history = readGrantHistory(root);
+    if (!history.available) throw new Error(history.reason);
+    expect(history.warnings).toEqual([
+      `stacks/abc.yaml at ${big.slice(0, 7)}: ${Buffer.byteLength(large)} bytes, over the limit of 524288: not read`,
+    ]);
+    expect(history.origin("stacks/abc.yaml", grantKey(DEV_PROD))?.commit).toBe(added);
+    expect(history.origin("stacks/abc.yaml", grantKey(OPS_PROD))?.commit).toBe(third);
+  });
+
   it("is unavailable, with the reason, outside a git repository or before the first commit", () => {
     const root = writeRepository([]);
     expect(readGrantHistory(root)).toEqual({

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { hostname } from "node:os";
 import {
   classifyStacksEntry,
   decodeText,
@@ -9,6 +10,7 @@ import {
   isOwnerFileName,
   MAX_FILE_BYTES,
   STACKS_DIR,
+  stacksDirectoryProblem,
   type EntryKind,
   type FleetSources,
   type Problem,
@@ -75,13 +77,18 @@ function blobSource(root: string, entry: TreeEntry): SourceFile {
 
 /** The owner files and environment layers as they were at `commit` (a SHA from assertCommit), by the same rules. */
 export function fleetSourcesAt(root: string, commit: string): FleetSources {
-  const entries = treeEntries(root, commit, [...ENVIRONMENTS.map(environmentLayerFileName), `${STACKS_DIR}/`]);
+  const entries = treeEntries(root, commit, [
+    ...ENVIRONMENTS.map(environmentLayerFileName),
+    STACKS_DIR,
+    `${STACKS_DIR}/`,
+  ]);
+  const stacksProblem = stacksDirectoryProblem(entries.find((entry) => entry.path === STACKS_DIR)?.kind);
   const layer = (file: string): SourceFile => {
     const entry = entries.find((candidate) => candidate.path === file);
     return entry ? blobSource(root, entry) : { file, text: undefined };
   };
   const owners: SourceFile[] = [];
-  const strays: Problem[] = [];
+  const strays: Problem[] = stacksProblem ? [fileProblem(STACKS_DIR, stacksProblem)] : [];
   for (const entry of entries.filter((candidate) => candidate.path.startsWith(`${STACKS_DIR}/`))) {
     const name = entry.path.slice(STACKS_DIR.length + 1);
     const classified = classifyStacksEntry(name, entry.kind, entry.size);
@@ -100,13 +107,21 @@ export function fleetSourcesAt(root: string, commit: string): FleetSources {
   };
 }
 
-/** Files changed since `commit` (a SHA from assertCommit), committed or not (including new untracked files). */
+/**
+ * Files changed since `commit` (a SHA from assertCommit), committed or not (including new untracked files). Rename
+ * and copy detection are off (`--no-renames`, whatever `diff.renames` says): a renamed owner file is its old path
+ * deleted and its new path added, so the old owner's stacks are preselected too. Names are NUL-separated (`-z`), so a
+ * name with a newline, a quote or a non-ASCII letter arrives as it is, never quoted.
+ */
 export function changedFilesSince(root: string, commit: string): string[] {
-  const files = (...args: string[]) => git(root, args).split("\n").filter(Boolean);
+  const files = (...args: string[]) =>
+    git(root, ["-c", "core.quotePath=false", ...args])
+      .split("\0")
+      .filter(Boolean);
   return [
     ...new Set([
-      ...files("diff", "--name-only", "--end-of-options", commit),
-      ...files("ls-files", "--others", "--exclude-standard"),
+      ...files("diff", "--name-only", "--no-renames", "-z", "--end-of-options", commit),
+      ...files("ls-files", "--others", "--exclude-standard", "-z"),
     ]),
   ].sort();
 }
@@ -121,11 +136,44 @@ export function baseRefError(root: string, ref: string): string | undefined {
   }
 }
 
-/** A detached checkout of `commit` at `directory`, sharing `root`'s object store. */
+/** The lock reason of this tool's worktrees: who made it, so a later run can tell a dead run's leftovers. */
+const WORKTREE_LOCK = /^altinn-apps-infra \(pid (\d+) on (.+)\)$/;
+
+/**
+ * A detached checkout of `commit` at `directory`, sharing `root`'s object store. It is locked with this process's id
+ * and host as the reason: `git worktree prune` (and git's gc) leave it alone while it runs, and staleWorktrees finds
+ * it once this process is gone.
+ */
 export function addWorktree(root: string, directory: string, commit: string): void {
-  git(root, ["worktree", "add", "--detach", "--quiet", directory, commit]);
+  const reason = `altinn-apps-infra (pid ${process.pid} on ${hostname()})`;
+  git(root, ["worktree", "add", "--detach", "--quiet", "--lock", "--reason", reason, directory, commit]);
 }
 
+/** Unregister the worktree and delete its checkout (locked or not, its directory present or not). */
 export function removeWorktree(root: string, directory: string): void {
-  git(root, ["worktree", "remove", "--force", directory]);
+  git(root, ["worktree", "remove", "--force", "--force", directory]);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Worktrees this tool added (see addWorktree) whose process no longer runs on this host: what a `kill -9` or a
+ * crash left. Another run's worktree, or one of another host sharing the repository, is never in the list.
+ */
+export function staleWorktrees(root: string): string[] {
+  const records = git(root, ["worktree", "list", "--porcelain", "-z"]).split("\0\0");
+  return records.flatMap((record) => {
+    const fields = record.split("\0");
+    const directory = fields.find((field) => field.startsWith("worktree "))?.slice("worktree ".length);
+    const lock = WORKTREE_LOCK.exec(fields.find((field) => field.startsWith("locked "))?.slice("locked ".length) ?? "");
+    if (!directory || !lock) return [];
+    return lock[2] === hostname() && !isRunning(Number(lock[1])) ? [directory] : [];
+  });
 }

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { Command } from "commander";
 import { EXIT, parseCommandLine } from "../cli/cli";
+import { OutputDirectoryError } from "../infra/model/outputDirectory";
 import { buildPolicyPack } from "../tooling/policyPack";
 import { REPO_ROOT } from "../repository/root";
 
@@ -15,7 +16,13 @@ export function main(argv: readonly string[]): number {
   const parsed = parseCommandLine<Options>(command, argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const out = path.resolve(parsed.options.out);
-  buildPolicyPack(REPO_ROOT, out);
+  try {
+    buildPolicyPack(REPO_ROOT, out);
+  } catch (error) {
+    if (!(error instanceof OutputDirectoryError)) throw error;
+    process.stderr.write(`error: option '--out ${parsed.options.out}': ${error.message}\n`);
+    return EXIT.usage;
+  }
   process.stdout.write(`${out}\nnext: pulumi policy publish ${path.relative(process.cwd(), out) || "."}\n`);
   return EXIT.ok;
 }

@@ -1,8 +1,9 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { ownerFilePath } from "../infra/model";
 import { EXIT, parseCommandLine } from "../cli/cli";
+import { writeFileAtomic } from "../infra/model/atomicWrite";
 import {
   checkOrgCode,
   DEFAULT_ORG_REGISTRY,
@@ -48,8 +49,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`new-owner: "${org}" is not in the org registry (${options.registry})\n`);
     return EXIT.invalid;
   }
-  // "wx": never through a symbolic link or over a file that appeared meanwhile.
-  writeFileSync(target, scaffoldOwnerFile(org, entry), { flag: "wx" });
+  // Exclusive: never through a symbolic link or over a file that appeared meanwhile.
+  writeFileAtomic(target, scaffoldOwnerFile(org, entry), { exclusive: true });
   const steps = remainingSteps(org, entry).map((step, index) =>
     step.startsWith("  ") ? `   ${step}` : `${index + 1}. ${step}`,
   );

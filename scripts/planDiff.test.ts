@@ -367,6 +367,20 @@ describe("plan --diff", () => {
     expect((await diff(root, "--allow-decommission")).code).toBe(0);
   });
 
+  it("a committed rename of an owner file (git mv and the org changed) leaves the old owner's stacks unmanaged", async () => {
+    const { root, write } = fleetRepository();
+    gitIn(root, "checkout", "-q", "-b", "rename");
+    gitIn(root, "mv", "stacks/xyz.yaml", "stacks/xyq.yaml");
+    write("stacks/xyq.yaml", stringify(ownerDocument("xyq")));
+    gitIn(root, "commit", "-q", "-am", "rename xyz to xyq");
+    const { code, json } = await diff(root);
+    expect(code).toBe(1);
+    expect(json.stacks.filter((stack) => stack.status === "unmanaged").map((stack) => stack.stack)).toEqual([
+      "xyz-tt02",
+      "xyz-prod",
+    ]);
+  });
+
   it("exits 2 on a ref that is not a commit", async () => {
     const { root } = fleetRepository();
     expect(await runCli("plan", main, ["--diff", "no-such-ref", "--root", root, ...BASE_ARGS])).toBe(2);

@@ -77,6 +77,7 @@ if (isStale(entryPoints)) {
 const require = createRequire(import.meta.url);
 require(path.join(outdir, "runtime", "deferClosureSerializer.js"));
 // cli/cli.ts owns exit codes and error output: the script's main runs only through it.
-const { runCli } = require(path.join(outdir, "cli", "cli.js"));
+const { dropOutputToClosedPipes, runCli } = require(path.join(outdir, "cli", "cli.js"));
+dropOutputToClosedPipes();
 const { main } = require(path.join(outdir, "scripts", `${command}.js`));
 process.exitCode = await runCli(command, main, args);

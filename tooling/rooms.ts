@@ -15,12 +15,14 @@ export interface Room {
 export const ROOMS: readonly Room[] = [
   {
     folder: "runtime",
-    holds: "process set-up for every tool: the deferred closure serializer, the debug switch",
+    holds: "process set-up for every tool: the deferred closure serializer, the debug switch, cleanup on signals",
     mayImport: [],
   },
   {
     folder: "infra/model",
-    holds: "the owner and layer schemas (zod), the YAML loader with positions, the rules across files: pure data",
+    holds:
+      "the owner and layer schemas (zod), the YAML loader with positions, the rules across files: pure data; " +
+      "the one bounded file reader, the one atomic file writer and output-folder claim every tool uses",
     mayImport: [],
   },
   {
@@ -78,7 +80,7 @@ export const ROOMS: readonly Room[] = [
   {
     folder: "tooling",
     holds: "workflow lint, generated docs, the policy pack build, these rooms",
-    mayImport: ["cli", "onboarding", "policies"],
+    mayImport: ["cli", "infra/model", "onboarding", "policies"],
   },
   {
     folder: "contracts",

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync, type Dirent } from "node:fs";
+import { existsSync, lstatSync, readdirSync, type Dirent, type Stats } from "node:fs";
 import * as path from "node:path";
 import type { IsoDate } from "./dates";
 import { environmentLayerFileName, environmentLayerFileSchema, type EnvironmentLayer } from "./environment";
@@ -34,6 +34,22 @@ export function findRepositoryRoot(start: string): string {
   }
 }
 
+function entryKindOf(stats: Stats): EntryKind {
+  if (stats.isSymbolicLink()) return "symlink";
+  if (stats.isDirectory()) return "directory";
+  return stats.isFile() ? "file" : "other";
+}
+
+/**
+ * Why `stacks` (of this kind, undefined when absent) cannot hold the owner files: it must be a real directory of the
+ * repository, never a symbolic link to a folder elsewhere (its files would be reviewed nowhere).
+ */
+export function stacksDirectoryProblem(kind: EntryKind | undefined): string | undefined {
+  if (kind === undefined || kind === "directory") return undefined;
+  if (kind === "symlink") return "is a symbolic link: stacks/ must be a real directory in the repository";
+  return "is not a directory: stacks/ must be a real directory in the repository";
+}
+
 function entryKind(entry: Dirent): EntryKind {
   if (entry.isSymbolicLink()) return "symlink";
   if (entry.isDirectory()) return "directory";
@@ -51,11 +67,13 @@ export function readFleetSources(root: string): FleetSources {
     return "problem" in result ? { file, text: undefined, problem: result.problem } : { file, text: result.text };
   };
   const stacksDir = path.join(root, STACKS_DIR);
-  const entries = existsSync(stacksDir)
-    ? readdirSync(stacksDir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
-    : [];
+  const stacksProblem = stacksDirectoryProblem(existsSync(stacksDir) ? entryKindOf(lstatSync(stacksDir)) : undefined);
+  const entries =
+    existsSync(stacksDir) && !stacksProblem
+      ? readdirSync(stacksDir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
+      : [];
   const owners: SourceFile[] = [];
-  const strays: Problem[] = [];
+  const strays: Problem[] = stacksProblem ? [fileProblem(STACKS_DIR, stacksProblem)] : [];
   for (const entry of entries) {
     const file = `${STACKS_DIR}/${entry.name}`;
     const kind = entryKind(entry);

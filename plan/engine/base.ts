@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { readFleetSources, type FleetSources, type IsoDate } from "../../infra/model";
-import { addWorktree, assertCommit, removeWorktree } from "../../repository/git";
+import { addWorktree, assertCommit, removeWorktree, staleWorktrees } from "../../repository/git";
+import { cleanUpOnTermination } from "../../runtime/cleanup";
 import { codeDigest, lockfileDigest } from "./cache";
 import type { StackPlan } from "../semantics/stackPlan";
 
@@ -24,6 +25,26 @@ export interface BaseCheckout {
   /** Digest of the base's code (see codeDigest). */
   readonly code: string;
   readonly evaluation: BaseEvaluation;
+  /** Stop removing the checkout on a termination signal (disposeBase removes it). */
+  readonly release: () => void;
+}
+
+/** The temporary folders this tool makes for a base checkout (under the system's temporary directory). */
+const BASE_FOLDER_PREFIX = "altinn-apps-base-";
+
+/** Remove the checkout at `directory` and its temporary folder. */
+function removeCheckout(root: string, directory: string): void {
+  try {
+    removeWorktree(root, directory);
+  } finally {
+    if (path.basename(path.dirname(directory)).startsWith(BASE_FOLDER_PREFIX))
+      rmSync(path.dirname(directory), { recursive: true, force: true });
+  }
+}
+
+/** What runs killed beyond any cleanup (`kill -9`, a crash) left: their worktrees and temporary folders. */
+export function pruneStaleBases(root: string): void {
+  for (const directory of staleWorktrees(root)) removeCheckout(root, directory);
 }
 
 /**
@@ -34,8 +55,29 @@ export interface BaseCheckout {
  */
 export function checkoutBase(root: string, ref: string, headRoot: string, headCode: string): BaseCheckout {
   const commit = assertCommit(root, ref);
-  const directory = path.join(mkdtempSync(path.join(tmpdir(), "altinn-apps-base-")), "checkout");
-  addWorktree(root, directory, commit);
+  pruneStaleBases(root);
+  const directory = path.join(mkdtempSync(path.join(tmpdir(), BASE_FOLDER_PREFIX)), "checkout");
+  const release = cleanUpOnTermination(() => removeCheckout(root, directory));
+  try {
+    addWorktree(root, directory, commit);
+  } catch (error) {
+    release();
+    rmSync(path.dirname(directory), { recursive: true, force: true });
+    throw error;
+  }
+  try {
+    return { ...evaluateCheckout(directory, headRoot, headCode), ref, commit, directory, release };
+  } catch (error) {
+    disposeBase(root, { directory, release });
+    throw error;
+  }
+}
+
+function evaluateCheckout(
+  directory: string,
+  headRoot: string,
+  headCode: string,
+): Pick<BaseCheckout, "code" | "evaluation" | "sources"> {
   const code = codeDigest(directory);
   const evaluation = ((): BaseEvaluation => {
     if (code === headCode) return { code: "same" };
@@ -49,14 +91,14 @@ export function checkoutBase(root: string, ref: string, headRoot: string, headCo
     symlinkSync(path.join(headRoot, "node_modules"), path.join(directory, "node_modules"), "dir");
     return { code: "own" };
   })();
-  return { ref, commit, directory, sources: readFleetSources(directory), code, evaluation };
+  return { sources: readFleetSources(directory), code, evaluation };
 }
 
-export function disposeBase(root: string, checkout: BaseCheckout): void {
+export function disposeBase(root: string, checkout: Pick<BaseCheckout, "directory" | "release">): void {
   try {
-    removeWorktree(root, checkout.directory);
+    removeCheckout(root, checkout.directory);
   } finally {
-    rmSync(path.dirname(checkout.directory), { recursive: true, force: true });
+    checkout.release();
   }
 }
 

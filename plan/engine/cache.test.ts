@@ -1,10 +1,12 @@
-import { mkdtempSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { validateFleet } from "../../infra/model";
 import { fleetOf, ownerYaml, TODAY } from "../../test/support/fleet";
-import { PlanCache, stackKey } from "./cache";
+import { REPO_ROOT } from "../../repository/root";
+import { MAX_ENTRY_BYTES, PlanCache, stackKey } from "./cache";
 import type { StackPlan } from "../semantics/stackPlan";
 
 describe("stackKey", () => {
@@ -40,19 +42,73 @@ describe("stackKey", () => {
   });
 });
 
+const plan = (stack: string): StackPlan => ({
+  stack,
+  owner: stack.split("-")[0] ?? "",
+  environment: stack.split("-")[1] ?? "",
+  resources: [{ type: "azure-native:keyvault:Vault", name: "kv", inputs: { sku: "standard" }, protect: true }],
+  members: [],
+  violations: [],
+});
+
+const cacheDirectory = () => path.join(mkdtempSync(path.join(tmpdir(), "plan-cache-")), "nested");
+
 describe("PlanCache", () => {
-  it("returns what was stored under a key, nothing for an unknown one", () => {
-    const cache = new PlanCache(path.join(mkdtempSync(path.join(tmpdir(), "plan-cache-")), "nested"));
-    const plan: StackPlan = {
-      stack: "abc-tt02",
-      owner: "abc",
-      environment: "tt02",
-      resources: [],
-      members: [],
-      violations: [],
-    };
-    expect(cache.get("k")).toBeUndefined();
-    cache.set("k", plan);
-    expect(cache.get("k")).toEqual(plan);
+  it("returns what was stored under a key for its stack, nothing for an unknown key", () => {
+    const cache = new PlanCache(cacheDirectory());
+    expect(cache.get("k", "abc-tt02")).toBeUndefined();
+    cache.set("k", plan("abc-tt02"));
+    expect(cache.get("k", "abc-tt02")).toEqual(plan("abc-tt02"));
+  });
+
+  it("never serves an entry copied under another key or another stack's name", () => {
+    const directory = cacheDirectory();
+    const cache = new PlanCache(directory);
+    cache.set("prod-key", plan("abc-prod"));
+    copyFileSync(path.join(directory, "prod-key.json"), path.join(directory, "tt02-key.json"));
+    expect(cache.get("tt02-key", "abc-prod")).toBeUndefined();
+    expect(cache.get("prod-key", "abc-tt02")).toBeUndefined();
+    expect(cache.get("prod-key", "abc-prod")).toEqual(plan("abc-prod"));
+  });
+
+  it.each([
+    ["{}", "{}"],
+    ["a bare plan of the old format", JSON.stringify(plan("abc-tt02"))],
+    ["a truncated entry", '{"format":3,"key":"k","stack":"abc-tt02","plan":{"stack"'],
+    [
+      "a plan without resources",
+      JSON.stringify({ format: 3, key: "k", stack: "abc-tt02", plan: { stack: "abc-tt02" } }),
+    ],
+  ])("ignores %s", (_case, text) => {
+    const directory = cacheDirectory();
+    mkdirSync(directory, { recursive: true });
+    writeFileSync(path.join(directory, "k.json"), text);
+    expect(new PlanCache(directory).get("k", "abc-tt02")).toBeUndefined();
+  });
+
+  it("ignores, without blocking or reading it, an entry that is a FIFO, a directory, a link to a device or too large", () => {
+    // In a child process: the old cache blocked forever on a FIFO and read /dev/zero until memory ran out.
+    const directory = cacheDirectory();
+    mkdirSync(path.join(directory, "directory.json"), { recursive: true });
+    execFileSync("mkfifo", [path.join(directory, "fifo.json")]);
+    symlinkSync("/dev/zero", path.join(directory, "device.json"));
+    writeFileSync(path.join(directory, "large.json"), " ".repeat(MAX_ENTRY_BYTES + 1));
+    const script =
+      `const { PlanCache } = require("./plan/engine/cache"); const cache = new PlanCache(${JSON.stringify(directory)});` +
+      `process.stdout.write(JSON.stringify(["fifo", "directory", "device", "large"].map((key) => cache.get(key, "abc-tt02") ?? null)));`;
+    const child = spawnSync(process.execPath, ["--require", "tsx/cjs", "--eval", script], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(child.stdout).toBe("[null,null,null,null]");
+  });
+
+  it("stores over an entry a directory occupies without failing the plan", () => {
+    const directory = cacheDirectory();
+    mkdirSync(path.join(directory, "k.json"), { recursive: true });
+    const cache = new PlanCache(directory);
+    expect(() => cache.set("k", plan("abc-tt02"))).not.toThrow();
+    expect(cache.get("k", "abc-tt02")).toBeUndefined();
   });
 });

@@ -1,15 +1,18 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import { z } from "zod";
 import {
   environmentLayerFileName,
   ENVIRONMENTS,
   ownerFilePath,
   parseStackName,
+  readBoundedFile,
   type FleetResult,
   type FleetSources,
   type IsoDate,
 } from "../../infra/model";
+import { FileWriteError, writeFileAtomic } from "../../infra/model/atomicWrite";
 import { debugging } from "../../runtime/debugging";
 import type { StackPlan } from "../semantics/stackPlan";
 
@@ -86,7 +89,58 @@ export function stackKey({ stack, code, sources, fleet, today, firstPreview }: S
   );
 }
 
-/** Plans by key, one JSON file each, under a directory (node_modules/.cache/…, restorable by actions/cache). */
+/**
+ * What a cached plan must look like to be used: the shape of StackPlan, checked field by field, never assumed (a
+ * `{}` or a truncated file would otherwise reach the diff as a plan).
+ */
+const recordSchema = z.record(z.string(), z.unknown());
+const stackPlanSchema = z.object({
+  stack: z.string(),
+  owner: z.string(),
+  environment: z.string(),
+  resources: z.array(
+    z.object({
+      type: z.string(),
+      name: z.string(),
+      inputs: recordSchema,
+      protect: z.boolean(),
+      ignoreChanges: z.array(z.string()).optional(),
+    }),
+  ),
+  members: z.array(
+    z.object({
+      group: z.string(),
+      upn: z.string(),
+      name: z.string(),
+      expires: z.string().nullable(),
+      access: z.enum(["member", "assignment", "eligibility"]),
+      endsAt: z.string().nullable(),
+    }),
+  ),
+  violations: z.array(
+    z.object({
+      policy: z.string(),
+      level: z.enum(["advisory", "mandatory"]),
+      message: z.string(),
+      urn: z.string(),
+    }),
+  ),
+  outputs: recordSchema.optional(),
+  error: z.string().optional(),
+}) satisfies z.ZodType<StackPlan>;
+
+/** An entry names the key and the stack it was stored under: a file copied under another key is not that plan. */
+const entrySchema = z.object({ format: z.literal(FORMAT), key: z.string(), stack: z.string(), plan: stackPlanSchema });
+
+/** Far above any real plan (a stack's plan is tens of KiB): an entry beyond it is not read at all. */
+export const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Plans by key, one JSON file each, under a directory (node_modules/.cache/…, restorable by actions/cache). The
+ * directory is writable by whoever restores it, so an entry is evidence, not truth: it is used only when it is a
+ * regular file (never a link, FIFO or device, never followed), at most MAX_ENTRY_BYTES, valid JSON of the entry schema
+ * and names the key and stack asked for. Anything else is ignored, and the stack planned again.
+ */
 export class PlanCache {
   constructor(readonly directory: string) {}
 
@@ -94,19 +148,33 @@ export class PlanCache {
     return path.join(this.directory, `${key}.json`);
   }
 
-  get(key: string): StackPlan | undefined {
+  get(key: string, stack: string): StackPlan | undefined {
+    const read = readBoundedFile(this.file(key), MAX_ENTRY_BYTES);
+    if ("problem" in read || read.text === undefined) return undefined;
+    let json: unknown;
     try {
-      return JSON.parse(readFileSync(this.file(key), "utf8")) as StackPlan;
+      json = JSON.parse(read.text);
     } catch {
       return undefined;
     }
+    const entry = entrySchema.safeParse(json);
+    if (!entry.success || entry.data.key !== key || entry.data.stack !== stack || entry.data.plan.stack !== stack)
+      return undefined;
+    return entry.data.plan;
   }
 
+  /**
+   * Written aside and renamed: a reader never sees half a file, even from a concurrent run. A plan that cannot be
+   * stored (a full disk, a folder squatting on its name) is only not cached: the plan itself is unaffected.
+   */
   set(key: string, plan: StackPlan): void {
-    mkdirSync(this.directory, { recursive: true });
-    // Written aside and renamed: a reader never sees half a file, even from a concurrent run.
-    const partial = `${this.file(key)}.${process.pid}.partial`;
-    writeFileSync(partial, JSON.stringify(plan));
-    renameSync(partial, this.file(key));
+    try {
+      mkdirSync(this.directory, { recursive: true });
+      writeFileAtomic(this.file(key), JSON.stringify({ format: FORMAT, key, stack: plan.stack, plan }));
+    } catch (error) {
+      if (!(error instanceof FileWriteError) && !isSystemError(error)) throw error;
+    }
   }
 }
+
+const isSystemError = (error: unknown) => typeof (error as NodeJS.ErrnoException | undefined)?.code === "string";

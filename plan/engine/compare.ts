@@ -66,7 +66,7 @@ async function planVersions(
   for (const { version, stacks } of requests) {
     for (const stack of stacks) {
       const key = keyOf(version, stack, options);
-      const cached = options.cache?.get(key);
+      const cached = options.cache?.get(key, stack);
       if (cached) results.get(version.name)?.set(stack, cached);
       else missing.push({ stack, fleet: version.name, key });
     }
@@ -216,7 +216,7 @@ async function planBaseWithItsOwnCode(
 ): Promise<Map<string, StackPlan>> {
   const results = new Map<string, StackPlan>();
   const missing = stacks.filter((stack) => {
-    const cached = options.cache?.get(keyOf(version, stack, options));
+    const cached = options.cache?.get(keyOf(version, stack, options), stack);
     if (cached) results.set(stack, cached);
     return !cached;
   });
