@@ -402,6 +402,7 @@ describe("plan --diff", () => {
       "runtime",
       "tooling",
       "validation",
+      "contracts",
       "deploy",
       "scripts",
       "package.json",

@@ -209,6 +209,7 @@ describe("the providers' contracts on the real program's plans", () => {
     });
 
   it("refuse an activation duration Entra accepts as ISO 8601 but the provider does not (PT1D, issue 22)", async () => {
+    // Validation refuses it first, at the layer's line (the provider's own list, infra/model) …
     const fleet = validateFleet(
       {
         ...REPO_SOURCES,
@@ -216,9 +217,20 @@ describe("the providers' contracts on the real program's plans", () => {
       },
       TODAY,
     );
-    expect(fleet.problems).toEqual([]);
-    const plan = await planStack("digdir-prod", planContext(fleet, TODAY, sampleDirectory()));
-    // The provider lists the durations it accepts: P1D is one, PT1D (what an ISO 8601 reader accepts) is not.
+    expect(fleet.problems.map((problem) => problem.path)).toEqual([
+      "config.altinn-apps:justInTime.activation.maximumDuration",
+    ]);
+    // … and the contract would refuse it in the plan too: the provider lists the durations it accepts, P1D is one,
+    // PT1D (what an ISO 8601 reader accepts) is not.
+    const edit = editFirst(
+      POLICY,
+      (props) => ({
+        ...props,
+        activationRules: editObject(props["activationRules"], (rules) => ({ ...rules, maximumDuration: "PT1D" })),
+      }),
+      "operations",
+    );
+    const plan = await planStack("digdir-prod", context, edit);
     expect(plan.contractViolations?.map((violation) => violation.property)).toEqual([
       "activationRules.maximumDuration",
     ]);
