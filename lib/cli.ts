@@ -1,8 +1,33 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { isIsoDate, todayUtc, ValidationError, type IsoDate } from "../infra/model";
+import { REPO_ROOT } from "./repo";
 
 /** Exit codes shared by every CLI here: 0 ok, 1 the input or the plan is bad, 2 the command line is wrong. */
 export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
+
+/** What each exit code means for one command: part of its definition, so `--help` and docs/reference/cli.md agree. */
+export interface ExitCodeMeanings {
+  readonly ok: string;
+  readonly invalid: string;
+  readonly usage: string;
+}
+
+const EXIT_CODE_MEANINGS = new WeakMap<Command, ExitCodeMeanings>();
+
+/** A command's definition with what its exit codes mean, shown by `--help` after the options. */
+export function withExitCodes(command: Command, meanings: ExitCodeMeanings): Command {
+  EXIT_CODE_MEANINGS.set(command, meanings);
+  return command.addHelpText(
+    "after",
+    `\nExit codes:\n  ${EXIT.ok}  ${meanings.ok}\n  ${EXIT.invalid}  ${meanings.invalid}\n  ${EXIT.usage}  ${meanings.usage}`,
+  );
+}
+
+export function exitCodesOf(command: Command): ExitCodeMeanings {
+  const meanings = EXIT_CODE_MEANINGS.get(command);
+  if (!meanings) throw new Error(`${command.name()}: its definition does not say what its exit codes mean`);
+  return meanings;
+}
 
 /** A wrong command line (a ref that is no commit, an unknown stack): exit 2. Anything else thrown exits 1. */
 export class UsageError extends Error {
@@ -42,6 +67,11 @@ export async function runCli(script: string, main: Main, argv: readonly string[]
     if (debugging() && error instanceof Error) process.stderr.write(`${error.stack ?? ""}\n`);
     return error instanceof UsageError ? EXIT.usage : EXIT.invalid;
   }
+}
+
+/** `--root`: the repository to work on; the default is the checkout the command runs from. */
+export function rootOption(): Option {
+  return new Option("--root <dir>", "repository root").default(REPO_ROOT, "this repository");
 }
 
 export function parseTodayOption(value: string): IsoDate {

@@ -1,9 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { EXIT, parseCommandLine } from "../lib/cli";
+import { EXIT, parseCommandLine, rootOption, withExitCodes } from "../lib/cli";
 import { generatedDocs } from "../lib/docs";
-import { REPO_ROOT } from "../lib/repo";
 import { POLICIES } from "../policies/policies";
 
 interface Options {
@@ -11,12 +10,23 @@ interface Options {
   root: string;
 }
 
+/** `docs`'s command line: its options and what its exit codes mean (docs/reference/cli.md is generated from it). */
+export function command(): Command {
+  return withExitCodes(
+    new Command("docs")
+      .description("Regenerate what the docs take from code: the README's policy table and schemas/owner.schema.json.")
+      .option("--check", "only report the files that are out of date (exit 1 if any)", false)
+      .addOption(rootOption()),
+    {
+      ok: "files written, or `--check` finds none stale",
+      invalid: "`--check`: a generated file is out of date",
+      usage: "unknown option",
+    },
+  );
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const command = new Command("docs")
-    .description("Regenerate what the docs take from code: the README's policy table and schemas/owner.schema.json.")
-    .option("--check", "only report the files that are out of date (exit 1 if any)", false)
-    .option("--root <dir>", "repository root", REPO_ROOT);
-  const parsed = parseCommandLine<Options>(command, argv);
+  const parsed = parseCommandLine<Options>(command(), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { check, root } = parsed.options;
   const stale = (await generatedDocs(root, POLICIES)).filter(({ file, text }) => {

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseStackName, readFleetSources, type IsoDate } from "../infra/model";
-import { EXIT, formatOption, integerOption, parseCommandLine, todayOption } from "../lib/cli";
+import { EXIT, formatOption, integerOption, parseCommandLine, rootOption, todayOption, withExitCodes } from "../lib/cli";
 import { assertCommit } from "../lib/git";
 import { PlanCache } from "../lib/plan/cache";
 import { diffAgainstBase, planWorkingTree, type DiffReport, type PlanningOptions } from "../lib/plan/compare";
@@ -78,43 +78,58 @@ function writePlans(report: PlanReport, format: Options["format"]): number {
   return report.summary.passed ? EXIT.ok : EXIT.invalid;
 }
 
+/** `plan`'s command line: its options and what its exit codes mean (docs/reference/cli.md is generated from it). */
+export function command(): Command {
+  return withExitCodes(
+    withPlanningOptions(
+      new Command("plan")
+        .description(
+          "Run the Pulumi program for each stack under mocks, then the policy pack: what would be provisioned, and may it be.",
+        )
+        .addOption(
+          new Option(
+            "--stack <stacks...>",
+            "stacks to plan, <org>-<env> (default: every owner and environment)",
+          ).argParser(stackArgument),
+        )
+        .option(
+          "--diff <ref>",
+          "show what changes against this git ref, per stack and property (the base evaluated with its own code)",
+        )
+        .option(
+          "--changed-since <ref>",
+          "plan only the stacks whose plan differs from this git ref's (or whose stack file changed)",
+        )
+        .addOption(formatOption(["text", "json", "markdown"], "text"))
+        .addOption(todayOption())
+        .option(
+          "--list",
+          "print the selected stacks as JSON ({ all, tt02, prod }) and nothing else: for CI matrices",
+          false,
+        )
+        .option(
+          "--allow-decommission",
+          "a removed owner file or environment (its stacks left unmanaged) does not fail the diff",
+          false,
+        )
+        .option(
+          "--first-preview",
+          "evaluate as the first preview of new stacks: nothing computed by Azure is known yet",
+          false,
+        )
+        .addOption(rootOption()),
+    ),
+    {
+      ok: "every stack planned, no mandatory violation",
+      invalid:
+        "a stack's configuration or program failed, a mandatory policy violation, or (with `--diff`) a refusal or a stack left unmanaged",
+      usage: "bad option value (`--workers` not 1-64, a stack not `<org>-<env>`), a ref that is not a commit",
+    },
+  );
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const command = new Command("plan")
-    .description(
-      "Run the Pulumi program for each stack under mocks, then the policy pack: what would be provisioned, and may it be.",
-    )
-    .addOption(
-      new Option("--stack <stacks...>", "stacks to plan, <org>-<env> (default: every owner and environment)").argParser(
-        stackArgument,
-      ),
-    )
-    .option(
-      "--diff <ref>",
-      "show what changes against this git ref, per stack and property (the base evaluated with its own code)",
-    )
-    .option(
-      "--changed-since <ref>",
-      "plan only the stacks whose plan differs from this git ref's (or whose stack file changed)",
-    )
-    .addOption(formatOption(["text", "json", "markdown"], "text"))
-    .addOption(todayOption())
-    .option(
-      "--list",
-      "print the selected stacks as JSON ({ all, tt02, prod }) and nothing else: for CI matrices",
-      false,
-    )
-    .option(
-      "--allow-decommission",
-      "a removed owner file or environment (its stacks left unmanaged) does not fail the diff",
-      false,
-    )
-    .option(
-      "--first-preview",
-      "evaluate as the first preview of new stacks: nothing computed by Azure is known yet",
-      false,
-    )
-    .option("--root <dir>", "repository root", REPO_ROOT);
-  const parsed = parseCommandLine<Options>(withPlanningOptions(command), argv);
+  const parsed = parseCommandLine<Options>(command(), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options } = parsed;
   const planning = planningOptions(options);

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import type { IsoDate } from "../infra/model";
-import { EXIT, parseCommandLine, todayOption } from "../lib/cli";
+import { EXIT, parseCommandLine, rootOption, todayOption, withExitCodes } from "../lib/cli";
 import { baseRefError } from "../lib/git";
 import { failedComment, prComment } from "../lib/prComment";
 import { REPO_ROOT } from "../lib/repo";
@@ -17,17 +17,31 @@ interface Options {
   cacheDir: string;
 }
 
+/** `prComment`'s command line: its options and what its exit codes mean (docs/reference/cli.md is generated from it). */
+export function command(): Command {
+  return withExitCodes(
+    withPlanningOptions(
+      new Command("pr-comment")
+        .description(
+          "The pull request's comment, as markdown on stdout: the access diff, the plan diff against --base, validation problems. Always written; exit 1 when anything fails.",
+        )
+        .requiredOption("--base <ref>", "the git ref to compare with (the PR's base)")
+        .option("--allow-removals", "large access removals are approved (the access-removal-approved label)", false)
+        .option("--allow-decommission", "leaving removed owners' or environments' stacks unmanaged is approved", false)
+        .addOption(todayOption())
+        .addOption(rootOption()),
+    ),
+    {
+      ok: "the comment written, everything passes",
+      invalid:
+        "the comment written, and something fails (validation, the plan, the removal guard) or the check could not run",
+      usage: "missing `--base`, `--base` not a commit, bad option value",
+    },
+  );
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const command = new Command("pr-comment")
-    .description(
-      "The pull request's comment, as markdown on stdout: the access diff, the plan diff against --base, validation problems. Always written; exit 1 when anything fails.",
-    )
-    .requiredOption("--base <ref>", "the git ref to compare with (the PR's base)")
-    .option("--allow-removals", "large access removals are approved (the access-removal-approved label)", false)
-    .option("--allow-decommission", "leaving removed owners' or environments' stacks unmanaged is approved", false)
-    .addOption(todayOption())
-    .option("--root <dir>", "repository root", REPO_ROOT);
-  const parsed = parseCommandLine<Options>(withPlanningOptions(command), argv);
+  const parsed = parseCommandLine<Options>(command(), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options } = parsed;
   const refError = baseRefError(options.root, options.base);
