@@ -6,7 +6,9 @@ import { describe, expect, it } from "vitest";
 import { captureOutput } from "../test/support/output";
 import { runCli } from "../lib/cli";
 import { REPO_ROOT } from "../lib/repo";
-import { TODAY } from "../test/support/fleet";
+import { stringify } from "yaml";
+import { ACCEPTED_TERMS, ownerDocument, ownerSource, subscriptionOf, TODAY } from "../test/support/fleet";
+import { writeRepository } from "../test/support/repository";
 import { main } from "./validate";
 
 function copyOfRepository(): string {
@@ -141,4 +143,47 @@ describe("npm run validate", () => {
       expect(main(argv)).toBe(2);
     },
   );
+});
+
+describe("npm run validate: the terms of use prod will require", () => {
+  const output = captureOutput();
+  const validateOwner = (document: Record<string, unknown>) => {
+    const root = writeRepository([ownerSource("abc", stringify(document))]);
+    return main(["--root", root, "--today", "2026-11-23"]);
+  };
+
+  it.each([
+    [
+      "no termsOfUse record",
+      { termsOfUse: undefined },
+      /^stacks\/abc.yaml:\d+:3: environments\.prod: no termsOfUse record.*add termsOfUse with version "2025-1"/m,
+    ],
+    [
+      "a confirmation that is false",
+      { termsOfUse: { ...ACCEPTED_TERMS, riskAssessment: false } },
+      /termsOfUse\.riskAssessment: termsOfUse\.riskAssessment is not confirmed/,
+    ],
+    [
+      "an acceptance dated in the future",
+      { termsOfUse: { ...ACCEPTED_TERMS, acceptedAt: "2026-12-01" } },
+      /termsOfUse\.acceptedAt: termsOfUse\.acceptedAt \(2026-12-01\) is in the future/,
+    ],
+  ])("is an error for a prod owner with %s, naming what the policy will refuse", (_, overrides, message) => {
+    expect(validateOwner(ownerDocument("abc", overrides))).toBe(1);
+    expect(output.stdout()).toMatch(message);
+    expect(output.stdout()).toMatch(/prod-requires-accepted-terms refuses every prod resource of this owner/);
+  });
+
+  it("is a warning for an owner without prod whose record is incomplete, and nothing when it has none", () => {
+    const tt02Only = { environments: { tt02: { subscriptionId: subscriptionOf("abc", "tt02") } } };
+    const access = [{ user: "dev.abc@ai-dev.no", role: "developer", environment: "tt02" }];
+    const incomplete = { ...tt02Only, access, termsOfUse: { ...ACCEPTED_TERMS, serviceLevelAgreement: false } };
+    expect(validateOwner(ownerDocument("abc", incomplete))).toBe(0);
+    expect(output.stdout()).toMatch(
+      /^warning: .*termsOfUse\.serviceLevelAgreement is not confirmed.*will refuse this owner's prod/m,
+    );
+    output.clear();
+    expect(validateOwner(ownerDocument("abc", { ...tt02Only, access, termsOfUse: undefined }))).toBe(0);
+    expect(output.stdout()).not.toMatch(/warning/);
+  });
 });

@@ -6,7 +6,14 @@ import { classifyStacksEntry, readBoundedFile, type EntryKind } from "./files";
 import type { Owner } from "./owner";
 import { ownerSchema } from "./owner";
 import { sortProblems, type Problem } from "./problem";
-import { checkExpiredGrants, checkFleetRules, checkGrantLifetimes, checkTermsVersion, type ParsedOwner } from "./rules";
+import {
+  checkExpiredGrants,
+  checkFleetRules,
+  checkGrantLifetimes,
+  checkTermsForProd,
+  checkTermsVersion,
+  type ParsedOwner,
+} from "./rules";
 import { checkSchema, ENVIRONMENTS, type EnvironmentName } from "./schema";
 import { parseYamlSource } from "./source";
 import { checkProdNotAheadOfTt02 } from "./versionRules";
@@ -45,6 +52,11 @@ export interface FleetResult {
   readonly expiredGrants: readonly Problem[];
   /** Worth a reviewer's attention but not invalid (see checkTermsVersion), sorted. */
   readonly warnings: readonly Problem[];
+  /**
+   * Prod owners' terms-of-use records the policy will refuse (see checkTermsForProd): errors for `validate`, but not
+   * in `problems`, so the plan still runs and shows the policy's own verdict (the policy is the gate).
+   */
+  readonly prodTerms: readonly Problem[];
 }
 
 export const STACKS_DIR = "stacks";
@@ -193,11 +205,16 @@ export function validateFleet(sources: FleetSources, today: IsoDate): FleetResul
       .map((parsed) => ({ file: parsed.source.file, owner: parsed.owner })),
   };
   const versionProblems = checkProdNotAheadOfTt02(sources, fleet);
+  const terms = parsedOwners.map((parsed) => checkTermsForProd(parsed, layers, today));
   return {
     fleet,
     problems: sortProblems([...problems, ...ruleProblems, ...expiredGrants, ...versionProblems]),
     expiredGrants,
-    warnings: sortProblems(parsedOwners.flatMap((parsed) => checkTermsVersion(parsed, layers))),
+    warnings: sortProblems([
+      ...parsedOwners.flatMap((parsed) => checkTermsVersion(parsed, layers)),
+      ...terms.flatMap((checked) => checked.warnings),
+    ]),
+    prodTerms: sortProblems(terms.flatMap((checked) => checked.errors)),
   };
 }
 
