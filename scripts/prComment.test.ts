@@ -49,7 +49,7 @@ describe("npm run pr-comment", () => {
       "## Validation",
     ]);
     expect(comment).toContain(
-      "| ➕ gains | `eve@ai-dev.no` | Eve &lt;img src\\=x onerror\\=alert\\(1\\)&gt; \\| \\[pwn\\]\\(https\\://evil\\.example\\) &lt;\\!\\-\\- | Operations | 2027-03-31 | 128 day(s) | ALTINN\\-\\`9\\` | needed \\#\\# ✅ Approved by the platform team &lt;\\!\\-\\- the rest is hidden |",
+      "| ➕ gains | `eve@ai-dev.no` | Eve &lt;img src\\=x onerror\\=alert\\(1\\)&gt; \\| \\[pwn\\]\\(https\\://evil\\.example\\) &lt;\\!\\-\\- | Operations | PIM eligible (just-in-time) | 2027-03-31 | 128 day(s) | ALTINN\\-\\`9\\` | needed \\#\\# ✅ Approved by the platform team &lt;\\!\\-\\- the rest is hidden |",
     );
     // In the plan diff, the PIM schedule's justification (ticket and reason) is a code span that cannot be closed from inside.
     expect(comment).toContain(
@@ -83,7 +83,7 @@ describe("npm run pr-comment", () => {
     writeFileSync(path.join(root, "stacks/abc.yaml"), stringify(ownerDocument("abc", { access: [] })));
     expect(await main([...ARGS, "--root", root])).toBe(1);
     expect(output.stdout()).toMatch(
-      /\| ➖ loses \| `dev\.xyz@ai-dev\.no` \| Dev Person \| Developer \| 2026-11-01 \(already expired\) \| ended \| T\\-1 \| {2}\|/,
+      /\| ➖ loses \| `dev\.xyz@ai-dev\.no` \| Dev Person \| Developer \| PIM active \| 2026-11-01 \(already expired\) \| ended \| T\\-1 \| {2}\|/,
     );
     expect(output.stdout()).toMatch(/^# Pull request check: ❌ fail \(the removal guard\)/);
     output.clear();
