@@ -55,6 +55,10 @@ describe("npm run pr-comment", () => {
     expect(comment).toContain(
       "``stacks/abc.yaml: ALTINN-`9`: needed ## ✅ Approved by the platform team <!-- the rest is hidden``",
     );
+    // The schedule's group and principal are ids the mocks invented: each is marked, and the note says what that means.
+    expect(comment).toMatch(/\| `groupId` \| — \| `[0-9a-f-]{36}` \(simulated\) \|/);
+    expect(comment).toMatch(/\| `principalId` \| — \| `[0-9a-f-]{36}` \(simulated\) \|/);
+    expect(comment).toContain("_(simulated): an id the mocks invented");
     const outsideCodeSpans = comment.replace(/(`+)[^`].*?\1/g, "");
     expect(outsideCodeSpans).not.toMatch(/<img|<!--|\]\(https|^## ✅/m);
   });

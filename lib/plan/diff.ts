@@ -30,6 +30,8 @@ export interface StackDiff extends Pick<StackPlan, "stack" | "owner" | "environm
   readonly violations: readonly PolicyViolation[];
   /** Whether anything in the plan differs: resources, outputs, verdicts, errors. */
   readonly differs: boolean;
+  /** Ids on either side that the mocks invented (see StackPlan.simulated); absent when none. */
+  readonly simulated?: readonly string[];
 }
 
 const GROUP = "azuread:index/group:Group";
@@ -196,6 +198,11 @@ export interface StackSides {
   readonly headTarget?: OwnerEnvironment;
 }
 
+function simulatedOf(...plans: (StackPlan | undefined)[]): { simulated?: string[] } {
+  const simulated = [...new Set(plans.flatMap((plan) => plan?.simulated ?? []))].sort();
+  return simulated.length > 0 ? { simulated } : {};
+}
+
 export function diffStack({ stack, base, head, baseTarget, headTarget }: StackSides): StackDiff {
   const identity = head ?? base;
   const changes = head?.error === undefined ? resourceChanges(base, head) : [];
@@ -230,6 +237,7 @@ export function diffStack({ stack, base, head, baseTarget, headTarget }: StackSi
     violations: head?.violations ?? [],
     ...(head?.error !== undefined ? { error: head.error } : {}),
     differs,
+    ...simulatedOf(base, head),
   };
 }
 

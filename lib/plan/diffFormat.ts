@@ -62,10 +62,32 @@ function detailed(stack: StackDiff, change: ResourceChange): boolean {
 
 const SYMBOLS: Record<Action, string> = { create: "+", update: "~", replace: "+-", delete: "-" };
 
-/** A value as a reviewer reads it: strings bare, absent as "—", anything else as JSON. */
-export function shownValue(value: unknown): string {
+/** Said after a value the mocks invented, in every output that shows one. */
+export const SIMULATED_MARK = "(simulated)";
+export const SIMULATED_NOTE =
+  `${SIMULATED_MARK}: an id the mocks invented (an Entra object id, a client or principal id); ` +
+  "the real one exists once Azure and Entra ID create the resource.";
+
+function simulatedIn(report: DiffReport): ReadonlySet<string> {
+  return new Set(report.stacks.flatMap((stack) => stack.simulated ?? []));
+}
+
+/** A value as a reviewer reads it: strings bare, absent as "—", anything else as JSON; an invented id marked. */
+export function shownValue(value: unknown, simulated: ReadonlySet<string> = new Set()): string {
   if (value === null || value === undefined) return "—";
-  return typeof value === "string" ? value : JSON.stringify(value);
+  if (typeof value === "string") return simulated.has(value) ? `${value} ${SIMULATED_MARK}` : value;
+  return JSON.stringify(value);
+}
+
+/** Whether any value the diff shows is one the mocks invented. */
+function showsSimulated(report: DiffReport, simulated: ReadonlySet<string>): boolean {
+  const values = [
+    ...report.folded.flatMap((fold) => [fold.before, fold.after]),
+    ...report.stacks.flatMap((stack) =>
+      stack.changes.flatMap((change) => change.properties.flatMap((property) => [property.before, property.after])),
+    ),
+  ];
+  return values.some((value) => typeof value === "string" && simulated.has(value));
 }
 
 function evaluationNote(evaluation: BaseEvaluation): string {
@@ -86,8 +108,11 @@ function stacksPhrase(stacks: readonly string[]): string {
   return environments.size === 1 ? `${stacks.length} ${[...environments][0]} stacks` : `${stacks.length} stacks`;
 }
 
-function foldLine(fold: FoldedChange): string {
-  const change = fold.path === undefined ? "" : ` ${fold.path} ${shownValue(fold.before)} → ${shownValue(fold.after)}`;
+function foldLine(fold: FoldedChange, simulated: ReadonlySet<string>): string {
+  const change =
+    fold.path === undefined
+      ? ""
+      : ` ${fold.path} ${shownValue(fold.before, simulated)} → ${shownValue(fold.after, simulated)}`;
   return `${SYMBOLS[fold.action]} ${fold.action} ${shortType(fold.type)}${change} on ${stacksPhrase(fold.stacks)}`;
 }
 
@@ -110,13 +135,15 @@ function unmanagedLine(stack: StackDiff, allowDecommission: boolean): string {
 export function formatDiffText(verdict: DiffVerdict): string {
   const { report, allowDecommission } = verdict;
   const summary = summarizeDiff(verdict);
+  const simulated = simulatedIn(report);
   const lines = [
     `Plan diff against ${report.base.ref} (${report.base.commit.slice(0, 7)}; ${evaluationNote(report.base.evaluation)})`,
     report.selection,
     "",
   ];
   if (report.stacks.length === 0) lines.push("No stack's plan changes.", "");
-  if (report.folded.length > 0) lines.push("Changes:", ...report.folded.map((fold) => `  ${foldLine(fold)}`), "");
+  if (report.folded.length > 0)
+    lines.push("Changes:", ...report.folded.map((fold) => `  ${foldLine(fold, simulated)}`), "");
   for (const stack of report.stacks) {
     lines.push(`${stack.stack}: ${stack.status}`);
     if (stack.status === "unmanaged") lines.push(`  ${unmanagedLine(stack, allowDecommission)}`);
@@ -125,19 +152,25 @@ export function formatDiffText(verdict: DiffVerdict): string {
       lines.push(`  ${SYMBOLS[change.action]} ${change.action} ${change.type} ${change.name}`);
       if (!detailed(stack, change)) continue;
       for (const property of change.properties)
-        lines.push(`      ${property.path}: ${shownValue(property.before)} → ${shownValue(property.after)}`);
+        lines.push(
+          `      ${property.path}: ${shownValue(property.before, simulated)} → ${shownValue(property.after, simulated)}`,
+        );
     }
     for (const refusal of stack.refusals) lines.push(`  REFUSED: ${refusal}`);
     for (const group of groupedViolations(stack.violations))
       lines.push(`  [${group.level}] ${group.policy} (${group.resources.length} resource(s)): ${group.message}`);
     lines.push("");
   }
+  if (showsSimulated(report, simulated)) lines.push(SIMULATED_NOTE, "");
   lines.push(summaryLine(summary));
   return `${lines.join("\n")}\n`;
 }
 
-const valueCell = (value: unknown): Cell =>
-  value === null || value === undefined ? "—" : raw(code(shownValue(value)));
+function valueCell(value: unknown, simulated: ReadonlySet<string>): Cell {
+  if (value === null || value === undefined) return "—";
+  const mark = typeof value === "string" && simulated.has(value) ? ` ${SIMULATED_MARK}` : "";
+  return raw(`${code(shownValue(value))}${mark}`);
+}
 
 /** Per-stack detail tables beyond this many stacks are left to `npm run plan -- --diff`: a PR comment has a size limit. */
 const DETAILED_STACKS = 30;
@@ -145,6 +178,7 @@ const DETAILED_STACKS = 30;
 export function formatDiffMarkdown(verdict: DiffVerdict): string {
   const { report, allowDecommission } = verdict;
   const summary = summarizeDiff(verdict);
+  const simulated = simulatedIn(report);
   const lines = [
     `## Plan: ${summary.passed ? "✅ pass" : "❌ fail"}`,
     "",
@@ -174,8 +208,8 @@ export function formatDiffMarkdown(verdict: DiffVerdict): string {
           `${SYMBOLS[fold.action]} ${fold.action}`,
           shortType(fold.type),
           fold.path === undefined ? "" : raw(code(fold.path)),
-          fold.path === undefined ? "" : valueCell(fold.before),
-          fold.path === undefined ? "" : valueCell(fold.after),
+          fold.path === undefined ? "" : valueCell(fold.before, simulated),
+          fold.path === undefined ? "" : valueCell(fold.after, simulated),
           stacksPhrase(fold.stacks),
         ]),
       ),
@@ -207,8 +241,8 @@ export function formatDiffMarkdown(verdict: DiffVerdict): string {
           .map((property) => [
             ...resource,
             raw(code(property.path)),
-            valueCell(property.before),
-            valueCell(property.after),
+            valueCell(property.before, simulated),
+            valueCell(property.after, simulated),
           ]);
       });
       if (rows.length === 0) continue;
@@ -226,6 +260,8 @@ export function formatDiffMarkdown(verdict: DiffVerdict): string {
       );
     lines.push("</details>", "");
   }
+  // This module's own words: nothing in them acts as markdown.
+  if (showsSimulated(report, simulated)) lines.push(`_${SIMULATED_NOTE}_`, "");
   const findings = findingsTable(report.stacks);
   if (findings.length > 0) lines.push("### Findings", "", ...findings, "");
   return `${lines.join("\n").trimEnd()}\n`;

@@ -48,6 +48,11 @@ export interface StackPlan {
   readonly violations: readonly PolicyViolation[];
   /** Stack outputs; secret values are replaced by "[secret]". Absent from plans of planners that predate them. */
   readonly outputs?: Readonly<Record<string, unknown>>;
+  /**
+   * Ids in `resources` and `outputs` that the mocks invented (Entra object ids, client and principal ids): the real
+   * ones exist only once Azure and Entra ID create the resources. Every output marks them. Absent when none.
+   */
+  readonly simulated?: readonly string[];
   readonly error?: string;
 }
 
@@ -60,6 +65,32 @@ export function maskSecrets(value: unknown): unknown {
   const record = value as Record<string, unknown>;
   if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return SECRET;
   return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, maskSecrets(item)]));
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function guidsIn(value: unknown, into: Set<string>): Set<string> {
+  if (typeof value === "string" && GUID.test(value)) into.add(value);
+  else if (Array.isArray(value)) for (const item of value) guidsIn(item, into);
+  else if (value !== null && typeof value === "object") for (const item of Object.values(value)) guidsIn(item, into);
+  return into;
+}
+
+/**
+ * The ids the mocks invented that the plan shows: what they computed for each resource (lib/azureMocks.ts) and the
+ * mocked tenant's user ids. An id the program derives itself (a role assignment's name) is real and not among them.
+ */
+function simulatedIds(
+  evaluation: { readonly resources: readonly { readonly computed: Readonly<Record<string, unknown>> }[] },
+  directory: Directory,
+  shown: unknown,
+): string[] {
+  // `name` and `id` echo what the program chose (a role assignment's name is its own guid), not an invention.
+  const invented = guidsIn(
+    evaluation.resources.map(({ computed: { name: _name, id: _id, ...computed } }) => computed),
+    new Set(directory.values()),
+  );
+  return [...guidsIn(shown, new Set())].filter((id) => invented.has(id)).sort();
 }
 
 /** Owner and environment for the report; a stack name that does not parse is reported by the evaluation itself. */
@@ -117,19 +148,22 @@ export async function planStack(
     return { ...base, resources: [], members: [], violations: [], outputs: {}, error: evaluation.error };
   }
   const report = await runPolicies(evaluation.resources, { config: policyConfig });
+  const resources = evaluation.resources
+    .filter((resource) => resource.type !== "pulumi:pulumi:Stack")
+    .map(({ type, name, inputs, protect, ignoreChanges }) => ({
+      type,
+      name,
+      inputs: maskSecrets(inputs) as Record<string, unknown>,
+      protect,
+      ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}),
+    }));
+  const simulated = simulatedIds(evaluation, directory, [resources, evaluation.outputs]);
   return {
     ...base,
-    resources: evaluation.resources
-      .filter((resource) => resource.type !== "pulumi:pulumi:Stack")
-      .map(({ type, name, inputs, protect, ignoreChanges }) => ({
-        type,
-        name,
-        inputs: maskSecrets(inputs) as Record<string, unknown>,
-        protect,
-        ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}),
-      })),
+    resources,
     members: membersOf(evaluation.target),
     violations: report.violations,
     outputs: evaluation.outputs,
+    ...(simulated.length > 0 ? { simulated } : {}),
   };
 }
