@@ -72,6 +72,8 @@ describe("npm run pr-comment", () => {
     expect(comment).toMatch(/## Access changes\n\nNo role grants change\./);
     expect(comment).toMatch(/## Plan: ❌ fail/);
     expect(comment).toMatch(/\| stacks\/abc\\\.yaml \| \d+ \| contact \| must be an e\\-mail address \|/);
+    // The command that shows the same problems locally, rules over time included.
+    expect(comment).toContain("1 problem(s); run `npm run validate -- --base main` locally");
   });
 
   it("fails on the removal guard unless it is approved; a removed grant that had expired is marked", async () => {

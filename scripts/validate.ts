@@ -1,7 +1,13 @@
 import { Command } from "commander";
-import type { IsoDate } from "../infra/model";
+import {
+  environmentLayerFileName,
+  ENVIRONMENTS,
+  STACKS_DIR,
+  type FleetSources,
+  type IsoDate,
+} from "../infra/model";
 import { EXIT, formatOption, parseCommandLine, rootOption, todayOption, withExitCodes } from "../lib/cli";
-import { assertCommit, changedFilesSince, fleetSourcesAt } from "../lib/git";
+import { assertCommit, changedFilesSince, fleetSourcesAt, headCommitOf } from "../lib/git";
 import { toRepoPath } from "../lib/repo";
 import { formatValidateJson, formatValidateText, validateRepository } from "../lib/validate";
 
@@ -34,6 +40,20 @@ export function command(): Command {
   );
 }
 
+/**
+ * Without --base, owner files or layers changed in the working tree are checked against the last commit too, so a
+ * Kubernetes version that goes down or skips a minor fails here, not first in the pull request.
+ */
+function committedFleetIfChanged(root: string): FleetSources | undefined {
+  const head = headCommitOf(root);
+  if (!head) return undefined;
+  const fleetFiles = [...ENVIRONMENTS.map(environmentLayerFileName), `${STACKS_DIR}/`];
+  const changed = changedFilesSince(root, head).filter((file) =>
+    fleetFiles.some((fleetFile) => (fleetFile.endsWith("/") ? file.startsWith(fleetFile) : file === fleetFile)),
+  );
+  return changed.length > 0 ? fleetSourcesAt(root, head) : undefined;
+}
+
 export function main(argv: readonly string[]): number {
   const parsed = parseCommandLine<Options>(command(), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
@@ -44,7 +64,9 @@ export function main(argv: readonly string[]): number {
     const commit = assertCommit(options.root, options.changedSince);
     strictFiles = [...(strictFiles ?? []), ...changedFilesSince(options.root, commit)];
   }
-  const base = options.base ? fleetSourcesAt(options.root, assertCommit(options.root, options.base)) : undefined;
+  const base = options.base
+    ? fleetSourcesAt(options.root, assertCommit(options.root, options.base))
+    : committedFleetIfChanged(options.root);
   const report = validateRepository(options.root, options.today, { files, strictFiles, base });
   process.stdout.write(options.format === "json" ? formatValidateJson(report) : formatValidateText(report));
   return report.valid ? EXIT.ok : EXIT.invalid;

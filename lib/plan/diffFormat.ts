@@ -1,3 +1,4 @@
+import { formatProblem, type Problem } from "../../infra/model";
 import { code, raw, table, text, type Cell } from "../markdown";
 import type { BaseEvaluation } from "./base";
 import type { DiffReport } from "./compare";
@@ -30,7 +31,8 @@ export function summarizeDiff({ report, allowDecommission }: DiffVerdict): DiffS
       (total, stack) => total + stack.changes.filter((change) => change.action === action).length,
       0,
     );
-  const refusals = report.stacks.reduce((total, stack) => total + stack.refusals.length, 0);
+  const refusals =
+    report.stacks.reduce((total, stack) => total + stack.refusals.length, 0) + report.versionProblems.length;
   const unmanaged = report.stacks.filter((stack) => stack.status === "unmanaged").length;
   const errors = report.stacks.filter((stack) => stack.error !== undefined).length;
   const mandatoryViolations = report.stacks.reduce(
@@ -67,6 +69,11 @@ export const SIMULATED_MARK = "(simulated)";
 export const SIMULATED_NOTE =
   `${SIMULATED_MARK}: an id the mocks invented (an Entra object id, a client or principal id); ` +
   "the real one exists once Azure and Entra ID create the resource.";
+
+/** A rule over time broken, with the command that shows it again with its line. */
+function versionRefusal(problem: Problem, report: DiffReport): string {
+  return `${formatProblem(problem)} (npm run validate -- --base ${report.base.ref})`;
+}
 
 function simulatedIn(report: DiffReport): ReadonlySet<string> {
   return new Set(report.stacks.flatMap((stack) => stack.simulated ?? []));
@@ -144,6 +151,8 @@ export function formatDiffText(verdict: DiffVerdict): string {
   if (report.stacks.length === 0) lines.push("No stack's plan changes.", "");
   if (report.folded.length > 0)
     lines.push("Changes:", ...report.folded.map((fold) => `  ${foldLine(fold, simulated)}`), "");
+  if (report.versionProblems.length > 0)
+    lines.push(...report.versionProblems.map((problem) => `REFUSED: ${versionRefusal(problem, report)}`), "");
   for (const stack of report.stacks) {
     lines.push(`${stack.stack}: ${stack.status}`);
     if (stack.status === "unmanaged") lines.push(`  ${unmanagedLine(stack, allowDecommission)}`);
@@ -188,7 +197,10 @@ export function formatDiffMarkdown(verdict: DiffVerdict): string {
     "",
   ];
   if (report.stacks.length === 0) lines.push("No stack's plan changes.", "");
-  const refusals = report.stacks.flatMap((stack) => stack.refusals);
+  const refusals = [
+    ...report.versionProblems.map((problem) => versionRefusal(problem, report)),
+    ...report.stacks.flatMap((stack) => stack.refusals),
+  ];
   if (refusals.length > 0) lines.push("### ⛔ Refused", "", ...refusals.map((refusal) => `- ${text(refusal)}`), "");
   const unmanaged = report.stacks.filter((stack) => stack.status === "unmanaged");
   if (unmanaged.length > 0)
@@ -275,6 +287,7 @@ export function formatDiffJson(verdict: DiffVerdict): string {
       selection: report.selection,
       stacks: report.stacks.map(({ differs: _differs, ...stack }) => stack),
       folded: report.folded,
+      versionProblems: report.versionProblems,
       summary: summarizeDiff(verdict),
     },
     null,
