@@ -3,7 +3,18 @@ import * as path from "node:path";
 import { Command } from "commander";
 import { EXIT, parseCommandLine, rootOption, withExitCodes } from "../lib/cli";
 import { generatedDocs } from "../lib/docs";
+import { REPO_ROOT } from "../lib/repo";
 import { POLICIES } from "../policies/policies";
+import * as accessDiff from "./accessDiff";
+import * as buildPolicyPack from "./buildPolicyPack";
+import * as expiring from "./expiring";
+import * as lintWorkflows from "./lintWorkflows";
+import * as newOwner from "./newOwner";
+import * as plan from "./plan";
+import * as prComment from "./prComment";
+import * as removeExpiredGrants from "./removeExpiredGrants";
+import * as report from "./report";
+import * as validate from "./validate";
 
 interface Options {
   check: boolean;
@@ -14,7 +25,9 @@ interface Options {
 export function command(): Command {
   return withExitCodes(
     new Command("docs")
-      .description("Regenerate what the docs take from code: the README's policy table and schemas/owner.schema.json.")
+      .description(
+        "Regenerate what the docs take from code: the generated sections of docs/reference/ and schemas/owner.schema.json.",
+      )
       .option("--check", "only report the files that are out of date (exit 1 if any)", false)
       .addOption(rootOption()),
     {
@@ -25,11 +38,40 @@ export function command(): Command {
   );
 }
 
+/** Every command's definition, by the script name scripts/run.mjs takes (a test checks none is missing). */
+export function commandDefinitions(): Record<string, Command> {
+  const modules = {
+    validate,
+    plan,
+    accessDiff,
+    prComment,
+    newOwner,
+    expiring,
+    removeExpiredGrants,
+    report,
+    docs: { command },
+    buildPolicyPack,
+    lintWorkflows,
+  };
+  return Object.fromEntries(Object.entries(modules).map(([script, module]) => [script, module.command()]));
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseCommandLine<Options>(command(), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { check, root } = parsed.options;
-  const stale = (await generatedDocs(root, POLICIES)).filter(({ file, text }) => {
+  const npmScripts = (
+    JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts;
+  const generated = await generatedDocs(root, {
+    policies: POLICIES,
+    commands: commandDefinitions(),
+    npmScripts,
+    codeRoot: REPO_ROOT,
+  });
+  const stale = generated.filter(({ file, text }) => {
     const absolute = path.join(root, file);
     return !existsSync(absolute) || readFileSync(absolute, "utf8") !== text;
   });

@@ -1,7 +1,15 @@
 import * as path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseStackName, readFleetSources, type IsoDate } from "../infra/model";
-import { EXIT, formatOption, integerOption, parseCommandLine, rootOption, todayOption, withExitCodes } from "../lib/cli";
+import {
+  EXIT,
+  formatOption,
+  integerOption,
+  parseCommandLine,
+  rootOption,
+  todayOption,
+  withExitCodes,
+} from "../lib/cli";
 import { assertCommit } from "../lib/git";
 import { PlanCache } from "../lib/plan/cache";
 import { diffAgainstBase, planWorkingTree, type DiffReport, type PlanningOptions } from "../lib/plan/compare";
@@ -46,7 +54,12 @@ function progress(planned: number, total: number): void {
 export function withPlanningOptions(command: Command): Command {
   return command
     .option("--no-cache", "evaluate every stack, ignoring and not filling the plan cache")
-    .option("--cache-dir <dir>", "where plans are cached by content", DEFAULT_CACHE_DIR)
+    .addOption(
+      new Option("--cache-dir <dir>", "where plans are cached by content").default(
+        DEFAULT_CACHE_DIR,
+        "node_modules/.cache/altinn-apps-plan",
+      ),
+    )
     .addOption(integerOption("--workers <count>", "worker processes (default: one per core)", 1, 64));
 }
 
