@@ -300,14 +300,11 @@ async function resourceTable(plans: Promise<StackPlan[]>): Promise<string[]> {
   );
 }
 
-async function planSample(planned: Promise<StackPlan[]>): Promise<string[]> {
-  const plans = await planned;
-  const text = formatText({
-    stacks: plans,
-    summary: summarize(plans),
-    selection: `stacks ${SAMPLE_STACKS.join(", ")}`,
-  });
-  return fenced("text", `$ npm run plan -- --stack ${SAMPLE_STACKS.join(" ")}\n${text}`);
+/** `npm run plan -- --stack …` of the sample stacks named, as it prints. */
+async function planSample(planned: Promise<StackPlan[]>, stacks: readonly string[]): Promise<string[]> {
+  const plans = (await planned).filter((plan) => stacks.includes(plan.stack));
+  const text = formatText({ stacks: plans, summary: summarize(plans), selection: `stacks ${stacks.join(", ")}` });
+  return fenced("text", `$ npm run plan -- --stack ${stacks.join(" ")}\n${text}`);
 }
 
 /** Each generated section by name: what the markers in the docs may ask for. */
@@ -322,7 +319,8 @@ export function sectionRenderers(root: string, sources: DocsSources): Record<str
     "owner-file": async () => ownerFileFields(),
     "layer-settings": async () => layerSettings(),
     resources: () => resourceTable(sample()),
-    "plan-sample": () => planSample(sample()),
+    "plan-sample": () => planSample(sample(), SAMPLE_STACKS),
+    "readme-plan": () => planSample(sample(), ["digdir-prod"]),
     "pr-comment-role": () => prCommentSample(root, sources.codeRoot, requestRole),
     "pr-comment-layer": () => prCommentSample(root, sources.codeRoot, upgradeTt02),
   };
@@ -330,6 +328,7 @@ export function sectionRenderers(root: string, sources: DocsSources): Record<str
 
 /** The pages with generated sections, and which: `docs --check` covers each, and a test that every marker is known. */
 export const GENERATED_PAGES: Readonly<Record<string, readonly string[]>> = {
+  "README.md": ["readme-plan"],
   "docs/reference/policies.md": ["policies"],
   "docs/reference/roles.md": ["roles"],
   "docs/reference/cli.md": ["cli"],

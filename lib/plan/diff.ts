@@ -177,14 +177,14 @@ function refusalsOf(
       if (change.action === "delete")
         return (
           `${stack}: ${change.type} ${change.name} is protected and would be deleted. Instead: restore what removed it; ` +
-          "a protected resource is only ever removed deliberately, by the decommissioning runbook in the README."
+          "a protected resource is only ever removed deliberately, by the decommissioning recipe (docs/tasks/decommission.md)."
         );
       const causes = change.properties
         .filter((property) => replacementRule(change.type, property.path))
         .map((property) => `${property.path} (${replacementRule(change.type, property.path)?.reason})`);
       return (
         `${stack}: ${change.type} ${change.name} is protected and would be replaced, because ${causes.join("; ")}. ` +
-        "Instead: revert this change, or build the new resource as a new stack and migrate to it (see the decommissioning runbook in the README)."
+        "Instead: revert this change, or build the new resource as a new stack and migrate to it (see the decommissioning recipe, docs/tasks/decommission.md)."
       );
     });
   return [...immutable, ...destructive];

@@ -135,7 +135,7 @@ function unmanagedLine(stack: StackDiff, allowDecommission: boolean): string {
     `stay in Azure and Entra ID, protected in prod, and no deploy touches them again)` +
     (allowDecommission
       ? "; decommissioning approved"
-      : "; follow the decommissioning runbook in the README, then approve with --allow-decommission")
+      : "; follow the decommissioning recipe (docs/tasks/decommission.md), then approve with --allow-decommission")
   );
 }
 
