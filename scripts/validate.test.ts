@@ -187,3 +187,37 @@ describe("npm run validate: the terms of use prod will require", () => {
     expect(output.stdout()).not.toMatch(/warning/);
   });
 });
+
+describe("npm run validate: every problem in one pass", () => {
+  const output = captureOutput();
+
+  it("reports the rules across files for a file that also fails its schema, at the right lines", () => {
+    const abc = ownerDocument("abc");
+    const access = abc["access"] as Record<string, unknown>[];
+    const broken = ownerDocument("abc", {
+      contact: "not-an-address",
+      access: [{ ...access[0], enviroment: "tt02" }, access[1], { ...access[2], user: "nobody@ai-dev.no" }],
+    });
+    // Another owner registers one of abc's users: a rule across two files.
+    const xyz = ownerDocument("xyz", {
+      users: [...(ownerDocument("xyz")["users"] as unknown[]), { upn: "dev.abc@ai-dev.no", name: "Dev Person" }],
+    });
+    const root = writeRepository([ownerSource("abc", stringify(broken)), ownerSource("xyz", stringify(xyz))]);
+    expect(main(["--root", root, "--today", "2026-11-23"])).toBe(1);
+    const lines = output.stdout().split("\n");
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^stacks\/abc\.yaml:\d+:\d+: contact: must be an e-mail address$/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^stacks\/abc\.yaml:\d+:\d+: access\[0\]\.enviroment: unknown key "enviroment" \(did you mean "environment"\?\)$/,
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^stacks\/abc\.yaml:\d+:\d+: access\[2\]\.user: .*nobody@ai-dev\.no/),
+    );
+    expect(lines.filter((line) => line.includes("dev.abc@ai-dev.no")).length).toBeGreaterThan(0);
+    const grantLine = (index: number) => Number(lines.find((line) => line.includes(`access[${index}].`))?.split(":")[1]);
+    expect(grantLine(2)).toBeGreaterThan(grantLine(0));
+  });
+});
