@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { stringify } from "yaml";
 import { ownerDocument, ownerYaml } from "../test/support/fleet";
 import { captureOutput } from "../test/support/output";
@@ -87,7 +87,13 @@ describe("npm run pr-comment", () => {
     ]);
     writeFileSync(path.join(root, "stacks/xyz.yaml"), stringify(ownerDocument("xyz", { access: [] })));
     writeFileSync(path.join(root, "stacks/abc.yaml"), stringify(ownerDocument("abc", { access: [] })));
+    // The base's program warns about xyz's expired grant (Pulumi's log, on the console): asserted, not printed.
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
     expect(await main([...ARGS, "--root", root])).toBe(1);
+    const logged = [warn, log, error].flatMap((spy) => spy.mock.calls.map((call) => call.join(" "))).join("\n");
+    expect(logged).toMatch(/xyz\.yaml:.*access\[0\]\.expires: the date 2026-11-01 is in the past/);
     expect(output.stdout()).toMatch(
       /\| ➖ loses \| `dev\.xyz@ai-dev\.no` \| Dev Person \| Developer \| PIM active \| 2026-11-01 \(already expired\) \| ended \| T\\-1 \| {2}\|/,
     );

@@ -17,9 +17,11 @@ import { SAMPLE_FLEET_DATE } from "../lib/sampleFleet";
 
 const TASKS = "docs/tasks";
 const recipes = readdirSync(path.join(REPO_ROOT, TASKS)).filter((file) => file.endsWith(".md"));
-const npmScripts = (JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
-  scripts: Record<string, string>;
-}).scripts;
+const npmScripts = (
+  JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  }
+).scripts;
 
 interface Block {
   readonly language: "console" | "diff";
@@ -32,7 +34,12 @@ interface Block {
 function blocksOf(page: string): Block[] {
   return [...page.matchAll(/^```(console|diff)\n([\s\S]*?)^```$/gm)].map((match) => {
     const start = (match.index ?? 0) + match[0].indexOf("\n") + 1;
-    return { language: match[1] as Block["language"], start, end: start + (match[2] ?? "").length, body: match[2] ?? "" };
+    return {
+      language: match[1] as Block["language"],
+      start,
+      end: start + (match[2] ?? "").length,
+      body: match[2] ?? "",
+    };
   });
 }
 
@@ -103,7 +110,10 @@ async function run(root: string, command: string): Promise<{ lines: string[]; ex
     const cwd = process.cwd();
     process.chdir(root);
     try {
-      const { main } = (await import(`../scripts/${script}`)) as { main: Main };
+      // The script named by package.json: known only at run time (vite cannot resolve it ahead, nor need to).
+      const { main } = (await import(/* @vite-ignore */ path.join(REPO_ROOT, "scripts", `${script}.ts`))) as {
+        main: Main;
+      };
       const exitCode = await runCli(script, main, argv);
       return { lines: output.replace(/\n$/, "").split("\n"), exitCode };
     } finally {
@@ -118,9 +128,21 @@ async function run(root: string, command: string): Promise<{ lines: string[]; ex
       encoding: "utf8",
       shell: "/bin/bash",
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, GIT_AUTHOR_NAME: "Recipe", GIT_AUTHOR_EMAIL: "recipe@example.invalid", GIT_COMMITTER_NAME: "Recipe", GIT_COMMITTER_EMAIL: "recipe@example.invalid" },
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "Recipe",
+        GIT_AUTHOR_EMAIL: "recipe@example.invalid",
+        GIT_COMMITTER_NAME: "Recipe",
+        GIT_COMMITTER_EMAIL: "recipe@example.invalid",
+      },
     });
-    return { lines: output.replace(/\n$/, "").split("\n").filter((line, index, all) => all.length > 1 || line !== ""), exitCode: 0 };
+    return {
+      lines: output
+        .replace(/\n$/, "")
+        .split("\n")
+        .filter((line, index, all) => all.length > 1 || line !== ""),
+      exitCode: 0,
+    };
   } catch (error) {
     const failed = error as { status?: number; stdout?: string; stderr?: string };
     const output = `${failed.stdout ?? ""}${failed.stderr ?? ""}`;
@@ -138,7 +160,10 @@ describe("docs/tasks recipes run on the sample fleet and print what they show", 
     const file = path.join(REPO_ROOT, TASKS, recipe);
     const page = readFileSync(file, "utf8");
     const blocks = blocksOf(page);
-    expect(blocks.some((block) => block.language === "console"), `${recipe} runs no command`).toBe(true);
+    expect(
+      blocks.some((block) => block.language === "console"),
+      `${recipe} runs no command`,
+    ).toBe(true);
     const root = sampleRepository();
     const updated: { block: Block; body: string }[] = [];
     for (const block of blocks) {
