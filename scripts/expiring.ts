@@ -1,6 +1,14 @@
 import { Command } from "commander";
 import { loadFleet, type IsoDate } from "../infra/model";
-import { EXIT, formatOption, integerOption, parseCommandLine, rootOption, todayOption, withExitCodes } from "../lib/cli";
+import {
+  EXIT,
+  formatOption,
+  integerOption,
+  parseCommandLine,
+  rootOption,
+  todayOption,
+  withExitCodes,
+} from "../lib/cli";
 import {
   expiringGrants,
   formatExpiringJson,

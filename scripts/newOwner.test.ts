@@ -32,7 +32,12 @@ describe("npm run new-owner", () => {
       .filter((line) => /^\s*\d+\. /.test(line))
       .map((line) => Number.parseInt(line, 10));
     expect(stepNumbers).toEqual(stepNumbers.map((_, index) => index + 1));
-    expect(output.stdout().split("\n").filter((line) => line.startsWith(" "))).toEqual([]);
+    expect(
+      output
+        .stdout()
+        .split("\n")
+        .filter((line) => line.startsWith(" ")),
+    ).toEqual([]);
     // The terms block is there to fill in, commented out: an unfilled acceptance is no acceptance.
     expect(text).toMatch(/^# termsOfUse: .*\n# {3}version: "2025-1"\n# {3}acceptedAt: YYYY-MM-DD\n/m);
     expect(parse(text)).not.toHaveProperty("termsOfUse");

@@ -217,7 +217,8 @@ describe("npm run validate: every problem in one pass", () => {
       expect.stringMatching(/^stacks\/abc\.yaml:\d+:\d+: access\[2\]\.user: .*nobody@ai-dev\.no/),
     );
     expect(lines.filter((line) => line.includes("dev.abc@ai-dev.no")).length).toBeGreaterThan(0);
-    const grantLine = (index: number) => Number(lines.find((line) => line.includes(`access[${index}].`))?.split(":")[1]);
+    const grantLine = (index: number) =>
+      Number(lines.find((line) => line.includes(`access[${index}].`))?.split(":")[1]);
     expect(grantLine(2)).toBeGreaterThan(grantLine(0));
   });
 });

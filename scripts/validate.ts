@@ -1,11 +1,5 @@
 import { Command } from "commander";
-import {
-  environmentLayerFileName,
-  ENVIRONMENTS,
-  STACKS_DIR,
-  type FleetSources,
-  type IsoDate,
-} from "../infra/model";
+import { environmentLayerFileName, ENVIRONMENTS, STACKS_DIR, type FleetSources, type IsoDate } from "../infra/model";
 import { EXIT, formatOption, parseCommandLine, rootOption, todayOption, withExitCodes } from "../lib/cli";
 import { assertCommit, changedFilesSince, fleetSourcesAt, headCommitOf } from "../lib/git";
 import { toRepoPath } from "../lib/repo";

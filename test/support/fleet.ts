@@ -1,11 +1,6 @@
 import { stringify } from "yaml";
 import { nameBasedGuid } from "../../infra/guid";
-import {
-  readFleetSources,
-  type EnvironmentName,
-  type FleetSources,
-  type SourceFile,
-} from "../../infra/model";
+import { readFleetSources, type EnvironmentName, type FleetSources, type SourceFile } from "../../infra/model";
 import { REPO_ROOT } from "../../lib/repo";
 import { SAMPLE_FLEET_DATE } from "../../lib/sampleFleet";
 
