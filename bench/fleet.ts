@@ -11,7 +11,7 @@ import {
   type IsoDate,
   type Owner,
 } from "../infra/model";
-import { REPO_ROOT } from "../lib/repo";
+import { REPO_ROOT } from "../repository/root";
 
 export interface FleetSpec {
   /** Org codes with whether each has production; synthetic codes when only a count is wanted. */

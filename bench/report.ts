@@ -6,7 +6,7 @@ import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { stringify } from "yaml";
 import { environmentLayerFileName, ENVIRONMENTS, ownerFilePath } from "../infra/model";
-import { REPO_ROOT } from "../lib/repo";
+import { REPO_ROOT } from "../repository/root";
 import { chromiumExecutable } from "../test/support/chromium";
 import { altinnOwners, generateOwner, syntheticOwners, type FleetSpec } from "./fleet";
 import { writeResults } from "./results";

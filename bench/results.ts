@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import { writeFileAtomic } from "../infra/model/atomicWrite";
 
 const RESULTS = path.join(__dirname, "RESULTS.md");
 
@@ -16,5 +17,5 @@ export function writeResults(part: string): void {
   const index = sections.findIndex((section) => section.startsWith(`${heading}\n`));
   if (index === -1) sections.push(part.trim());
   else sections[index] = part.trim();
-  writeFileSync(RESULTS, `${sections.join("\n\n")}\n`);
+  writeFileAtomic(RESULTS, `${sections.join("\n\n")}\n`);
 }

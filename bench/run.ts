@@ -1,10 +1,11 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import * as path from "node:path";
 import { Command } from "commander";
 import { parse, stringify } from "yaml";
-import { REPO_ROOT } from "../lib/repo";
+import { REPO_ROOT } from "../repository/root";
+import { engineReport } from "./engine";
 import { altinnOwners, syntheticOwners, writeFleet, type FleetSpec } from "./fleet";
 import { writeResults } from "./results";
 
@@ -12,6 +13,8 @@ export interface Measurement {
   readonly wallSeconds: number;
   /** The largest resident set of any process the command started (workers included), in MiB. */
   readonly peakMiB: number;
+  /** CPU time (user + system) of the command's processes, workers included, in seconds. */
+  readonly cpuSeconds: number;
 }
 
 const USAGE_HOOK = path.join(__dirname, "usage.cjs");
@@ -39,9 +42,16 @@ export function measure(args: readonly string[]): Measurement {
   const wallSeconds = (performance.now() - started) / 1000;
   if (result.status !== 0)
     throw new Error(`node ${args.join(" ")} exited ${result.status}:\n${result.stderr}${result.stdout.slice(-2000)}`);
-  const peaks = readFileSync(usageFile, "utf8").split("\n").filter(Boolean).map(Number);
+  const usages = readFileSync(usageFile, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => line.split(" ").map(Number));
   rmSync(path.dirname(usageFile), { recursive: true });
-  return { wallSeconds, peakMiB: Math.max(...peaks) / 1024 };
+  return {
+    wallSeconds,
+    peakMiB: Math.max(...usages.map(([rss = 0]) => rss)) / 1024,
+    cpuSeconds: usages.reduce((total, [, cpu = 0]) => total + cpu, 0) / 1e6,
+  };
 }
 
 export function median(values: readonly number[]): number {
@@ -55,6 +65,7 @@ export function medianOf(runs: number, run: () => Measurement): Measurement {
   return {
     wallSeconds: median(measurements.map((measurement) => measurement.wallSeconds)),
     peakMiB: Math.max(...measurements.map((measurement) => measurement.peakMiB)),
+    cpuSeconds: median(measurements.map((measurement) => measurement.cpuSeconds)),
   };
 }
 
@@ -244,15 +255,93 @@ function diffReport(rows: readonly DiffRow[], runs: number): string {
   ].join("\n");
 }
 
+const CONTRACTS_SECTION = "## Contract checks (plan/semantics/contracts)";
+
+/**
+ * The whole-fleet plan with the provider contracts checked (this checkout) against the same plan by `baseRef`'s code
+ * (before the checks, or their previous version), runs interleaved so that both see the same load on a shared machine.
+ * The base's code is a `git archive` of the ref sharing this checkout's node_modules.
+ */
+function benchContracts(spec: FleetSpec, runs: number, baseRef: string): string {
+  const fleetRoot = mkdtempSync(path.join(tmpdir(), "bench-contracts-fleet-"));
+  const baseRoot = mkdtempSync(path.join(tmpdir(), "bench-contracts-base-"));
+  try {
+    writeFleet(fleetRoot, spec);
+    const archive = execFileSync("git", ["archive", baseRef], { cwd: REPO_ROOT, maxBuffer: 256 * 1024 * 1024 });
+    execFileSync("tar", ["-x", "-C", baseRoot], { input: archive });
+    symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(baseRoot, "node_modules"), "dir");
+    const baseCommit = execFileSync("git", ["rev-parse", "--short", baseRef], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    }).trim();
+    const plan = (codeRoot: string) => [
+      path.join(codeRoot, "scripts", "run.mjs"),
+      "plan",
+      "--root",
+      fleetRoot,
+      "--format",
+      "json",
+      "--no-cache",
+    ];
+    // One warm-up each: the first run of a checkout compiles its dist/.
+    measure(plan(baseRoot));
+    measure(plan(REPO_ROOT));
+    const base: Measurement[] = [];
+    const head: Measurement[] = [];
+    for (let run = 0; run < runs; run++) {
+      base.push(measure(plan(baseRoot)));
+      head.push(measure(plan(REPO_ROOT)));
+    }
+    const medianWall = (measurements: readonly Measurement[]) => median(measurements.map((entry) => entry.wallSeconds));
+    const medianCpu = (measurements: readonly Measurement[]) => median(measurements.map((entry) => entry.cpuSeconds));
+    const stacks = spec.owners.reduce((total, owner) => total + (owner.production ? 2 : 1), 0);
+    // CPU time decides: on a shared machine wall time mostly measures the neighbours.
+    const ratio = medianCpu(head) / medianCpu(base);
+    const wallRatio = medianWall(head) / medianWall(base);
+    return [
+      CONTRACTS_SECTION,
+      "",
+      `Whole-fleet plan (${spec.owners.length} Altinn owners × ${spec.grantsPerOwner} grants, ${stacks} stacks, \`npm run plan -- --no-cache\`), medians of ${runs} cold runs alternating between the two versions of the code. Load average at the end: ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores (the machine is shared: compare the two rows, not the absolute seconds). Target: checks on within 15 % of the plan without them.`,
+      "",
+      "| code | plan whole fleet, wall (s) | CPU, all processes (s) | peak memory (MiB) |",
+      "|---|---|---|---|",
+      `| ${baseCommit} (\`${baseRef}\`) | ${seconds(medianWall(base))} | ${seconds(medianCpu(base))} | ${Math.max(...base.map((entry) => entry.peakMiB)).toFixed(0)} |`,
+      `| this checkout, contracts checked | ${seconds(medianWall(head))} | ${seconds(medianCpu(head))} | ${Math.max(...head.map((entry) => entry.peakMiB)).toFixed(0)} |`,
+      "",
+      `CPU ratio: ${ratio.toFixed(3)} (${ratio <= 1.15 ? "within" : "over"} the 15 % target); wall ratio ${wallRatio.toFixed(3)}.`,
+    ].join("\n");
+  } finally {
+    rmSync(fleetRoot, { recursive: true, force: true });
+    rmSync(baseRoot, { recursive: true, force: true });
+  }
+}
+
 function main(argv: readonly string[]): void {
   const options = new Command("bench")
     .description("Time validate and plan at Altinn's real fleet size and beyond; writes bench/RESULTS.md.")
     .option("--runs <count>", "runs per measurement (the median is reported)", (value) => Number.parseInt(value, 10), 3)
     .option("--quick", "only the 10-owner fleet (to check the benchmark itself)", false)
     .option("--only-diff", "only the PR-check rows (role request, layer change diff), at Altinn's 106 owners", false)
+    .option(
+      "--contracts-against <ref>",
+      "only the contract checks' cost: the whole-fleet plan of this checkout against the same plan by <ref>'s code",
+    )
+    .option("--only-engine", "only `pulumi preview` of one stack beside its offline plan (builds the CLI)", false)
     .parse([...argv], { from: "user" })
-    .opts<{ runs: number; quick: boolean; onlyDiff: boolean }>();
+    .opts<{ runs: number; quick: boolean; onlyDiff: boolean; onlyEngine: boolean; contractsAgainst?: string }>();
+  if (options.onlyEngine) {
+    const section = engineReport(options.runs);
+    process.stdout.write(`${section}\n`);
+    if (!options.quick) writeResults(section);
+    return;
+  }
   const altinn = altinnOwners();
+  if (options.contractsAgainst) {
+    const section = benchContracts({ owners: altinn, grantsPerOwner: 20 }, options.runs, options.contractsAgainst);
+    process.stdout.write(`${section}\n`);
+    writeResults(section);
+    return;
+  }
   const diffSpec = { owners: options.quick ? altinn.slice(0, 10) : altinn, grantsPerOwner: 20 };
   if (options.onlyDiff) {
     const section = diffReport(benchDiffs(diffSpec, options.runs), options.runs);
@@ -279,10 +368,12 @@ function main(argv: readonly string[]): void {
   const usersRow = options.quick ? "" : `\n\n${validateOnly(usersCase, options.runs)}`;
   const table = `${report(rows, floor, options.runs)}${usersRow}`;
   const section = diffReport(benchDiffs(diffSpec, options.runs), options.runs);
-  process.stdout.write(`${table}\n\n${section}\n`);
+  const engine = engineReport(options.runs);
+  process.stdout.write(`${table}\n\n${section}\n\n${engine}\n`);
   if (!options.quick) {
     writeResults(`# Benchmark results\n\n${table}\n`);
     writeResults(section);
+    writeResults(engine);
   }
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
-import { RoleAssignment } from "@pulumi/azure-native/authorization";
+import { RoleAssignment, RoleDefinition } from "@pulumi/azure-native/authorization";
 import { Key, Vault } from "@pulumi/azure-native/keyvault";
 import { FederatedIdentityCredential, UserAssignedIdentity } from "@pulumi/azure-native/managedidentity";
 import { BlobContainer, BlobServiceProperties, StorageAccount } from "@pulumi/azure-native/storage";
@@ -10,21 +10,33 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { nameBasedGuid } from "../infra/guid";
 import { AZURE_BUILT_IN_ROLES } from "../infra/roles";
-import { REPO_ROOT } from "../lib/repo";
+import { REPO_ROOT } from "../repository/root";
 import { parseBootstrapConfig, type BootstrapConfig } from "./config";
-import { DEPLOY_IDENTITIES, GRAPH_PERMISSIONS, MICROSOFT_GRAPH_APP_ID, PLATFORM_ROLES } from "./identities";
-import { definePlatform, graphAppRoleId, type PlatformOutputs } from "./platform";
+import {
+  deployIdentities,
+  federatedSubject,
+  GRAPH_PERMISSIONS,
+  githubEnvironments,
+  MICROSOFT_GRAPH_APP_ID,
+  PLAN_READER_ROLE,
+  PLATFORM_ROLES,
+} from "./identities";
+import { definePlatform, graphAppRoleId, planReaderRoleGuid, type PlatformOutputs } from "./platform";
 
 const CONFIG: BootstrapConfig = {
   repository: "altinn/altinn-apps-infra",
+  repositoryOwnerId: "1342004",
+  repositoryId: "987654321",
+  subjectFormat: "immutable",
+  tt02AccessModel: "pim",
   tenantId: "11111111-1111-1111-1111-111111111111",
   subscriptionId: "22222222-2222-2222-2222-222222222222",
   location: "norwayeast",
   resourceGroupName: "altinn-apps-platform-rg",
   stateStorageAccountName: "altinnappsstate",
-  stateContainerName: "pulumi-state",
+  stateContainerPrefix: "pulumi-state",
   keyVaultName: "altinn-apps-pulumi",
-  secretsKeyName: "pulumi-state",
+  secretsKeyPrefix: "pulumi-state",
   ownerScopes: {
     tt02: ["/providers/Microsoft.Management/managementGroups/altinn-apps-test"],
     prod: [
@@ -35,6 +47,7 @@ const CONFIG: BootstrapConfig = {
 };
 /** A resource class's type token (`azure-native:storage:StorageAccount`), read from the SDK class itself. */
 const token = (resource: object): string => (resource as { __pulumiType: string }).__pulumiType;
+const ALL_GRAPH_PERMISSIONS = [...new Set(Object.values(GRAPH_PERMISSIONS).flat())];
 const GRAPH_OBJECT_ID = "44444444-4444-4444-4444-444444444444";
 const appRoleId = (permission: string) => nameBasedGuid("graph-app-role", permission);
 
@@ -96,7 +109,8 @@ class BootstrapMocks implements pulumi.runtime.Mocks {
 const settle = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
 
 async function bootstrap(
-  graphPermissions: readonly string[] = [...GRAPH_PERMISSIONS.deploy, ...GRAPH_PERMISSIONS.read],
+  config: BootstrapConfig = CONFIG,
+  graphPermissions: readonly string[] = ALL_GRAPH_PERMISSIONS,
 ) {
   const registered: Registered[] = [];
   await pulumi.runtime.setMocks(new BootstrapMocks(graphPermissions), "altinn-apps-bootstrap", "platform", true);
@@ -108,7 +122,7 @@ async function bootstrap(
         registered.push({ type, name, inputs: props, opts });
         return undefined;
       });
-      outputs = definePlatform(CONFIG);
+      outputs = definePlatform(config);
       return {};
     })
     .catch((error: unknown) => failures.push(error));
@@ -118,6 +132,27 @@ async function bootstrap(
     inputs: (await settle(pulumi.output(resource.inputs))) as Record<string, unknown>,
   });
   return { resources: await Promise.all(registered.map(resolved)), outputs, failures };
+}
+
+/** An identity's role assignments as "role @ scope", the scope shortened after its last provider. */
+function rolesOf(resources: readonly Registered[], identity: string): string[] {
+  return resources
+    .filter(
+      (resource) => resource.type === token(RoleAssignment) && resource.name.startsWith(`altinn-apps-${identity}-`),
+    )
+    .map((assignment) => {
+      const roleId = String(assignment.inputs["roleDefinitionId"]).split("/").at(-1);
+      const role =
+        Object.entries(PLATFORM_ROLES).find(([, id]) => id === roleId)?.[0] ??
+        (["tt02", "prod"] as const)
+          .map((environment) =>
+            roleId === planReaderRoleGuid(CONFIG, environment)
+              ? `${PLAN_READER_ROLE.name} (${environment})`
+              : undefined,
+          )
+          .find(Boolean);
+      return `${role} @ ${String(assignment.inputs["scope"]).replace(/^.*\/providers\//, "")}`;
+    });
 }
 
 describe("bootstrap under mocks", () => {
@@ -134,51 +169,99 @@ describe("bootstrap under mocks", () => {
     outputs = run.outputs as PlatformOutputs;
   });
 
-  it("trusts exactly the environment subjects the workflows' jobs get, written one after another", () => {
+  it("trusts exactly the environment subjects the workflows' jobs get, in GitHub's immutable form, one after another", () => {
     const credentials = ofType(token(FederatedIdentityCredential));
+    const subject = (environment: string) =>
+      `repo:altinn@1342004/altinn-apps-infra@987654321:environment:${environment}`;
     expect(credentials.map((credential) => [credential.name, credential.inputs["subject"]])).toEqual([
-      ["altinn-apps-preview-github-preview", "repo:altinn/altinn-apps-infra:environment:preview"],
-      ["altinn-apps-preview-github-drift", "repo:altinn/altinn-apps-infra:environment:drift"],
-      ["altinn-apps-tt02-github-tt02", "repo:altinn/altinn-apps-infra:environment:tt02"],
-      ["altinn-apps-production-github-production", "repo:altinn/altinn-apps-infra:environment:production"],
+      ["altinn-apps-preview-tt02-github-preview-tt02", subject("preview-tt02")],
+      ["altinn-apps-drift-tt02-github-drift-tt02", subject("drift-tt02")],
+      ["altinn-apps-preview-prod-github-preview-prod", subject("preview-prod")],
+      ["altinn-apps-drift-prod-github-drift-prod", subject("drift-prod")],
+      ["altinn-apps-tt02-github-tt02", subject("tt02")],
+      ["altinn-apps-production-github-production", subject("production")],
     ]);
     for (const credential of credentials) {
       expect(credential.inputs).toMatchObject({
         issuer: "https://token.actions.githubusercontent.com",
         audiences: ["api://AzureADTokenExchange"],
       });
+      expect(credential.opts.dependsOn).toEqual([]);
     }
-    const [preview, drift] = credentials;
-    expect(preview?.opts.dependsOn).toEqual([]);
-    expect(drift?.opts.dependsOn).toHaveLength(1);
   });
 
-  /** An identity's role assignments as "role @ scope". */
-  const rolesOf = (identity: string) =>
-    underIdentity(identity, token(RoleAssignment)).map((assignment) => {
-      const roleId = String(assignment.inputs["roleDefinitionId"]).split("/").at(-1);
-      const role = Object.entries(PLATFORM_ROLES).find(([, id]) => id === roleId)?.[0];
-      return `${role} @ ${String(assignment.inputs["scope"]).replace(/^.*\/providers\//, "")}`;
-    });
+  it("emits the subject form the configuration names, spelt as GitHub spells the names", () => {
+    const names = { ...CONFIG, repository: "Altinn/Altinn-Apps-Infra" };
+    expect(federatedSubject({ ...names, subjectFormat: "name" }, "production")).toBe(
+      "repo:Altinn/Altinn-Apps-Infra:environment:production",
+    );
+    expect(federatedSubject(names, "production")).toBe(
+      "repo:Altinn@1342004/Altinn-Apps-Infra@987654321:environment:production",
+    );
+  });
 
-  it("gives the preview identity only reads: state, decrypt with the one key, Reader on both environments", () => {
-    expect(rolesOf("preview")).toEqual([
-      "Storage Blob Data Reader @ Microsoft.Storage/storageAccounts/altinnappsstate/blobServices/default/containers/pulumi-state",
-      "Key Vault Crypto User @ Microsoft.KeyVault/vaults/altinn-apps-pulumi/keys/pulumi-state",
-      "Reader @ Microsoft.Management/managementGroups/altinn-apps-test",
-      "Reader @ Microsoft.Management/managementGroups/altinn-apps-prod",
-      "Reader @ /subscriptions/33333333-3333-3333-3333-333333333333",
+  it("gives each environment its own state container and secrets key, hardened and protected", () => {
+    expect(ofType(token(BlobContainer)).map(({ inputs }) => inputs["containerName"])).toEqual([
+      "pulumi-state-tt02",
+      "pulumi-state-prod",
     ]);
+    expect(ofType(token(Key)).map(({ inputs }) => inputs["keyName"])).toEqual([
+      "pulumi-state-tt02",
+      "pulumi-state-prod",
+    ]);
+  });
+
+  it("gives the readers state read, their own key and the plan reader role on their own environment only", () => {
+    const container = (environment: string) =>
+      `Microsoft.Storage/storageAccounts/altinnappsstate/blobServices/default/containers/pulumi-state-${environment}`;
+    const key = (environment: string) =>
+      `Microsoft.KeyVault/vaults/altinn-apps-pulumi/keys/pulumi-state-${environment}`;
+    for (const kind of ["preview", "drift"]) {
+      expect(rolesOf(resources, `${kind}-tt02`)).toEqual([
+        `Storage Blob Data Reader @ ${container("tt02")}`,
+        `Key Vault Crypto User @ ${key("tt02")}`,
+        "Altinn Apps Plan Reader (tt02) @ Microsoft.Management/managementGroups/altinn-apps-test",
+      ]);
+      expect(rolesOf(resources, `${kind}-prod`)).toEqual([
+        `Storage Blob Data Reader @ ${container("prod")}`,
+        `Key Vault Crypto User @ ${key("prod")}`,
+        "Altinn Apps Plan Reader (prod) @ Microsoft.Management/managementGroups/altinn-apps-prod",
+        "Altinn Apps Plan Reader (prod) @ /subscriptions/33333333-3333-3333-3333-333333333333",
+      ]);
+    }
+  });
+
+  it("defines the plan reader role per environment: Reader without the owners' log data", () => {
+    const definitions = ofType(token(RoleDefinition));
+    expect(definitions.map(({ inputs }) => [inputs["roleName"], inputs["scope"], inputs["assignableScopes"]])).toEqual([
+      ["Altinn Apps Plan Reader (tt02)", CONFIG.ownerScopes.tt02[0], CONFIG.ownerScopes.tt02],
+      ["Altinn Apps Plan Reader (prod)", CONFIG.ownerScopes.prod[0], CONFIG.ownerScopes.prod],
+    ]);
+    for (const { inputs } of definitions) {
+      expect(inputs["permissions"]).toEqual([
+        {
+          actions: ["*/read"],
+          notActions: [
+            "Microsoft.OperationalInsights/workspaces/query/*/read",
+            "Microsoft.Insights/logs/*/read",
+            "Microsoft.Insights/components/query/read",
+          ],
+        },
+      ]);
+      expect(inputs["roleType"]).toBe("CustomRole");
+    }
   });
 
   it("gives each deploy identity write access to its own environment only", () => {
-    expect(rolesOf("tt02")).toEqual([
-      "Storage Blob Data Contributor @ Microsoft.Storage/storageAccounts/altinnappsstate/blobServices/default/containers/pulumi-state",
-      "Key Vault Crypto User @ Microsoft.KeyVault/vaults/altinn-apps-pulumi/keys/pulumi-state",
+    expect(rolesOf(resources, "tt02")).toEqual([
+      "Storage Blob Data Contributor @ Microsoft.Storage/storageAccounts/altinnappsstate/blobServices/default/containers/pulumi-state-tt02",
+      "Key Vault Crypto User @ Microsoft.KeyVault/vaults/altinn-apps-pulumi/keys/pulumi-state-tt02",
       "Contributor @ Microsoft.Management/managementGroups/altinn-apps-test",
       "Role Based Access Control Administrator @ Microsoft.Management/managementGroups/altinn-apps-test",
     ]);
-    expect(rolesOf("production").slice(2)).toEqual([
+    expect(rolesOf(resources, "production")).toEqual([
+      "Storage Blob Data Contributor @ Microsoft.Storage/storageAccounts/altinnappsstate/blobServices/default/containers/pulumi-state-prod",
+      "Key Vault Crypto User @ Microsoft.KeyVault/vaults/altinn-apps-pulumi/keys/pulumi-state-prod",
       "Contributor @ Microsoft.Management/managementGroups/altinn-apps-prod",
       "Role Based Access Control Administrator @ Microsoft.Management/managementGroups/altinn-apps-prod",
       "Contributor @ /subscriptions/33333333-3333-3333-3333-333333333333",
@@ -214,21 +297,64 @@ describe("bootstrap under mocks", () => {
     }
   });
 
-  it("grants Microsoft Graph application permissions from the table: writes for deploys, reads for preview", () => {
-    const graphOf = (identity: string) =>
-      underIdentity(identity, token(AppRoleAssignment)).map(({ inputs }) => {
-        expect(inputs["resourceObjectId"]).toBe(GRAPH_OBJECT_ID);
-        return Object.values([...GRAPH_PERMISSIONS.deploy, ...GRAPH_PERMISSIONS.read]).find(
-          (permission) => appRoleId(permission) === inputs["appRoleId"],
-        );
-      });
-    expect(graphOf("preview")).toEqual([...GRAPH_PERMISSIONS.read]);
-    expect(
-      graphOf("preview").every((permission) => !permission?.includes("Write") && !permission?.includes("Create")),
-    ).toBe(true);
-    expect(graphOf("tt02")).toEqual([...GRAPH_PERMISSIONS.deploy]);
-    expect(graphOf("production")).toEqual([...GRAPH_PERMISSIONS.deploy]);
+  const graphOf = (identity: string) =>
+    underIdentity(identity, token(AppRoleAssignment)).map(({ inputs }) => {
+      expect(inputs["resourceObjectId"]).toBe(GRAPH_OBJECT_ID);
+      return ALL_GRAPH_PERMISSIONS.find((permission) => appRoleId(permission) === inputs["appRoleId"]);
+    });
+
+  it("grants Microsoft Graph application permissions from the table: writes for deploys, reads for readers", () => {
+    for (const reader of ["preview-tt02", "drift-tt02", "preview-prod", "drift-prod"]) {
+      expect(graphOf(reader)).toEqual([...GRAPH_PERMISSIONS.read]);
+      expect(graphOf(reader).every((permission) => !/Write|Create/.test(permission ?? ""))).toBe(true);
+    }
+    expect(graphOf("production")).toEqual([...GRAPH_PERMISSIONS.groups, ...GRAPH_PERMISSIONS.pimWrite]);
     expect(graphOf("production")).not.toContain("Group.ReadWrite.All");
+  });
+
+  it("no tt02 identity (deploy, preview or drift) can read, write or decrypt anything of prod", () => {
+    const prodResources = [
+      ...ofType(token(BlobContainer)).filter(({ inputs }) => String(inputs["containerName"]).endsWith("-prod")),
+      ...ofType(token(Key)).filter(({ inputs }) => String(inputs["keyName"]).endsWith("-prod")),
+    ];
+    expect(prodResources).toHaveLength(2);
+    const prodScopes = [...CONFIG.ownerScopes.prod];
+    const tt02Identities = deployIdentities(CONFIG).filter((identity) => identity.environment === "tt02");
+    expect(tt02Identities.map((identity) => identity.name)).toEqual(["preview-tt02", "drift-tt02", "tt02"]);
+    for (const identity of tt02Identities) {
+      for (const { inputs } of underIdentity(identity.name, token(RoleAssignment))) {
+        const scope = String(inputs["scope"]);
+        expect(prodScopes, identity.name).not.toContain(scope);
+        expect(scope, identity.name).not.toMatch(/-prod$/);
+        expect(scope, identity.name).toMatch(/-tt02$|altinn-apps-test$/);
+      }
+    }
+    // A tenant-wide Graph write on PIM would reach prod's groups: only identities behind the production reviewers.
+    for (const identity of deployIdentities(CONFIG)) {
+      const pimWriter = graphOf(identity.name).some((permission) =>
+        (GRAPH_PERMISSIONS.pimWrite as readonly string[]).includes(permission ?? ""),
+      );
+      if (pimWriter) {
+        for (const environment of identity.githubEnvironments) {
+          expect(environment.reviewers, `${identity.name} via ${environment.name}`).toBe("production");
+        }
+      }
+    }
+  });
+
+  it("puts every identity that reaches prod behind main-only environments, the prod preview behind the reviewers", () => {
+    for (const identity of deployIdentities(CONFIG)) {
+      for (const environment of identity.githubEnvironments) expect(environment.branches).toBe("main");
+    }
+    expect(outputs.environmentProtection).toEqual({
+      "preview-tt02": { branches: "main", reviewers: "none" },
+      "drift-tt02": { branches: "main", reviewers: "none" },
+      "preview-prod": { branches: "main", reviewers: "production" },
+      "drift-prod": { branches: "main", reviewers: "none" },
+      tt02: { branches: "main", reviewers: "production" },
+      production: { branches: "main", reviewers: "production" },
+      automation: { branches: "main", reviewers: "none" },
+    });
   });
 
   it("names a Graph permission the tenant's Microsoft Graph does not publish", () => {
@@ -238,7 +364,7 @@ describe("bootstrap under mocks", () => {
     );
   });
 
-  it("hardens and protects the state and the secrets key", () => {
+  it("hardens and protects the state and the secrets keys", () => {
     const [account] = ofType(token(StorageAccount));
     expect(account?.inputs).toMatchObject({
       allowBlobPublicAccess: false,
@@ -252,46 +378,66 @@ describe("bootstrap under mocks", () => {
       deleteRetentionPolicy: { enabled: true, days: 30 },
       containerDeleteRetentionPolicy: { enabled: true, days: 30 },
     });
-    expect(ofType(token(BlobContainer))[0]?.inputs).toMatchObject({ publicAccess: "None" });
+    for (const container of ofType(token(BlobContainer))) {
+      expect(container.inputs).toMatchObject({ publicAccess: "None" });
+    }
     expect(ofType(token(Vault))[0]?.inputs["properties"]).toMatchObject({
       enableRbacAuthorization: true,
       enablePurgeProtection: true,
       softDeleteRetentionInDays: 90,
     });
-    expect(ofType(token(Key))[0]?.inputs["properties"]).toEqual({
-      kty: "RSA",
-      keySize: 3072,
-      keyOps: ["encrypt", "decrypt"],
-    });
-    for (const type of [StorageAccount, BlobContainer, Vault, Key, UserAssignedIdentity]) {
+    for (const key of ofType(token(Key))) {
+      expect(key.inputs["properties"]).toEqual({ kty: "RSA", keySize: 3072, keyOps: ["encrypt", "decrypt"] });
+    }
+    for (const type of [StorageAccount, BlobContainer, Vault, Key, UserAssignedIdentity, RoleDefinition]) {
       const instances = ofType(token(type));
       expect(instances.length).toBeGreaterThan(0);
       for (const instance of instances) expect(instance.opts.protect, instance.name).toBe(true);
     }
   });
 
-  it("prints the variables to set and the gh commands that set them", async () => {
-    const previewClient = nameBasedGuid("client", "altinn-apps-preview");
-    expect(await settle(outputs.repositoryVariables)).toEqual({
-      AZURE_TENANT_ID: CONFIG.tenantId,
-      PULUMI_BACKEND_URL: "azblob://pulumi-state?storage_account=altinnappsstate",
-      PULUMI_SECRETS_PROVIDER: "azurekeyvault://altinn-apps-pulumi.vault.azure.net/keys/pulumi-state",
+  it("prints each environment's variables and the gh commands that set them", async () => {
+    const client = (identity: string) => nameBasedGuid("client", `altinn-apps-${identity}`);
+    const backend = (environment: string) => ({
+      PULUMI_BACKEND_URL: `azblob://pulumi-state-${environment}?storage_account=altinnappsstate`,
+      PULUMI_SECRETS_PROVIDER: `azurekeyvault://altinn-apps-pulumi.vault.azure.net/keys/pulumi-state-${environment}`,
     });
+    expect(await settle(outputs.repositoryVariables)).toEqual({ AZURE_TENANT_ID: CONFIG.tenantId });
     expect(await settle(outputs.environmentVariables)).toEqual({
-      preview: { AZURE_CLIENT_ID: previewClient },
-      drift: { AZURE_CLIENT_ID: previewClient },
-      tt02: { AZURE_CLIENT_ID: nameBasedGuid("client", "altinn-apps-tt02") },
-      production: { AZURE_CLIENT_ID: nameBasedGuid("client", "altinn-apps-production") },
+      "preview-tt02": { AZURE_CLIENT_ID: client("preview-tt02"), ...backend("tt02") },
+      "drift-tt02": { AZURE_CLIENT_ID: client("drift-tt02"), ...backend("tt02") },
+      "preview-prod": { AZURE_CLIENT_ID: client("preview-prod"), ...backend("prod") },
+      "drift-prod": { AZURE_CLIENT_ID: client("drift-prod"), ...backend("prod") },
+      tt02: { AZURE_CLIENT_ID: client("tt02"), ...backend("tt02") },
+      production: { AZURE_CLIENT_ID: client("production"), ...backend("prod") },
     });
     expect(await settle(outputs.groupOwnerObjectIds)).toEqual({
       "Pulumi.tt02.yaml": nameBasedGuid("principal", "altinn-apps-tt02"),
       "Pulumi.prod.yaml": nameBasedGuid("principal", "altinn-apps-production"),
     });
     const commands = await settle(outputs.setupCommands);
-    expect(commands).toHaveLength(7);
+    expect(commands).toHaveLength(1 + 6 * 3);
     expect(commands).toContain(
-      `gh variable set AZURE_CLIENT_ID --repo altinn/altinn-apps-infra --env drift --body '${previewClient}'`,
+      `gh variable set AZURE_CLIENT_ID --repo altinn/altinn-apps-infra --env drift-prod --body '${client("drift-prod")}'`,
     );
+  });
+});
+
+describe("bootstrap with tt02 on the membership model", () => {
+  it("gives the tt02 identity no PIM permission and lets its environment run unattended", async () => {
+    const run = await bootstrap({ ...CONFIG, tt02AccessModel: "membership", subjectFormat: "name" });
+    expect(run.failures).toEqual([]);
+    const tt02Graph = run.resources.filter(
+      (resource) => resource.type === token(AppRoleAssignment) && resource.name.startsWith("altinn-apps-tt02-"),
+    );
+    expect(
+      tt02Graph.map(({ inputs }) => ALL_GRAPH_PERMISSIONS.find((p) => appRoleId(p) === inputs["appRoleId"])),
+    ).toEqual([...GRAPH_PERMISSIONS.groups]);
+    expect(run.outputs?.environmentProtection["tt02"]).toEqual({ branches: "main", reviewers: "none" });
+    const subjects = run.resources
+      .filter((resource) => resource.type === token(FederatedIdentityCredential))
+      .map(({ inputs }) => inputs["subject"]);
+    expect(subjects).toContain("repo:altinn/altinn-apps-infra:environment:tt02");
   });
 });
 
@@ -325,16 +471,23 @@ describe("bootstrap settings", () => {
   });
 });
 
-describe("bootstrap, workflows and README agree", () => {
-  it("the README's bootstrap section names every Graph permission and every trusted environment", () => {
-    const readme = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("### 1. Bootstrap"), readme.indexOf("### 2. Repository settings"));
-    for (const permission of [...GRAPH_PERMISSIONS.deploy, ...GRAPH_PERMISSIONS.read]) {
-      expect(section).toContain(`\`${permission}\``);
-    }
-    for (const environment of DEPLOY_IDENTITIES.flatMap((identity) => identity.githubEnvironments)) {
-      expect(section).toContain(`environment:${environment}\``);
-    }
+describe("bootstrap, workflows, layers and docs agree", () => {
+  const committed = () => {
+    const file = path.join(REPO_ROOT, "bootstrap/Pulumi.platform.yaml");
+    return (parse(readFileSync(file, "utf8")) as { config: Record<string, unknown> }).config;
+  };
+
+  it("the bootstrap page names every Graph permission and every trusted environment", () => {
+    const page = readFileSync(path.join(REPO_ROOT, "docs/operations/bootstrap.md"), "utf8");
+    for (const permission of ALL_GRAPH_PERMISSIONS) expect(page).toContain(`\`${permission}\``);
+    for (const environment of githubEnvironments(CONFIG)) expect(page).toContain(`\`${environment.name}\``);
+  });
+
+  it("the committed tt02AccessModel is the tt02 layer's access model", () => {
+    const layer = parse(readFileSync(path.join(REPO_ROOT, "Pulumi.tt02.yaml"), "utf8")) as {
+      config: Record<string, unknown>;
+    };
+    expect(committed()["altinn-apps-bootstrap:tt02AccessModel"]).toBe(layer.config["altinn-apps:accessModel"]);
   });
 
   it("trusts exactly the GitHub environments whose jobs log in to Azure", () => {
@@ -349,12 +502,12 @@ describe("bootstrap, workflows and README agree", () => {
       };
       for (const job of Object.values(workflow.jobs)) {
         if (job.permissions?.["id-token"] !== "write") continue;
-        // A job calling the reusable deploy wave passes its environment as an input.
+        // A job calling a reusable workflow passes its environment as an input.
         const environment = job.environment?.startsWith("${{") ? undefined : (job.environment ?? job.with?.environment);
         if (environment) named.add(environment);
       }
     }
-    const trusted = DEPLOY_IDENTITIES.flatMap((identity) => identity.githubEnvironments);
+    const trusted = deployIdentities(CONFIG).flatMap((identity) => identity.githubEnvironments.map((e) => e.name));
     expect([...named].sort()).toEqual([...trusted].sort());
   });
 });

@@ -1,4 +1,4 @@
-import { RoleAssignment } from "@pulumi/azure-native/authorization";
+import { RoleAssignment, RoleDefinition } from "@pulumi/azure-native/authorization";
 import { Key, Vault } from "@pulumi/azure-native/keyvault";
 import { FederatedIdentityCredential, UserAssignedIdentity } from "@pulumi/azure-native/managedidentity";
 import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
@@ -8,12 +8,16 @@ import { AppRoleAssignment } from "@pulumi/azuread/appRoleAssignment";
 import { getServicePrincipalOutput } from "@pulumi/azuread/getServicePrincipal";
 import { Provider as EntraProvider } from "@pulumi/azuread/provider";
 import * as pulumi from "@pulumi/pulumi";
+import { nameBasedGuid } from "../infra/guid";
+import { ENVIRONMENTS, type EnvironmentName } from "../infra/model";
 import { roleAssignmentGuid } from "../infra/roles";
 import type { BootstrapConfig } from "./config";
 import {
-  DEPLOY_IDENTITIES,
+  deployIdentities,
   federatedSubject,
+  githubEnvironments,
   MICROSOFT_GRAPH_APP_ID,
+  PLAN_READER_ROLE,
   PLATFORM_ROLES,
   roleAssignmentCondition,
   type DeployIdentityName,
@@ -27,25 +31,43 @@ const AZURE_TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 const SOFT_DELETE_DAYS = 30;
 
 /** A role definition id in the form ARM returns for the scope: subscription-qualified below a subscription. */
-function roleDefinitionIdFor(scope: string, role: PlatformRole): string {
+function roleDefinitionIdFor(scope: string, roleGuid: string): string {
   const subscription = /^\/subscriptions\/[^/]+/i.exec(scope)?.[0] ?? "";
-  return `${subscription}/providers/Microsoft.Authorization/roleDefinitions/${PLATFORM_ROLES[role]}`;
+  return `${subscription}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`;
 }
+
+/** The custom plan reader role's id in one environment: one definition per environment, assignable to its scopes. */
+export function planReaderRoleGuid(config: Pick<BootstrapConfig, "tenantId">, environment: EnvironmentName): string {
+  return nameBasedGuid("altinn-apps-plan-reader", config.tenantId, environment);
+}
+
+export const stateContainerName = (config: BootstrapConfig, environment: EnvironmentName) =>
+  `${config.stateContainerPrefix}-${environment}`;
+export const secretsKeyName = (config: BootstrapConfig, environment: EnvironmentName) =>
+  `${config.secretsKeyPrefix}-${environment}`;
 
 interface StateBackendArgs {
   readonly config: BootstrapConfig;
   readonly resourceGroupName: pulumi.Input<string>;
 }
 
-/**
- * Where every stack's state and secrets live: a blob container (Entra ID only, no public blobs, TLS 1.2, versions
- * and soft delete to undo a bad write) and an RSA key in an RBAC vault that encrypts each stack's data key.
- */
-export class StateBackend extends pulumi.ComponentResource {
+/** One environment's part of the backend: its container, its key, and the URLs its workflows use. */
+export interface EnvironmentBackend {
   readonly containerId: pulumi.Output<string>;
   readonly keyId: pulumi.Output<string>;
   readonly backendUrl: pulumi.Output<string>;
   readonly secretsProvider: pulumi.Output<string>;
+}
+
+/**
+ * Where the stacks' state and secrets live: per owner environment, a blob container (Entra ID only, no public blobs,
+ * TLS 1.2, versions and soft delete to undo a bad write) and an RSA key in an RBAC vault that encrypts each stack's
+ * data key. Roles are granted on the container and on the key (Azure RBAC scopes a role to one container and, in an
+ * RBAC vault, to one key), so an identity of one environment can neither read the other's state nor decrypt its
+ * secrets.
+ */
+export class StateBackend extends pulumi.ComponentResource {
+  readonly environments: Readonly<Record<EnvironmentName, EnvironmentBackend>>;
 
   constructor(name: string, { config, resourceGroupName }: StateBackendArgs, opts?: pulumi.ComponentResourceOptions) {
     super("altinn:bootstrap:StateBackend", name, {}, opts);
@@ -83,12 +105,6 @@ export class StateBackend extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const container = new BlobContainer(
-      config.stateContainerName,
-      { accountName: account.name, resourceGroupName, containerName: config.stateContainerName, publicAccess: "None" },
-      { ...stateful, dependsOn: [blobService] },
-    );
-
     const vault = new Vault(
       config.keyVaultName,
       {
@@ -107,23 +123,36 @@ export class StateBackend extends pulumi.ComponentResource {
       },
       stateful,
     );
-    // Pulumi's azurekeyvault secrets provider encrypts and decrypts each stack's data key with this key.
-    const key = new Key(
-      config.secretsKeyName,
-      {
-        keyName: config.secretsKeyName,
-        resourceGroupName,
-        vaultName: vault.name,
-        properties: { kty: "RSA", keySize: 3072, keyOps: ["encrypt", "decrypt"] },
-      },
-      stateful,
-    );
-
-    this.containerId = container.id;
-    this.keyId = key.id;
-    this.backendUrl = pulumi.interpolate`azblob://${container.name}?storage_account=${account.name}`;
-    this.secretsProvider = pulumi.interpolate`azurekeyvault://${config.keyVaultName}.vault.azure.net/keys/${key.name}`;
-    this.registerOutputs({ backendUrl: this.backendUrl, secretsProvider: this.secretsProvider });
+    const perEnvironment = (environment: EnvironmentName): EnvironmentBackend => {
+      const containerName = stateContainerName(config, environment);
+      const container = new BlobContainer(
+        containerName,
+        { accountName: account.name, resourceGroupName, containerName, publicAccess: "None" },
+        { ...stateful, dependsOn: [blobService] },
+      );
+      // Pulumi's azurekeyvault secrets provider encrypts and decrypts each stack's data key with this key.
+      const keyName = secretsKeyName(config, environment);
+      const key = new Key(
+        keyName,
+        {
+          keyName,
+          resourceGroupName,
+          vaultName: vault.name,
+          properties: { kty: "RSA", keySize: 3072, keyOps: ["encrypt", "decrypt"] },
+        },
+        stateful,
+      );
+      return {
+        containerId: container.id,
+        keyId: key.id,
+        backendUrl: pulumi.interpolate`azblob://${container.name}?storage_account=${account.name}`,
+        secretsProvider: pulumi.interpolate`azurekeyvault://${config.keyVaultName}.vault.azure.net/keys/${key.name}`,
+      };
+    };
+    this.environments = { tt02: perEnvironment("tt02"), prod: perEnvironment("prod") };
+    this.registerOutputs({
+      backendUrls: { tt02: this.environments.tt02.backendUrl, prod: this.environments.prod.backendUrl },
+    });
   }
 }
 
@@ -138,8 +167,9 @@ interface DeployIdentityArgs {
   readonly spec: DeployIdentitySpec;
   readonly config: BootstrapConfig;
   readonly resourceGroupName: pulumi.Input<string>;
-  readonly stateContainerId: pulumi.Input<string>;
-  readonly secretsKeyId: pulumi.Input<string>;
+  readonly backend: EnvironmentBackend;
+  /** The plan reader role's definition id in this identity's environment. */
+  readonly planReaderRoleGuid: pulumi.Input<string>;
   readonly graphServicePrincipalId: pulumi.Input<string>;
   readonly graphAppRoleIds: pulumi.Input<Record<string, string>>;
   readonly entra: EntraProvider;
@@ -164,28 +194,30 @@ export class DeployIdentity extends pulumi.ComponentResource {
     let previous: FederatedIdentityCredential | undefined;
     for (const environment of spec.githubEnvironments) {
       previous = new FederatedIdentityCredential(
-        `${name}-github-${environment}`,
+        `${name}-github-${environment.name}`,
         {
           resourceName: identity.name,
           resourceGroupName,
-          federatedIdentityCredentialResourceName: `github-${environment}`,
+          federatedIdentityCredentialResourceName: `github-${environment.name}`,
           issuer: GITHUB_OIDC_ISSUER,
-          subject: federatedSubject(config.repository, environment),
+          subject: federatedSubject(config, environment.name),
           audiences: [AZURE_TOKEN_EXCHANGE_AUDIENCE],
         },
         { parent: this, dependsOn: previous ? [previous] : [] },
       );
     }
 
+    const roleGuid = (role: PlatformRole): pulumi.Input<string> =>
+      role === PLAN_READER_ROLE.name ? args.planReaderRoleGuid : PLATFORM_ROLES[role];
     const assign = (label: string, scope: pulumi.Input<string>, role: PlatformRole, condition?: string) =>
       new RoleAssignment(
         `${name}-${label}`,
         {
           roleAssignmentName: pulumi
-            .all([scope, identity.principalId])
-            .apply(([at, principal]) => roleAssignmentGuid(at, roleDefinitionIdFor(at, role), principal)),
+            .all([scope, identity.principalId, roleGuid(role)])
+            .apply(([at, principal, guid]) => roleAssignmentGuid(at, roleDefinitionIdFor(at, guid), principal)),
           scope,
-          roleDefinitionId: pulumi.output(scope).apply((at) => roleDefinitionIdFor(at, role)),
+          roleDefinitionId: pulumi.all([scope, roleGuid(role)]).apply(([at, guid]) => roleDefinitionIdFor(at, guid)),
           principalId: identity.principalId,
           principalType: "ServicePrincipal",
           description: `altinn-apps ${spec.name}: ${role}`,
@@ -194,17 +226,15 @@ export class DeployIdentity extends pulumi.ComponentResource {
         { parent: this },
       );
 
-    assign("state", args.stateContainerId, spec.stateRole);
-    assign("secrets-key", args.secretsKeyId, "Key Vault Crypto User");
-    for (const environment of spec.ownerEnvironments) {
-      config.ownerScopes[environment].forEach((scope, index) => {
-        for (const role of spec.ownerRoles) {
-          const condition = role === "Role Based Access Control Administrator" ? roleAssignmentCondition() : undefined;
-          const slug = role.toLowerCase().replace(/[^a-z]+/g, "-");
-          assign(`${environment}-${index}-${slug}`, scope, role, condition);
-        }
-      });
-    }
+    assign("state", args.backend.containerId, spec.stateRole);
+    assign("secrets-key", args.backend.keyId, "Key Vault Crypto User");
+    config.ownerScopes[spec.environment].forEach((scope, index) => {
+      for (const role of spec.ownerRoles) {
+        const condition = role === "Role Based Access Control Administrator" ? roleAssignmentCondition() : undefined;
+        const slug = role.toLowerCase().replace(/[^a-z]+/g, "-");
+        assign(`${spec.environment}-${index}-${slug}`, scope, role, condition);
+      }
+    });
 
     for (const permission of spec.graphPermissions) {
       new AppRoleAssignment(
@@ -227,21 +257,52 @@ export class DeployIdentity extends pulumi.ComponentResource {
 export interface PlatformOutputs {
   /** Repository-level variables: the same for every workflow. */
   readonly repositoryVariables: pulumi.Output<Record<string, string>>;
-  /** Per GitHub environment: the identity its jobs log in as. */
+  /** Per GitHub environment: the identity its jobs log in as, and its owner environment's backend and key. */
   readonly environmentVariables: pulumi.Output<Record<string, Record<string, string>>>;
+  /** Per GitHub environment: the protection GitHub must enforce (deployment branches, required reviewers). */
+  readonly environmentProtection: Record<string, { branches: string; reviewers: string }>;
   /** The deploy identities' object ids, to list in each layer's `groupOwnerObjectIds`. */
   readonly groupOwnerObjectIds: pulumi.Output<Record<string, string>>;
-  /** The `gh` commands that set all of the above. */
+  /** The `gh` commands that set the variables. */
   readonly setupCommands: pulumi.Output<string[]>;
 }
 
 const LAYER_OF: Readonly<Record<DeployIdentityName, string | undefined>> = {
-  preview: undefined,
+  "preview-tt02": undefined,
+  "drift-tt02": undefined,
+  "preview-prod": undefined,
+  "drift-prod": undefined,
   tt02: "Pulumi.tt02.yaml",
   production: "Pulumi.prod.yaml",
 };
 
-/** The whole bootstrap: state backend, secrets key, the three identities and what the workflows need to know. */
+/**
+ * The plan reader role, defined once per owner environment at its first scope and assignable to all of its scopes
+ * (a custom role's assignableScopes may list management groups and subscriptions).
+ */
+function planReaderRole(
+  config: BootstrapConfig,
+  environment: EnvironmentName,
+  provider: AzureProvider,
+): RoleDefinition {
+  const scopes = config.ownerScopes[environment];
+  const roleGuid = planReaderRoleGuid(config, environment);
+  return new RoleDefinition(
+    `plan-reader-${environment}`,
+    {
+      roleDefinitionId: roleGuid,
+      roleName: `${PLAN_READER_ROLE.name} (${environment})`,
+      description: "Reads resource settings for pulumi preview and drift checks, without the data of the owners' logs.",
+      roleType: "CustomRole",
+      scope: scopes[0] ?? "",
+      assignableScopes: [...scopes],
+      permissions: [{ actions: [...PLAN_READER_ROLE.actions], notActions: [...PLAN_READER_ROLE.notActions] }],
+    },
+    { provider, protect: true },
+  );
+}
+
+/** The whole bootstrap: state backend and secrets keys per environment, the identities and what the workflows need. */
 export function definePlatform(config: BootstrapConfig): PlatformOutputs {
   const azure = new AzureProvider("platform", { subscriptionId: config.subscriptionId });
   const entra = new EntraProvider("platform-entra", { tenantId: config.tenantId });
@@ -256,8 +317,11 @@ export function definePlatform(config: BootstrapConfig): PlatformOutputs {
     { providers: { "azure-native": azure } },
   );
   const graph = getServicePrincipalOutput({ clientId: MICROSOFT_GRAPH_APP_ID }, { provider: entra });
+  const readerRoles = Object.fromEntries(
+    ENVIRONMENTS.map((environment) => [environment, planReaderRole(config, environment, azure)]),
+  ) as Record<EnvironmentName, RoleDefinition>;
 
-  const identities = DEPLOY_IDENTITIES.map((spec) => ({
+  const identities = deployIdentities(config).map((spec) => ({
     spec,
     identity: new DeployIdentity(
       `altinn-apps-${spec.name}`,
@@ -265,8 +329,11 @@ export function definePlatform(config: BootstrapConfig): PlatformOutputs {
         spec,
         config,
         resourceGroupName: group.name,
-        stateContainerId: backend.containerId,
-        secretsKeyId: backend.keyId,
+        backend: backend.environments[spec.environment],
+        // The assignment waits for the definition: the name alone would race its creation.
+        planReaderRoleGuid: readerRoles[spec.environment].name.apply(() =>
+          planReaderRoleGuid(config, spec.environment),
+        ),
         graphServicePrincipalId: graph.objectId,
         graphAppRoleIds: graph.appRoleIds,
         entra,
@@ -275,22 +342,38 @@ export function definePlatform(config: BootstrapConfig): PlatformOutputs {
     ),
   }));
 
-  const repositoryVariables = pulumi
-    .all([backend.backendUrl, backend.secretsProvider])
-    .apply(([backendUrl, secretsProvider]): Record<string, string> => ({
-      AZURE_TENANT_ID: config.tenantId,
-      PULUMI_BACKEND_URL: backendUrl,
-      PULUMI_SECRETS_PROVIDER: secretsProvider,
-    }));
+  const repositoryVariables = pulumi.output<Record<string, string>>({ AZURE_TENANT_ID: config.tenantId });
   const environmentVariables = pulumi
-    .all(identities.map(({ spec, identity }) => identity.clientId.apply((id) => [spec, id] as const)))
+    .all(
+      identities.map(({ spec, identity }) =>
+        pulumi
+          .all([
+            identity.clientId,
+            backend.environments[spec.environment].backendUrl,
+            backend.environments[spec.environment].secretsProvider,
+          ])
+          .apply(
+            ([clientId, backendUrl, secretsProvider]) =>
+              [
+                spec,
+                { AZURE_CLIENT_ID: clientId, PULUMI_BACKEND_URL: backendUrl, PULUMI_SECRETS_PROVIDER: secretsProvider },
+              ] as const,
+          ),
+      ),
+    )
     .apply((entries): Record<string, Record<string, string>> =>
       Object.fromEntries(
-        entries.flatMap(([spec, clientId]) =>
-          spec.githubEnvironments.map((environment) => [environment, { AZURE_CLIENT_ID: clientId }]),
+        entries.flatMap(([spec, variables]) =>
+          spec.githubEnvironments.map((environment) => [environment.name, variables]),
         ),
       ),
     );
+  const environmentProtection = Object.fromEntries(
+    githubEnvironments(config).map((environment) => [
+      environment.name,
+      { branches: environment.branches, reviewers: environment.reviewers ?? "none" },
+    ]),
+  );
   const groupOwnerObjectIds = pulumi
     .all(identities.map(({ spec, identity }) => identity.principalId.apply((id) => [spec.name, id] as const)))
     .apply((entries): Record<string, string> =>
@@ -309,5 +392,5 @@ export function definePlatform(config: BootstrapConfig): PlatformOutputs {
         ),
       ),
     ]);
-  return { repositoryVariables, environmentVariables, groupOwnerObjectIds, setupCommands };
+  return { repositoryVariables, environmentVariables, environmentProtection, groupOwnerObjectIds, setupCommands };
 }

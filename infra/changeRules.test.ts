@@ -1,17 +1,50 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { evaluateStack, type StackEvaluation } from "../lib/evaluate";
-import { isAtOrBelow } from "../lib/plan/diff";
-import { REPO_ROOT } from "../lib/repo";
+import { plainValue } from "../plan/semantics/contracts/check";
+import { providerContracts, type ContractNode } from "../plan/semantics/contracts/contract";
+import { evaluateStack, type StackEvaluation } from "../plan/semantics/evaluate";
+import { isAtOrBelow } from "../plan/semantics/diff";
+import { REPO_ROOT } from "../repository/root";
 import { layersWith, REPO_SOURCES, TODAY } from "../test/support/fleet";
 import { sampleDirectory } from "../test/support/repository";
-import { IMMUTABLE_STACK_FIELDS, REPLACEMENT_PROPERTIES } from "./changeRules";
+import { IMMUTABLE_STACK_FIELDS, REPLACEMENT_GUARDED_TYPES, REPLACEMENT_PROPERTIES } from "./changeRules";
 import { loadFleet, validateFleet } from "./model";
+import { stackSettings } from "./stackSettings";
+import { UPSTREAM_FACTS } from "./upstreamReplacements";
+
+/** Every leaf path of an input value (`networkProfile.podCidr`); an array or an empty object is one leaf. */
+function leavesOf(value: unknown, prefix: string): string[] {
+  if (value === null || typeof value !== "object" || Array.isArray(value) || Object.keys(value).length === 0)
+    return value === undefined ? [] : [prefix];
+  return Object.entries(value).flatMap(([key, item]) => leavesOf(item, prefix ? `${prefix}.${key}` : key));
+}
 
 /** The value at a table path (`networkProfile.outboundType`). */
 function inputAt(inputs: Record<string, unknown>, path: string): unknown {
   return path
     .split(".")
     .reduce<unknown>((value, segment) => (value as Record<string, unknown> | undefined)?.[segment], inputs);
+}
+
+/**
+ * The inputs a resource sets that its contract marks create-only (ARM's x-ms-mutability) or force-new (azure-native's
+ * replacement table, Terraform's ForceNew), as dot paths without array indices (`networkProfile.outboundType`).
+ */
+function changeRuledInputs(node: ContractNode, value: unknown, path = ""): { path: string; source: string }[] {
+  const plain = plainValue(value);
+  if (plain === undefined || plain === null) return [];
+  const own = (node.rules ?? [])
+    .filter((rule) => rule.kind === "createOnly" || rule.kind === "forceNew")
+    .map((rule) => ({ path, source: rule.source }));
+  const children = Object.entries(node.properties ?? {}).flatMap(([key, child]) =>
+    typeof plain === "object" && !Array.isArray(plain)
+      ? changeRuledInputs(child, (plain as Record<string, unknown>)[key], path ? `${path}.${key}` : key)
+      : [],
+  );
+  const items =
+    node.items && Array.isArray(plain)
+      ? plain.flatMap((item) => changeRuledInputs(node.items as ContractNode, item, path))
+      : [];
+  return [...own, ...children, ...items];
 }
 
 describe("the day-2 tables", () => {
@@ -44,12 +77,13 @@ describe("the day-2 tables", () => {
   it("read a value for every immutable field of a real stack, each with a reason and what to do instead", () => {
     const target = prod.target;
     if (!target) throw new Error("no target");
+    const settings = stackSettings(target);
     for (const field of IMMUTABLE_STACK_FIELDS) {
-      expect(field.read(target), field.setting).toBeDefined();
+      expect(field.read(settings), field.setting).toBeDefined();
       expect(field.reason.length, field.setting).toBeGreaterThan(40);
       expect(field.instead.length, field.setting).toBeGreaterThan(20);
     }
-    expect(IMMUTABLE_STACK_FIELDS.map((field) => field.read(target))).toContainEqual([
+    expect(IMMUTABLE_STACK_FIELDS.map((field) => field.read(settings))).toContainEqual([
       "10.124.0.0/22",
       "10.124.0.0/23",
     ]);
@@ -84,6 +118,25 @@ describe("the day-2 tables", () => {
     expect(cluster?.ignoreChanges).toEqual(["agentPoolProfiles"]);
   });
 
+  it("cover every input the program sets that the providers' contracts mark create-only or force-new", () => {
+    const contracts = new Map(providerContracts().flatMap((contract) => Object.entries(contract.types)));
+    const missing = new Set<string>();
+    let checked = 0;
+    for (const resource of withPrivateEndpoint.resources) {
+      const contract = contracts.get(resource.type);
+      if (!contract) continue;
+      for (const { path, source } of changeRuledInputs(contract.inputs, resource.inputs)) {
+        checked++;
+        const covered =
+          REPLACEMENT_PROPERTIES.some((entry) => entry.type === resource.type && isAtOrBelow(path, entry.property)) ||
+          resource.ignoreChanges.some((ignored) => isAtOrBelow(path, ignored));
+        if (!covered) missing.add(`${resource.type} ${path} (${source})`);
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+    expect([...missing]).toEqual([]);
+  });
+
   it("cover the apps pool's creation settings, from which its name is derived", () => {
     const poolProperties = REPLACEMENT_PROPERTIES.filter(
       (entry) => entry.type === "azure-native:containerservice:AgentPool",
@@ -98,5 +151,59 @@ describe("the day-2 tables", () => {
         "vnetSubnetID",
       ]),
     );
+  });
+
+  it("cover what azure-native replaces and Azure refuses, for every type the program registers (infra/upstreamReplacements.ts)", () => {
+    const registered = [...prod.resources, ...withPrivateEndpoint.resources].filter((resource) => resource.custom);
+    const uncovered: string[] = [];
+    for (const resource of registered) {
+      const facts = UPSTREAM_FACTS[resource.type];
+      expect(facts, `${resource.type}: no entry in UPSTREAM_FACTS`).toBeDefined();
+      for (const fact of facts ?? []) {
+        const leaves = leavesOf(inputAt(resource.inputs, fact.property), fact.property).filter(
+          (leaf) => !resource.ignoreChanges.some((ignored) => isAtOrBelow(leaf, ignored)),
+        );
+        for (const leaf of leaves) {
+          const rule = REPLACEMENT_PROPERTIES.find(
+            (candidate) => candidate.type === resource.type && isAtOrBelow(leaf, candidate.property),
+          );
+          if (rule?.effect !== fact.effect)
+            uncovered.push(
+              `${resource.type} ${leaf}: ${fact.effect} (${fact.source}), rule says ${rule?.effect ?? "nothing"}`,
+            );
+        }
+      }
+    }
+    expect([...new Set(uncovered)]).toEqual([]);
+  });
+
+  it("name the reasons right: outbound type and pool size replace; a vault cannot move; recovery and one-way switches are refused", () => {
+    const effect = (type: string, property: string) =>
+      REPLACEMENT_PROPERTIES.find((rule) => rule.type === type && isAtOrBelow(property, rule.property))?.effect;
+    const cluster = "azure-native:containerservice:ManagedCluster";
+    expect(effect(cluster, "networkProfile.outboundType")).toBe("replace");
+    expect(effect(cluster, "networkProfile.networkPolicy")).toBe("replace");
+    expect(effect(cluster, "location")).toBe("replace");
+    expect(effect(cluster, "oidcIssuerProfile.enabled")).toBe("refused");
+    expect(effect(cluster, "aadProfile.managed")).toBe("refused");
+    expect(effect("azure-native:containerservice:AgentPool", "vmSize")).toBe("replace");
+    expect(effect("azure-native:keyvault:Vault", "location")).toBe("refused");
+    expect(effect("azure-native:keyvault:Vault", "properties.enablePurgeProtection")).toBe("refused");
+    expect(effect("azure-native:keyvault:Vault", "properties.softDeleteRetentionInDays")).toBe("refused");
+    expect(effect("azure-native:network:PrivateEndpoint", "subnet.id")).toBe("replace");
+  });
+
+  it("protect every cluster, vault, workspace and network whose replacement they refuse, tt02 included", async () => {
+    const tt02 = await evaluateStack({
+      stack: "digdir-tt02",
+      fleet: loadFleet(REPO_ROOT, TODAY),
+      today: TODAY,
+      directory: sampleDirectory(),
+    });
+    for (const evaluation of [prod, tt02]) {
+      const guarded = evaluation.resources.filter((resource) => REPLACEMENT_GUARDED_TYPES.includes(resource.type));
+      expect(new Set(guarded.map((resource) => resource.type)).size).toBe(REPLACEMENT_GUARDED_TYPES.length);
+      for (const resource of guarded) expect(resource.protect, `${evaluation.stack} ${resource.name}`).toBe(true);
+    }
   });
 });

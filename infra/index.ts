@@ -17,4 +17,4 @@ function resolveOrRefuse(): OwnerEnvironment {
   }
 }
 
-export = defineStack(stack, resolveOrRefuse());
+export = defineStack(stack, resolveOrRefuse(), Date.now());

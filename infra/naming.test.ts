@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import registry from "../test/fixtures/altinn-orgs.json";
 import { ENVIRONMENTS, ORG_CODE, ROLES, parseStackName, stackName } from "./model";
 import {
+  privilegedScheduleName,
+  privilegedSchedulePrefix,
   NAME_KINDS,
   NAME_RULES,
   accessGroupNames,
@@ -73,6 +75,16 @@ describe("physical names", () => {
     expect(violatesNameRule("abcdefghij-tt02-apps-kv-x", "keyVault")).toMatch(/3-24 characters \(is 25\)/);
     expect(violatesNameRule("1abc", "keyVault")).toMatch(/characters Azure does not allow/);
     expect(violatesNameRule("a--b", "keyVault")).toMatch(/characters Azure does not allow/);
+  });
+});
+
+describe("PIM schedule names", () => {
+  it("carry their role group's prefix, which no other group's schedule carries", () => {
+    for (const role of ROLES) {
+      const name = privilegedScheduleName("digdir", "prod", role, "kari@digdir.no");
+      const matching = ROLES.filter((other) => name.startsWith(privilegedSchedulePrefix("digdir", "prod", other)));
+      expect(matching).toEqual([role]);
+    }
   });
 });
 

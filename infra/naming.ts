@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { EnvironmentName, RoleName } from "./model";
+import type { ResourceNames } from "./model/resourceNames";
 
 /** Every physical name this project gives an Azure or Entra ID object, and the limit each must respect. */
 
@@ -32,36 +33,8 @@ export const NAME_RULES = {
 
 export type NameKind = keyof typeof NAME_RULES;
 
-/** The names of one owner's resources in one environment. */
-export function resourceNames(org: string, environment: EnvironmentName) {
-  const base = `${org}-${environment}`;
-  return {
-    clusterResourceGroup: `altinnapps-${base}-rg`,
-    monitorResourceGroup: `monitor-${base}-rg`,
-    clusterNodeResourceGroup: `altinnapps-${base}-nodes-rg`,
-    logAnalyticsWorkspace: `application-${base}-law`,
-    applicationInsights: `${base}-ai`,
-    keyVault: `${base}-apps-kv`,
-    keyVaultDiagnostics: `${base}-apps-kv-audit`,
-    keyVaultPrivateEndpoint: `${base}-apps-kv-pe`,
-    clusterDiagnostics: `${base}-aks-audit`,
-    managedCluster: `${base}-aks`,
-    dnsPrefix: `${base}-aks`,
-    /** Fixed: the system pool lives inline in the cluster and is never rolled by the program (README, day-2 rules). */
-    systemPool: "system",
-    virtualNetwork: `${base}-vnet`,
-    nodeSubnet: "nodes",
-    endpointSubnet: "endpoints",
-    natGateway: `${base}-natgw`,
-    egressIpPrefix: `${base}-egress-ippre`,
-    clusterIdentity: `${base}-aks-id`,
-    appIdentity: `${base}-apps-id`,
-    appFederatedCredential: `${base}-apps-aks`,
-    keyVaultDnsZoneLink: `${base}-vnet-link`,
-  } as const;
-}
-
-export type ResourceNames = ReturnType<typeof resourceNames>;
+/** The names of one owner's resources: defined in the model, which validates what an owner file adopts against them. */
+export { resourceNames, type ResourceNames } from "./model/resourceNames";
 
 /** Which rule each physical name must satisfy. */
 export const NAME_KINDS: Record<keyof ResourceNames, NameKind> = {
@@ -69,6 +42,7 @@ export const NAME_KINDS: Record<keyof ResourceNames, NameKind> = {
   monitorResourceGroup: "resourceGroup",
   clusterNodeResourceGroup: "resourceGroup",
   logAnalyticsWorkspace: "logAnalyticsWorkspace",
+  platformWorkspace: "logAnalyticsWorkspace",
   applicationInsights: "applicationInsights",
   keyVault: "keyVault",
   keyVaultDiagnostics: "diagnosticSetting",
@@ -87,6 +61,14 @@ export const NAME_KINDS: Record<keyof ResourceNames, NameKind> = {
   appFederatedCredential: "federatedCredential",
   keyVaultDnsZoneLink: "privateDnsZoneLink",
 };
+
+/**
+ * Whether a workspace is an owner environment's platform workspace (resourceNames().platformWorkspace), the one that
+ * keeps shared keys for Defender (infra/components/monitoring.ts): shared between the program and the policy pack.
+ */
+export function isPlatformWorkspaceName(name: string): boolean {
+  return /^platform-[a-z][a-z0-9]{1,7}-(tt02|prod)-law$/.test(name);
+}
 
 /** The Container Insights data collection rule, named as Azure's own onboarding names it: `MSCI-<region>-<cluster>`. */
 export function containerInsightsRuleName(location: string, managedCluster: string): string {
@@ -140,6 +122,28 @@ export function accessGroupNames(org: string, environment: EnvironmentName, role
   };
 }
 
+/**
+ * What every PIM schedule (assignment or eligibility) to a role's group is named with: the policy
+ * prod-operations-just-in-time recognises the Operations group's schedules by it, so both sides take it from here.
+ */
+export function privilegedSchedulePrefix(org: string, environment: EnvironmentName, role: RoleName): string {
+  return `${accessGroupNames(org, environment, role).mailNickname}-`;
+}
+
+/** A PIM schedule's resource name: one per user and role group. */
+export function privilegedScheduleName(org: string, environment: EnvironmentName, role: RoleName, upn: string): string {
+  return `${privilegedSchedulePrefix(org, environment, role)}${upn}`;
+}
+
 export function appHostname(org: string, appDnsBase: string): string {
   return `${org}.${appDnsBase}`;
 }
+
+export {
+  ADOPTABLE,
+  ADOPTABLE_KINDS,
+  adoptedImportId,
+  adoptionProblem,
+  type AdoptableKind,
+  type AdoptionTarget,
+} from "./model/resourceNames";

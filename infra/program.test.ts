@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { directoryOf } from "../lib/azureMocks";
-import { evaluateStack, type RegisteredResource, type StackEvaluation } from "../lib/evaluate";
-import { REPO_ROOT } from "../lib/repo";
+import { directoryOf } from "../plan/semantics/azureMocks";
+import { evaluateStack, type RegisteredResource, type StackEvaluation } from "../plan/semantics/evaluate";
+import { REPO_ROOT } from "../repository/root";
 import { ownerYaml, REPO_SOURCES, TODAY } from "../test/support/fleet";
 import { onlyResource, resourcesOfType, sampleDirectory, writeRepository } from "../test/support/repository";
-import { loadFleet, parseIsoDate } from "./model";
+import { loadFleet, parseIsoDate, validateFleet } from "./model";
 import { AZURE_BUILT_IN_ROLES } from "./roles";
 
 const T = {
@@ -78,6 +78,7 @@ describe.each([
         `${T.resourceGroup} altinnapps-${stack}-rg`,
         `${T.resourceGroup} monitor-${stack}-rg`,
         `${T.workspace} application-${stack}-law`,
+        `${T.workspace} platform-${stack}-law`,
         `${T.appInsights} ${stack}-ai`,
         `${T.vault} ${stack}-apps-kv`,
         `${T.diagnostics} ${stack}-apps-kv-audit`,
@@ -92,7 +93,8 @@ describe.each([
         `${T.roleAssignment} ${stack}-operations-key-vault-secrets-officer`,
         `${T.roleAssignment} ${stack}-apps-key-vault-secrets-user`,
         `${T.roleAssignment} ${stack}-apps-monitoring-metrics-publisher`,
-        `${T.roleAssignment} ${stack}-cluster-network-contributor`,
+        `${T.roleAssignment} ${stack}-cluster-network-contributor-nodesubnet`,
+        `${T.roleAssignment} ${stack}-cluster-network-contributor-natgateway`,
         `${T.virtualNetwork} ${stack}-vnet`,
         `${T.subnet} ${stack}-vnet-nodes`,
         `${T.natGateway} ${stack}-natgw`,
@@ -116,34 +118,39 @@ describe.each([
       [`${stack}-aks`, "Cluster"],
       [`${stack}-aks-apps`, "Cluster"],
       [`${stack}-aks-aksManagedAutoUpgradeSchedule`, "Cluster"],
-      [`MSCI-norwayeast-${stack}-aks`, "Cluster"],
-      [`${stack}-aks-container-insights`, "Cluster"],
-      [`${stack}-apps-aks`, "Cluster"],
+      [`MSCI-norwayeast-${stack}-aks`, "ContainerInsights"],
+      [`${stack}-aks-container-insights`, "ContainerInsights"],
+      [`${stack}-apps-aks`, "AppIdentity"],
       [`${stack}-apps-kv`, "KeyVault"],
       [`application-${stack}-law`, "Monitoring"],
+      [`platform-${stack}-law`, "Monitoring"],
       [`altinn-apps-${stack}-developer`, "AccessGroups"],
       [`${stack}-vnet`, "Network"],
       [`${stack}-vnet-nodes`, "Network"],
       [`${stack}-natgw`, "Network"],
       [`${stack}-egress-ippre`, "Network"],
-      [`${stack}-aks-id`, "Identities"],
-      [`${stack}-apps-id`, "Identities"],
-      [`${stack}-cluster-network-contributor`, "RoleAssignments"],
+      [`${stack}-aks-id`, "ControlPlaneIdentity"],
+      [`${stack}-apps-id`, "AppIdentity"],
+      [`${stack}-cluster-network-contributor-natgateway`, "RoleAssignments"],
+      [`${stack}-developer-log-analytics-reader`, "RoleAssignments"],
     ];
     for (const [name, component] of parents) {
       expect(parentTypeOf(resources, named(resources, name)), name).toBe(`altinn:apps:${component}`);
     }
     for (const component of [
       "Cluster",
+      "ContainerInsights",
       "KeyVault",
       "Monitoring",
       "AccessGroups",
-      "RoleAssignments",
       "Network",
-      "Identities",
+      "ControlPlaneIdentity",
+      "AppIdentity",
     ]) {
       expect(onlyResource(resources, `altinn:apps:${component}`).parent).toBe(owner.urn);
     }
+    // Two rooms of the role table: the control plane's roles before the cluster, everyone else's after it.
+    for (const roles of resourcesOfType(resources, "altinn:apps:RoleAssignments")) expect(roles.parent).toBe(owner.urn);
   });
 
   it("uses one explicit provider for the owner's subscription and the platform tenant", () => {
@@ -187,28 +194,29 @@ describe.each([
   });
 
   it(
-    prod ? "protects the resource groups, cluster, vault, workspace and egress prefix" : "protects nothing in tt02",
+    prod
+      ? "protects the resource groups, cluster, vault, workspaces, network and egress prefix"
+      : "protects the cluster, vault, workspaces, network and egress prefix in tt02 too",
     () => {
       const protectedNames = resources
         .filter((resource) => resource.protect)
         .map((resource) => resource.name)
         .sort();
       expect(protectedNames).toEqual(
-        prod
-          ? [
-              `altinnapps-${stack}-rg`,
-              `application-${stack}-law`,
-              `monitor-${stack}-rg`,
-              `${stack}-aks`,
-              `${stack}-apps-kv`,
-              `${stack}-egress-ippre`,
-            ].sort()
-          : [],
+        [
+          ...(prod ? [`altinnapps-${stack}-rg`, `monitor-${stack}-rg`] : []),
+          `application-${stack}-law`,
+          `platform-${stack}-law`,
+          `${stack}-aks`,
+          `${stack}-apps-kv`,
+          `${stack}-vnet`,
+          `${stack}-egress-ippre`,
+        ].sort(),
       );
     },
   );
 
-  it("hardens the Key Vault and sends its audit log to the workspace", () => {
+  it("hardens the Key Vault and sends its audit log to the platform workspace", () => {
     const vault = onlyResource(resources, T.vault);
     expect(vault.inputs["properties"]).toMatchObject({
       enableRbacAuthorization: true,
@@ -222,14 +230,15 @@ describe.each([
     const diagnostics = named(resources, `${stack}-apps-kv-audit`);
     expect(diagnostics.inputs).toMatchObject({
       resourceUri: expect.stringMatching(new RegExp(`/vaults/${stack}-apps-kv$`)),
-      workspaceId: expect.stringMatching(new RegExp(`/workspaces/application-${stack}-law$`)),
+      workspaceId: expect.stringMatching(new RegExp(`/workspaces/platform-${stack}-law$`)),
       logs: [{ categoryGroup: "audit", enabled: true }],
     });
   });
 
   it("meets the security baseline's cluster controls (Azure Policy built-ins)", () => {
     const cluster = onlyResource(resources, T.cluster).inputs;
-    const workspace = expect.stringMatching(new RegExp(`/workspaces/application-${stack}-law$`));
+    // Defender's publisher needs workspace keys: the platform workspace (Microsoft-Defender-for-Cloud issue 1010).
+    const workspace = expect.stringMatching(new RegExp(`/workspaces/platform-${stack}-law$`));
     expect(cluster).toMatchObject({
       addonProfiles: { azurepolicy: { enabled: true } },
       apiServerAccessProfile: { disableRunCommand: true },
@@ -252,11 +261,11 @@ describe.each([
     }
   });
 
-  it("sends the control plane's admin audit and Entra ID sign-in logs to the workspace, not every read", () => {
+  it("sends the control plane's admin audit and Entra ID sign-in logs to the platform workspace, not every read", () => {
     expect(named(resources, `${stack}-aks-audit`).inputs).toEqual({
       name: `${stack}-aks-audit`,
       resourceUri: expect.stringMatching(new RegExp(`/managedClusters/${stack}-aks$`)),
-      workspaceId: expect.stringMatching(new RegExp(`/workspaces/application-${stack}-law$`)),
+      workspaceId: expect.stringMatching(new RegExp(`/workspaces/platform-${stack}-law$`)),
       logAnalyticsDestinationType: "Dedicated",
       logs: [
         { category: "kube-audit-admin", enabled: true },
@@ -267,7 +276,7 @@ describe.each([
 
   it("applies the layer's monitoring network choice to the workspace and Application Insights alike", () => {
     const access = { publicNetworkAccessForIngestion: "Enabled", publicNetworkAccessForQuery: "Enabled" };
-    expect(onlyResource(resources, T.workspace).inputs).toMatchObject(access);
+    for (const workspace of resourcesOfType(resources, T.workspace)) expect(workspace.inputs).toMatchObject(access);
     expect(onlyResource(resources, T.appInsights).inputs).toMatchObject({
       ...access,
       forceCustomerStorageForProfiler: true,
@@ -286,9 +295,14 @@ describe.each([
       workspaceResourceId: expect.stringMatching(new RegExp(`/workspaces/application-${stack}-law$`)),
       disableLocalAuth: true,
     });
-    expect(onlyResource(resources, T.workspace).inputs).toMatchObject({
+    expect(named(resources, `application-${stack}-law`).inputs).toMatchObject({
       retentionInDays: prod ? 90 : 30,
-      features: { disableLocalAuth: true },
+      features: { disableLocalAuth: true, enableLogAccessUsingOnlyResourcePermissions: true },
+    });
+    // Only Defender's workspace keeps keys, and it opens to no one by resource-context.
+    expect(named(resources, `platform-${stack}-law`).inputs).toMatchObject({
+      retentionInDays: prod ? 90 : 30,
+      features: { disableLocalAuth: false, enableLogAccessUsingOnlyResourcePermissions: false },
     });
   });
 
@@ -312,9 +326,21 @@ describe.each([
       networkProfile: {
         networkPlugin: "azure",
         networkPluginMode: "overlay",
+        networkDataplane: "cilium",
+        networkPolicy: "cilium",
+        podCidr: "10.244.0.0/16",
+        serviceCidr: "10.0.0.0/16",
+        dnsServiceIP: "10.0.0.10",
         outboundType: "userAssignedNATGateway",
       },
-      apiServerAccessProfile: { authorizedIPRanges: ["192.0.2.0/24", "198.51.100.16/28"] },
+      // The layer's ranges and the owner's own egress prefix, from which the nodes reach the API server.
+      apiServerAccessProfile: {
+        authorizedIPRanges: [
+          "192.0.2.0/24",
+          "198.51.100.16/28",
+          named(resources, `${stack}-egress-ippre`).computed["ipPrefix"],
+        ],
+      },
       autoUpgradeProfile: { upgradeChannel: "patch" },
       sku: { tier: prod ? "Standard" : "Free" },
       addonProfiles: {
@@ -345,6 +371,8 @@ describe.each([
       agentPoolName: expect.stringMatching(/^apps[0-9a-f]{6}$/),
       mode: "User",
       vmSize: prod ? "Standard_D8s_v5" : "Standard_D4s_v5",
+      // A Kubernetes minor bump moves the apps pool with the control plane.
+      orchestratorVersion: onlyResource(resources, T.cluster).inputs["kubernetesVersion"],
     });
     expect(appsPool.inputs).not.toHaveProperty("nodeTaints");
     for (const pool of [inline[0] ?? {}, appsPool.inputs]) {
@@ -399,13 +427,15 @@ describe.each([
     expect(result.outputs["egressIpRange"]).toMatch(new RegExp(`^203\\.0\\.113\\.\\d+/${prod ? 30 : 31}$`));
   });
 
-  it("lets the Key Vault firewall admit exactly the node subnet", () => {
-    const subnetId = named(resources, `${stack}-vnet-nodes`).computed["id"];
+  it("lets the Key Vault firewall admit exactly the node subnet, by its id as Key Vault stores it (lower case)", () => {
+    const subnetId = String(named(resources, `${stack}-vnet-nodes`).computed["id"]);
     expect(subnetId).toMatch(
       new RegExp(`^/subscriptions/${result.target?.subscriptionId}/resourceGroups/altinnapps-${stack}-rg/`),
     );
     expect(onlyResource(resources, T.vault).inputs["properties"]).toMatchObject({
-      networkAcls: { virtualNetworkRules: [{ id: subnetId, ignoreMissingVnetServiceEndpoint: false }] },
+      networkAcls: {
+        virtualNetworkRules: [{ id: subnetId.toLowerCase(), ignoreMissingVnetServiceEndpoint: false }],
+      },
     });
   });
 
@@ -472,14 +502,20 @@ describe.each([
     });
   });
 
-  it("creates the cluster only after its identity may join the node subnet", () => {
-    const joinSubnet = named(resources, `${stack}-cluster-network-contributor`);
-    expect(joinSubnet.inputs).toMatchObject({
-      principalType: "ServicePrincipal",
-      roleDefinitionId: expect.stringMatching(new RegExp(`/${AZURE_BUILT_IN_ROLES["Network Contributor"]}$`)),
-      scope: expect.stringMatching(new RegExp(`/virtualNetworks/${stack}-vnet/subnets/nodes$`)),
-    });
-    expect(onlyResource(resources, T.cluster).dependencies).toContain(joinSubnet.urn);
+  it("creates the cluster only after its identity may join the node subnet and its NAT gateway", () => {
+    const joinSubnet = named(resources, `${stack}-cluster-network-contributor-nodesubnet`);
+    const joinNatGateway = named(resources, `${stack}-cluster-network-contributor-natgateway`);
+    for (const [assignment, scope] of [
+      [joinSubnet, `/virtualNetworks/${stack}-vnet/subnets/nodes$`],
+      [joinNatGateway, `/natGateways/${stack}-natgw$`],
+    ] as const) {
+      expect(assignment.inputs).toMatchObject({
+        principalType: "ServicePrincipal",
+        roleDefinitionId: expect.stringMatching(new RegExp(`/${AZURE_BUILT_IN_ROLES["Network Contributor"]}$`)),
+        scope: expect.stringMatching(new RegExp(scope)),
+      });
+      expect(onlyResource(resources, T.cluster).dependencies).toContain(assignment.urn);
+    }
   });
 
   it("creates the Developer and Operations groups owned by the platform, members left to PIM", () => {
@@ -517,6 +553,7 @@ describe.each([
       ["ServicePrincipal", "Key Vault Secrets User", `/vaults/${stack}-apps-kv`, principalOf(`${stack}-apps-id`)],
       ["ServicePrincipal", "Monitoring Metrics Publisher", `/components/${stack}-ai`, principalOf(`${stack}-apps-id`)],
       ["ServicePrincipal", "Network Contributor", `/subnets/nodes`, principalOf(`${stack}-aks-id`)],
+      ["ServicePrincipal", "Network Contributor", `/natGateways/${stack}-natgw`, principalOf(`${stack}-aks-id`)],
     ];
     const roleName = (id: unknown) =>
       Object.entries(AZURE_BUILT_IN_ROLES).find(([, guid]) => String(id).endsWith(`/${guid}`))?.[0];
@@ -598,13 +635,17 @@ describe("the environment layer's security choices, the other way", () => {
       expect(cluster["autoUpgradeProfile"]).toEqual({ upgradeChannel: "patch", nodeOSUpgradeChannel: "SecurityPatch" });
       expect(cluster["apiServerAccessProfile"]).toEqual({
         disableRunCommand: true,
-        authorizedIPRanges: ["192.0.2.0/24", "198.51.100.16/28"],
+        authorizedIPRanges: [
+          "192.0.2.0/24",
+          "198.51.100.16/28",
+          onlyResource(resources, T.ipPrefix).computed["ipPrefix"],
+        ],
       });
     });
 
     it("closes the workspace and Application Insights to public networks", () => {
       const closed = { publicNetworkAccessForIngestion: "Disabled", publicNetworkAccessForQuery: "Disabled" };
-      expect(onlyResource(resources, T.workspace).inputs).toMatchObject(closed);
+      for (const workspace of resourcesOfType(resources, T.workspace)) expect(workspace.inputs).toMatchObject(closed);
       expect(onlyResource(resources, T.appInsights).inputs).toMatchObject(closed);
     });
 
@@ -648,23 +689,103 @@ describe("the environment layer's security choices, the other way", () => {
     });
     expect(resourcesOfType(resources, T.subnet).map((subnet) => subnet.inputs["subnetName"])).toEqual(["nodes"]);
     expect(resourcesOfType(resources, T.privateZone)).toEqual([]);
+    // The central zone resolves for the owner network only once linked to it: the link goes beside the zone, in the
+    // zone's subscription, through a provider of its own.
+    const link = onlyResource(resources, T.privateZoneLink);
+    expect(link.inputs).toMatchObject({
+      virtualNetworkLinkName: "abc-prod-vnet-link",
+      privateZoneName: "privatelink.vaultcore.azure.net",
+      resourceGroupName: "hub-rg",
+      virtualNetwork: { id: named(resources, "abc-prod-vnet").computed["id"] },
+      registrationEnabled: false,
+    });
+    const hub = resources.find((resource) => resource.urn === link.provider);
+    expect(hub?.inputs).toMatchObject({ subscriptionId: "33333333-3333-4333-8333-333333333333" });
   });
 
-  it("takes an owner's own address ranges and recovers its soft-deleted vault when the owner file says so", async () => {
-    const subscriptionId = "55555555-5555-4555-8555-555555555555";
-    const network = { addressSpace: "10.124.8.0/22", nodeSubnet: "10.124.8.0/23", endpointSubnet: "10.124.10.0/27" };
-    const resources = await evaluateWithProdLayer(
-      (layer) => layer,
-      ownerYaml("abc", {
-        environments: { prod: { subscriptionId, network, recoverKeyVault: true } },
-        access: [{ user: "dev.abc@ai-dev.no", role: "developer", environment: "prod", expires: "2027-01-31" }],
-      }),
+  it.each([
+    { day: TODAY, recovers: true },
+    { day: "2026-11-22", recovers: false },
+  ])(
+    "takes an owner's own address ranges, and recovers its soft-deleted vault only on the day the owner file names ($day)",
+    async ({ day, recovers }) => {
+      const subscriptionId = "55555555-5555-4555-8555-555555555555";
+      const network = {
+        addressSpace: "10.124.8.0/22",
+        nodeSubnet: "10.124.8.0/23",
+        endpointSubnet: "10.124.10.0/27",
+      };
+      const resources = await evaluateWithProdLayer(
+        (layer) => layer,
+        ownerYaml("abc", {
+          environments: { prod: { subscriptionId, network, recoverKeyVault: day } },
+          access: [{ user: "dev.abc@ai-dev.no", role: "developer", environment: "prod", expires: "2027-01-31" }],
+        }),
+      );
+      expect(onlyResource(resources, T.virtualNetwork).inputs).toMatchObject({
+        addressSpace: { addressPrefixes: ["10.124.8.0/22"] },
+      });
+      expect(onlyResource(resources, T.subnet).inputs).toMatchObject({ addressPrefix: "10.124.8.0/23" });
+      // Left set, recover would be sent on every update, and Azure would restore the vault's old network rules.
+      const properties = onlyResource(resources, T.vault).inputs["properties"];
+      if (recovers) expect(properties).toMatchObject({ createMode: "recover" });
+      else expect(properties).not.toHaveProperty("createMode");
+    },
+  );
+});
+
+describe("adopting what a sample owner already has (Digdir's Terraform: digdir-prod-apps-kv, application-digdir-prod-law)", () => {
+  it("imports the adopted resources by the ids the owner file names, and creates the rest", async () => {
+    const digdir = REPO_SOURCES.owners.find((owner) => owner.file === "stacks/digdir.yaml");
+    const subscription = "682c53ef-fa0c-4e36-838f-24874d2a0d69";
+    const group = `/subscriptions/${subscription}/resourceGroups`;
+    const adopt = {
+      clusterResourceGroup: `${group}/altinnapps-digdir-prod-rg`,
+      monitorResourceGroup: `${group}/monitor-digdir-prod-rg`,
+      logAnalyticsWorkspace: `${group}/monitor-digdir-prod-rg/providers/Microsoft.OperationalInsights/workspaces/application-digdir-prod-law`,
+      applicationInsights: `${group}/monitor-digdir-prod-rg/providers/Microsoft.Insights/components/digdir-prod-ai`,
+      keyVault: `${group}/altinnapps-digdir-prod-rg/providers/Microsoft.KeyVault/vaults/digdir-prod-apps-kv`,
+      managedCluster: `${group}/altinnapps-digdir-prod-rg/providers/Microsoft.ContainerService/managedClusters/digdir-prod-aks`,
+      developerGroup: "0d6a7b3c-1e2f-4a5b-8c9d-0e1f2a3b4c5d",
+      operationsGroup: "1e7b8c4d-2f3a-4b6c-9d0e-1f2a3b4c5d6e",
+    };
+    const text = (digdir?.text ?? "").replace(
+      "    subscriptionId: 682c53ef-fa0c-4e36-838f-24874d2a0d69 # placeholder: Altinn-digdir-Prod",
+      `    subscriptionId: ${subscription}\n    adopt:\n${Object.entries(adopt)
+        .map(([kind, id]) => `      ${kind}: ${id}`)
+        .join("\n")}`,
     );
-    expect(onlyResource(resources, T.virtualNetwork).inputs).toMatchObject({
-      addressSpace: { addressPrefixes: ["10.124.8.0/22"] },
+    expect(text).toContain("adopt:");
+    const fleet = validateFleet(
+      {
+        layers: REPO_SOURCES.layers,
+        owners: REPO_SOURCES.owners.map((owner) => (owner === digdir ? { ...owner, text } : owner)),
+      },
+      TODAY,
+    );
+    expect(fleet.problems.filter((problem) => problem.file === "stacks/digdir.yaml")).toEqual([]);
+    const { resources, error } = await evaluateStack({
+      stack: "digdir-prod",
+      fleet,
+      today: TODAY,
+      directory: sampleDirectory(),
     });
-    expect(onlyResource(resources, T.subnet).inputs).toMatchObject({ addressPrefix: "10.124.8.0/23" });
-    expect(onlyResource(resources, T.vault).inputs["properties"]).toMatchObject({ createMode: "recover" });
+    expect(error).toBeUndefined();
+    const imports = Object.fromEntries(
+      resources.filter((resource) => resource.import !== undefined).map((resource) => [resource.name, resource.import]),
+    );
+    expect(imports).toEqual({
+      "altinnapps-digdir-prod-rg": adopt.clusterResourceGroup,
+      "monitor-digdir-prod-rg": adopt.monitorResourceGroup,
+      "application-digdir-prod-law": adopt.logAnalyticsWorkspace,
+      "digdir-prod-ai": adopt.applicationInsights,
+      "digdir-prod-apps-kv": adopt.keyVault,
+      "digdir-prod-aks": adopt.managedCluster,
+      "altinn-apps-digdir-prod-developer": `/groups/${adopt.developerGroup}`,
+      "altinn-apps-digdir-prod-operations": `/groups/${adopt.operationsGroup}`,
+    });
+    // Adopted or created, the same protection: an import never lowers it.
+    expect(named(resources, "digdir-prod-apps-kv").protect).toBe(true);
   });
 });
 

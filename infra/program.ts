@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ServiceOwnerEnvironment } from "./components/serviceOwnerEnvironment";
 import {
   formatProblem,
+  ownerFilePath,
   parseStackName,
   resolveOwnerEnvironment,
   type FleetResult,
@@ -18,22 +19,19 @@ export function resolveStack(stack: string, fleet: FleetResult, today: IsoDate):
   return resolveOwnerEnvironment(fleet, org, environment, today);
 }
 
-/** The resources of one owner environment; returns the stack outputs. */
-export function defineStack(stack: string, target: OwnerEnvironment) {
+/**
+ * The resources of one owner environment at `now` (ms; a deploy: the clock, an offline plan: the start of its day);
+ * returns the stack outputs.
+ */
+export function defineStack(stack: string, target: OwnerEnvironment, now: number) {
   for (const expired of target.expiredGrants) {
     pulumi.log.warn(`${formatProblem(expired)} (left out of the group; access has ended)`);
   }
-  const owner = new ServiceOwnerEnvironment(stack, { target });
-  return {
-    clusterName: owner.clusterName,
-    clusterId: owner.clusterId,
-    oidcIssuerUrl: owner.oidcIssuerUrl,
-    keyVaultUri: owner.keyVaultUri,
-    applicationInsightsConnectionString: owner.applicationInsightsConnectionString,
-    developerGroupObjectId: owner.developerGroupObjectId,
-    operationsGroupObjectId: owner.operationsGroupObjectId,
-    appHostname: owner.appHostname,
-    egressIpRange: owner.egressIpRange,
-    appIdentityClientId: owner.appIdentityClientId,
-  };
+  if (target.staleRecoverKeyVault) {
+    pulumi.log.warn(
+      `${ownerFilePath(target.org)}: environments.${target.environment}.recoverKeyVault is ${target.staleRecoverKeyVault}, ` +
+        "a past day: the vault is no longer recovered (createMode is not sent); remove the setting",
+    );
+  }
+  return new ServiceOwnerEnvironment(stack, { target, now }).outputs;
 }

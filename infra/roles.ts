@@ -12,8 +12,11 @@ export const AZURE_BUILT_IN_ROLES = {
 } as const;
 export type AzureBuiltInRole = keyof typeof AZURE_BUILT_IN_ROLES;
 
-/** The resources a role can be granted on, within one owner environment. */
-export type RoleScope = "logAnalyticsWorkspace" | "applicationInsights" | "keyVault" | "nodeSubnet";
+/**
+ * The resources a role can be granted on, within one owner environment. The platform workspace is not one of them:
+ * nobody in this table reads the control-plane audit, the Key Vault audit or Defender's data (LOG_READERS).
+ */
+export type RoleScope = "logAnalyticsWorkspace" | "applicationInsights" | "keyVault" | "nodeSubnet" | "natGateway";
 
 /**
  * Who receives a role: one of the owner's Entra ID groups, the apps' managed identity (workload identity), or the
@@ -31,7 +34,9 @@ export interface RoleAssignmentRule {
  * The one table of who gets which Azure role on what. Developer reads logs (least privilege: Reader, not
  * Contributor); Operations manages secrets; the apps (through workload identity) read secrets and send telemetry
  * (Application Insights with local auth off accepts only Entra ID tokens with Monitoring Metrics Publisher); the
- * cluster joins its nodes to the owner's node subnet.
+ * cluster joins its nodes to the owner's node subnet. Writing the subnet is checked against every resource it
+ * links (ARM's linked authorization): the NAT gateway's join action too, or AKS fails with LinkedAuthorizationFailed
+ * (microsoft/tyger PR 320; Azure/AKS issue 1653).
  */
 export const ROLE_ASSIGNMENTS: readonly RoleAssignmentRule[] = [
   { principal: "developer", role: "Log Analytics Reader", scope: "logAnalyticsWorkspace" },
@@ -40,7 +45,36 @@ export const ROLE_ASSIGNMENTS: readonly RoleAssignmentRule[] = [
   { principal: "apps", role: "Key Vault Secrets User", scope: "keyVault" },
   { principal: "apps", role: "Monitoring Metrics Publisher", scope: "applicationInsights" },
   { principal: "cluster", role: "Network Contributor", scope: "nodeSubnet" },
+  { principal: "cluster", role: "Network Contributor", scope: "natGateway" },
 ];
+
+/**
+ * Who reads which log destination: the split between what developers may read (their apps' telemetry) and what only
+ * the platform reads (control-plane audit, Key Vault audit, Defender). Enforced by workspace: the role table grants
+ * nothing on the platform workspace, which also refuses resource-context reads (enableLogAccessUsingOnlyResourcePermissions
+ * false), so Reader on a vault or cluster does not open its audit (infra/components/monitoring.ts).
+ */
+export const LOG_READERS = {
+  logAnalyticsWorkspace: {
+    holds: "Application Insights telemetry and container logs (Container Insights)",
+    readers: ["developer"] as const satisfies readonly RolePrincipal[],
+  },
+  platformWorkspace: {
+    holds: "AKS control-plane audit (kube-audit-admin, guard), Key Vault audit, Defender for Containers",
+    readers: [] as const satisfies readonly RolePrincipal[],
+  },
+} as const;
+
+/**
+ * The logical name of a rule's assignment: principal and role, and the scope where the same principal has the same
+ * role on more than one scope (the cluster's Network Contributor on the subnet and on the NAT gateway).
+ */
+export function roleAssignmentLogicalName(org: string, environment: string, rule: RoleAssignmentRule): string {
+  const slug = rule.role.toLowerCase().replaceAll(" ", "-");
+  const twins = ROLE_ASSIGNMENTS.filter((other) => other.principal === rule.principal && other.role === rule.role);
+  const scope = twins.length > 1 ? `-${rule.scope.toLowerCase()}` : "";
+  return `${org}-${environment}-${rule.principal}-${slug}${scope}`;
+}
 
 /** Never "User": access goes through groups so that membership, not assignments, is what changes. */
 export function principalTypeOf(principal: RolePrincipal): "Group" | "ServicePrincipal" {

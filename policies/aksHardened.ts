@@ -1,6 +1,6 @@
 import { ManagedCluster } from "@pulumi/azure-native/containerservice";
 import { validateResourceOfType } from "@pulumi/policy";
-import { allowListTextProblems } from "../infra/model";
+import { allowListTextProblems } from "../infra/model/cidr";
 import type { DocumentedPolicy } from "./documentedPolicy";
 
 export const aksHardened: DocumentedPolicy = {

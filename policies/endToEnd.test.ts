@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { loadFleet } from "../infra/model";
-import { directoryOf } from "../lib/azureMocks";
-import { evaluateStack } from "../lib/evaluate";
+import { directoryOf } from "../plan/semantics/azureMocks";
+import { evaluateStack } from "../plan/semantics/evaluate";
 import { ownerYaml, TODAY } from "../test/support/fleet";
 import { writeRepository } from "../test/support/repository";
-import { packConfigForFleet } from "./registry";
+import { packConfigForFleet } from "./packConfig";
 import { runPolicies } from "./runner/runner";
 
 const USERS = ["dev.abc@ai-dev.no", "ops.abc@ai-dev.brreg.no", "dev.xyz@ai-dev.no", "ops.xyz@ai-dev.brreg.no"];

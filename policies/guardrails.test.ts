@@ -177,10 +177,19 @@ describe("allowed-locations", () => {
       "location must be set explicitly to one of: norwayeast",
     ]);
   });
-  it("uses the repository's environment layers by default", async () => {
-    expect(await violations(allowedLocations, taggedResource(TYPES.vault, { location: "swedencentral" }))).toEqual([
-      'location "swedencentral" is not allowed in prod (allowed: norwayeast)',
-    ]);
+  // The policy never reads the repository's layers: without the registry in its config, every region is refused.
+  it("fails closed without config, naming the missing registry", async () => {
+    const missing = [
+      "no allowed regions are known: the policy config has no registry (write it from the fleet with `npm run policy-config` and pass it with --policy-pack-config)",
+    ];
+    expect(await violations(allowedLocations, taggedResource(TYPES.vault, {}))).toEqual(missing);
+    expect(await violations(allowedLocations, resource(TYPES.azureProvider, { location: "norwayeast" }))).toEqual(
+      missing,
+    );
+    const invalid = { "allowed-locations": { registry: { allowedLocations: { prod: "norwayeast" } } } };
+    expect((await violations(allowedLocations, taggedResource(TYPES.vault, {}), invalid))[0]).toMatch(
+      /^no allowed regions are known: the registry in policy config is invalid \(/,
+    );
   });
 });
 
@@ -271,6 +280,21 @@ describe("loganalytics-entra-only", () => {
         "features.disableLocalAuth must be true: no shared-key ingestion",
       ]);
     }
+  });
+
+  it("lets only an owner's platform workspace keep shared keys (Defender), closed to resource-context reads", async () => {
+    const workspace = (workspaceName: string, enableLogAccessUsingOnlyResourcePermissions?: boolean) =>
+      taggedResource(TYPES.workspace, {
+        workspaceName,
+        features: { disableLocalAuth: false, enableLogAccessUsingOnlyResourcePermissions },
+      });
+    expect(await violations(logAnalyticsEntraOnly, workspace("platform-digdir-prod-law", false))).toEqual([]);
+    expect(await violations(logAnalyticsEntraOnly, workspace("platform-digdir-prod-law", true))).toEqual([
+      "a platform workspace with shared keys must set features.enableLogAccessUsingOnlyResourcePermissions to false",
+    ]);
+    expect(await violations(logAnalyticsEntraOnly, workspace("application-digdir-prod-law", false))).toEqual([
+      "features.disableLocalAuth must be true: no shared-key ingestion",
+    ]);
   });
 });
 

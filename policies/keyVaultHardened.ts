@@ -1,6 +1,6 @@
 import { Vault } from "@pulumi/azure-native/keyvault";
 import { validateResourceOfType } from "@pulumi/policy";
-import { allowListTextProblems } from "../infra/model";
+import { allowListTextProblems } from "../infra/model/cidr";
 import type { DocumentedPolicy } from "./documentedPolicy";
 
 export const keyVaultHardened: DocumentedPolicy = {

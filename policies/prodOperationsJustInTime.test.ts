@@ -29,8 +29,21 @@ describe("prod-operations-just-in-time", () => {
     ]);
   });
 
-  it("reads the repository's prod layer when not configured (just-in-time in the sample layer)", async () => {
-    expect(await violations(policy, schedule("digdir-prod", "operations"))).toHaveLength(1);
+  // The policy never reads the repository's prod layer: without the setting in its config, standing access is refused.
+  it("fails closed without config, naming the missing setting", async () => {
+    const refused = (why: string) => [
+      `active (standing) assignment to altinn-apps-digdir-prod-operations: whether prod Operations is just-in-time is unknown, so it is refused: ${why}`,
+    ];
+    expect(await violations(policy, schedule("digdir-prod", "operations"))).toEqual(
+      refused(
+        "the policy config has no operationsJustInTime (write it from the fleet with `npm run policy-config` and pass it with --policy-pack-config)",
+      ),
+    );
+    const notBoolean = { "prod-operations-just-in-time": { operationsJustInTime: "yes" } };
+    expect(await violations(policy, schedule("digdir-prod", "operations"), notBoolean)).toEqual(
+      refused('operationsJustInTime in policy config is "yes", not true or false'),
+    );
+    expect(await violations(policy, schedule("digdir-prod", "developer"))).toEqual([]);
   });
 
   it.each([

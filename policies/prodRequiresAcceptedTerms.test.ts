@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ACCEPTED_TERMS } from "../test/support/fleet";
 import { prodRequiresAcceptedTerms as policy } from "./prodRequiresAcceptedTerms";
-import { registryFromRepository } from "./registry";
 import { runPolicies } from "./runner/runner";
 import { isNotApplicable, registry, resource, tags, taggedResource, TYPES, violations } from "./testing/fixtures";
 
@@ -84,19 +83,24 @@ describe("prod-requires-accepted-terms", () => {
     expect(message).toMatch(
       /^no terms-of-use registry, so prod is refused: the registry in policy config is invalid \(/,
     );
-    expect(registryFromRepository("/nonexistent/altinn-apps")).toEqual({
-      error: expect.stringMatching(
-        /^the environment layers in \/nonexistent\/altinn-apps are invalid: Pulumi.prod.yaml: file not found/,
-      ),
-    });
+    const notAnObject = { "prod-requires-accepted-terms": { registry: "the owner files" } };
+    expect((await violations(policy, cluster, notAnObject))[0]).toMatch(
+      /^no terms-of-use registry, so prod is refused: the registry in policy config is invalid \(/,
+    );
     const noVersion = withRegistry(undefined, { requiredTermsVersion: "" });
     expect((await violations(policy, cluster, noVersion))[0]).toMatch(/^no terms-of-use registry/);
   });
 
-  it("reads the registry from the repository's owner files by default", async () => {
-    expect(await violations(policy, cluster)).toEqual([]);
-    const unknown = taggedResource(TYPES.cluster, {}, "zzz-prod");
-    expect((await violations(policy, unknown))[0]).toMatch(/^owner "zzz" is not in the registry \(owner files in /);
+  // The policy never reads the repository: without the registry in its config, prod is refused, naming what is missing.
+  it("fails closed without config, naming the missing registry", async () => {
+    const missing = [
+      "no terms-of-use registry, so prod is refused: the policy config has no registry (write it from the fleet with `npm run policy-config` and pass it with --policy-pack-config)",
+    ];
+    expect(await violations(policy, cluster)).toEqual(missing);
+    expect(await violations(policy, cluster, { "prod-requires-accepted-terms": { asOf: "2026-11-23" } })).toEqual(
+      missing,
+    );
+    expect(await violations(policy, taggedResource(TYPES.cluster, {}, "zzz-prod"))).toEqual(missing);
   });
 
   it("can be made advisory or disabled through policy config", async () => {

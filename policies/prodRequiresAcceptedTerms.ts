@@ -1,10 +1,11 @@
 import type { DocumentedPolicy } from "./documentedPolicy";
-import { isIsoDate, termsShortcomings, todayUtc } from "../infra/model";
+import { isIsoDate, todayUtc } from "../infra/model/dates";
+import { termsShortcomings } from "../infra/model/terms";
 import { resolveRegistry } from "./registry";
 import { identityFromStack, identityProblems } from "./stackIdentity";
 
 interface TermsPolicyConfig {
-  /** The registry, when the pack runs without this repository (see README, Policies). */
+  /** The registry (required: without it prod is refused); `npm run policy-config` writes it from the fleet. */
   registry?: unknown;
   /** Evaluate "acceptance date not in the future" as of this date (YYYY-MM-DD); today by default. */
   asOf?: string;
@@ -42,11 +43,11 @@ export const prodRequiresAcceptedTerms: DocumentedPolicy = {
     }
     const { registry } = result;
     if (!registry.requiredTermsVersion) {
-      reportViolation(`the registry (${registry.source}) names no required terms-of-use version, so prod is refused`);
+      reportViolation("the registry (policy config) names no required terms-of-use version, so prod is refused");
       return;
     }
     if (!registry.owners.has(identity.org)) {
-      reportViolation(`owner "${identity.org}" is not in the registry (${registry.source}), so prod is refused`);
+      reportViolation(`owner "${identity.org}" is not in the registry (policy config), so prod is refused`);
       return;
     }
     const today = config.asOf && isIsoDate(config.asOf) ? config.asOf : todayUtc();

@@ -1,4 +1,5 @@
-import { ENVIRONMENT_TAG, OWNER_TAG, parseStackName, type EnvironmentName } from "../infra/model";
+import { ENVIRONMENT_TAG, OWNER_TAG, parseStackName } from "../infra/model/identity";
+import type { EnvironmentName } from "../infra/model/schema";
 
 /** The stack a resource belongs to, from its URN: `urn:pulumi:<stack>::<project>::<type>::<name>`. */
 export function stackOfUrn(urn: string): string {

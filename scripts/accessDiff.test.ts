@@ -6,7 +6,7 @@ import { captureOutput } from "../test/support/output";
 import { stringify } from "yaml";
 import { ownerDocument } from "../test/support/fleet";
 import { writeRepository } from "../test/support/repository";
-import { runCli } from "../lib/cli";
+import { runCli } from "../cli/cli";
 import { main } from "./accessDiff";
 
 const USERS = [

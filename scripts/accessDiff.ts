@@ -1,8 +1,9 @@
 import { Command } from "commander";
 import { readFleetSources, type IsoDate } from "../infra/model";
-import { diffAccess, formatAccessDiff } from "../lib/accessDiff";
-import { EXIT, parseCommandLine, rootOption, todayOption, withExitCodes } from "../lib/cli";
-import { assertCommit, fleetSourcesAt } from "../lib/git";
+import { diffAccess, formatAccessDiff } from "../access/accessDiff";
+import { EXIT, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
+import { assertCommit, fleetSourcesAt } from "../repository/git";
+import { rootOption } from "../repository/root";
 
 interface Options {
   base: string;

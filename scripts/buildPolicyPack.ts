@@ -1,8 +1,9 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { EXIT, parseCommandLine, withExitCodes } from "../lib/cli";
-import { buildPolicyPack } from "../lib/policyPack";
-import { REPO_ROOT } from "../lib/repo";
+import { EXIT, parseCommandLine, withExitCodes } from "../cli/cli";
+import { OutputDirectoryError } from "../infra/model/outputDirectory";
+import { buildPolicyPack } from "../tooling/policyPack";
+import { REPO_ROOT } from "../repository/root";
 
 interface Options {
   out: string;
@@ -31,7 +32,13 @@ export function main(argv: readonly string[]): number {
   const parsed = parseCommandLine<Options>(command(), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const out = path.resolve(parsed.options.out);
-  buildPolicyPack(REPO_ROOT, out);
+  try {
+    buildPolicyPack(REPO_ROOT, out);
+  } catch (error) {
+    if (!(error instanceof OutputDirectoryError)) throw error;
+    process.stderr.write(`error: option '--out ${parsed.options.out}': ${error.message}\n`);
+    return EXIT.usage;
+  }
   process.stdout.write(`${out}\nnext: pulumi policy publish ${path.relative(process.cwd(), out) || "."}\n`);
   return EXIT.ok;
 }

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { runCli, type Main } from "../lib/cli";
+import { runCli, type Main } from "../cli/cli";
 import { ownerYaml } from "../test/support/fleet";
 import { captureOutput } from "../test/support/output";
 import { commitAll, writeRepository } from "../test/support/repository";

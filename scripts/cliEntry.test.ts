@@ -1,9 +1,9 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../lib/cli";
-import { REPO_ROOT } from "../lib/repo";
+import { runCli } from "../cli/cli";
+import { REPO_ROOT } from "../repository/root";
 import { ownerYaml } from "../test/support/fleet";
 import { captureOutput } from "../test/support/output";
 import { commitAll, writeRepository } from "../test/support/repository";
@@ -31,6 +31,16 @@ describe("the command line cannot be turned against git or the tools", () => {
     expect(output.stderr()).toMatch(/--workers <count>.*expected a whole number from 1 to 64/);
   });
 
+  it("refuses a --cache-dir that is a file in one line, as a usage error", async () => {
+    const root = gitRepository();
+    const file = path.join(root, "not-a-folder");
+    writeFileSync(file, "");
+    expect(await runCli("plan", plan, ["--root", root, "--stack", "abc-tt02", "--cache-dir", file])).toBe(2);
+    expect(output.stderr()).toBe(
+      `plan: option '--cache-dir ${file}': is not a directory (a plan cache is a folder of files)\n`,
+    );
+  });
+
   it("refuses a stack name that is not <org>-<env>", async () => {
     expect(await runCli("plan", plan, ["--list", "--stack", "abc-staging"])).toBe(2);
     expect(output.stderr()).toMatch(/stack name "abc-staging" must be <org>-<env>/);
@@ -47,6 +57,19 @@ describe("the command line cannot be turned against git or the tools", () => {
     expect(unknown.stderr).toMatch(
       /^usage: node scripts\/run.mjs <script>.*one of accessDiff, .*newOwner, plan, .*validate\n$/,
     );
+  });
+});
+
+describe("output to a closed pipe", () => {
+  it("ends quietly, with the command's own exit code, when the reader has gone (| head)", async () => {
+    const root = gitRepository();
+    const child = spawn("node", ["scripts/run.mjs", "plan", "--root", root, "--list"], { cwd: REPO_ROOT });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const status = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
   });
 });
 

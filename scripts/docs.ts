@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { EXIT, parseCommandLine, rootOption, withExitCodes } from "../lib/cli";
-import { generatedDocs } from "../lib/docs";
-import { REPO_ROOT } from "../lib/repo";
+import { EXIT, parseCommandLine, withExitCodes } from "../cli/cli";
+import { writeFileAtomic } from "../infra/model/atomicWrite";
+import { generatedDocs } from "../tooling/docs";
+import { REPO_ROOT, rootOption } from "../repository/root";
 import { POLICIES } from "../policies/policies";
 import * as accessDiff from "./accessDiff";
 import * as buildPolicyPack from "./buildPolicyPack";
@@ -80,7 +81,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`${file}: out of date with the code; run npm run docs\n`);
     } else {
       mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-      writeFileSync(path.join(root, file), text);
+      writeFileAtomic(path.join(root, file), text);
       process.stdout.write(`wrote ${file}\n`);
     }
   }

@@ -1,21 +1,14 @@
 import { Command } from "commander";
 import { loadFleet, type IsoDate } from "../infra/model";
-import {
-  EXIT,
-  formatOption,
-  integerOption,
-  parseCommandLine,
-  rootOption,
-  todayOption,
-  withExitCodes,
-} from "../lib/cli";
+import { EXIT, formatOption, integerOption, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
 import {
   expiringGrants,
   formatExpiringJson,
   formatExpiringMarkdown,
   formatExpiringText,
   stacksToReconcile,
-} from "../lib/expiring";
+} from "../access/expiringGrants";
+import { rootOption } from "../repository/root";
 
 interface Options {
   within: number;

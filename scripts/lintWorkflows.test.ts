@@ -34,9 +34,10 @@ describe("npm run lint:workflows (the security rules)", () => {
       ".github/workflows/pr.yml:2:1: workflow-permissions: workflow-level `id-token: write` gives every job a cloud login token: grant it only to the jobs that log in to Azure",
       ".github/workflows/pr.yml:5:3: job-permissions: job check declares no permissions: it gets the repository's default token permissions",
       ".github/workflows/pr.yml:5:3: oidc-environment: job check can get an OIDC token but names no environment: its subject would not be repo:<owner>/<repo>:environment:<name>, and no environment's protection rules would gate it",
+      ".github/workflows/pr.yml:5:3: pull-request-code: job check holds id-token: write in a pull_request workflow: GitHub runs the pull request's copy of this file, so its author can edit any gate away",
       ".github/workflows/pr.yml:8:14: npm-ignore-scripts: job check holds id-token: write and runs `npm ci` without --ignore-scripts: a dependency's lifecycle script would run with it",
       '.github/workflows/pr.yml:8:30: expression-in-run: `${{ github.base_ref }}` in run: is spliced into the script before the shell sees it; set it in the step\'s env: and use "$NAME"',
-      "5 workflow problem(s)",
+      "6 workflow problem(s)",
       "",
     ]);
   });

@@ -1,6 +1,7 @@
 import { Command } from "commander";
-import { EXIT, parseCommandLine, rootOption, withExitCodes } from "../lib/cli";
-import { formatWorkflowFindings, lintRepositoryWorkflows } from "../lib/workflowLint";
+import { EXIT, parseCommandLine, withExitCodes } from "../cli/cli";
+import { rootOption } from "../repository/root";
+import { formatWorkflowFindings, lintRepositoryWorkflows } from "../tooling/workflowLint";
 
 interface Options {
   root: string;

@@ -6,9 +6,9 @@ import { validateFleet } from "../infra/model";
 import { fleetOf, ownerSource, TODAY } from "../test/support/fleet";
 import { writeRepository } from "../test/support/repository";
 import { parse } from "yaml";
-import { runCli } from "../lib/cli";
-import { SHIPPED_ORG_REGISTRY } from "../lib/newOwner";
-import { REPO_ROOT } from "../lib/repo";
+import { runCli } from "../cli/cli";
+import { SHIPPED_ORG_REGISTRY } from "../onboarding/newOwner";
+import { REPO_ROOT } from "../repository/root";
 import { main } from "./newOwner";
 
 const REGISTRY = path.join(REPO_ROOT, SHIPPED_ORG_REGISTRY);

@@ -1,8 +1,9 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { ownerFilePath, readFleetSources, todayUtc, validateFleet } from "../infra/model";
-import { EXIT, parseCommandLine, rootOption, withExitCodes } from "../lib/cli";
+import { EXIT, parseCommandLine, withExitCodes } from "../cli/cli";
+import { writeFileAtomic } from "../infra/model/atomicWrite";
 import {
   checkOrgCode,
   DEFAULT_ORG_REGISTRY,
@@ -10,7 +11,8 @@ import {
   registryEntry,
   remainingSteps,
   scaffoldOwnerFile,
-} from "../lib/newOwner";
+} from "../onboarding/newOwner";
+import { rootOption } from "../repository/root";
 
 interface Options {
   registry: string;
@@ -59,10 +61,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`new-owner: "${org}" is not in the org registry (${options.registry})\n`);
     return EXIT.invalid;
   }
-  // "wx": never through a symbolic link or over a file that appeared meanwhile.
+  // Exclusive: never through a symbolic link or over a file that appeared meanwhile.
   // The layers alone (no owner files): the version of the terms prod requires, for the scaffold's terms block.
   const { layers } = validateFleet({ ...readFleetSources(options.root), owners: [] }, todayUtc()).fleet;
-  writeFileSync(target, scaffoldOwnerFile(org, entry, layers.prod?.termsOfUseVersion), { flag: "wx" });
+  writeFileAtomic(target, scaffoldOwnerFile(org, entry, layers.prod?.termsOfUseVersion), { exclusive: true });
   const steps = remainingSteps(org, entry).map((step, index) => `${index + 1}. ${step}`);
   process.stdout.write(
     `Created ${ownerFilePath(org)} for ${JSON.stringify(entry.name.en)}.\n\nRemaining steps:\n${steps.join("\n")}\n`,

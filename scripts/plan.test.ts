@@ -4,9 +4,9 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { captureOutput } from "../test/support/output";
 import { readFleetSources } from "../infra/model";
-import { stacksAffectedBy } from "../lib/plan/select";
-import { changedFilesSince } from "../lib/git";
-import { REPO_ROOT } from "../lib/repo";
+import { stacksAffectedBy } from "../plan/engine/select";
+import { changedFilesSince } from "../repository/git";
+import { REPO_ROOT } from "../repository/root";
 import { ownerYaml } from "../test/support/fleet";
 import { writeRepository } from "../test/support/repository";
 import { main } from "./plan";
@@ -21,6 +21,7 @@ interface PlanJson {
     resources: { type: string; name: string; inputs: Record<string, unknown> }[];
     members: { group: string; upn: string; expires: string | null }[];
     violations: { policy: string; level: string; message: string; urn: string }[];
+    contractViolations: { property: string; rule: string; source: string; message: string }[];
     error?: string;
   }[];
   summary: { stacks: number; passed: boolean; mandatoryViolations: number; errors: number };
@@ -65,8 +66,11 @@ describe("npm run plan", () => {
       access: "eligibility",
       endsAt: "2027-10-31T23:00:00Z",
     });
-    for (const stack of plan.stacks)
+    for (const stack of plan.stacks) {
+      // The sample fleet plans clean against the providers' contracts (issue 23): the JSON lists them, empty.
+      expect(stack.contractViolations).toEqual([]);
       expect(Object.keys(stack).sort()).toEqual([
+        "contractViolations",
         "environment",
         "members",
         "outputs",
@@ -76,6 +80,7 @@ describe("npm run plan", () => {
         "stack",
         "violations",
       ]);
+    }
   });
 
   it("shows per stack each person's PIM assignment or eligibility with its end, as text and markdown", async () => {
@@ -96,9 +101,9 @@ describe("npm run plan", () => {
   it("fails a fleet with a prod owner lacking accepted terms, naming the violation", async () => {
     const root = writeRepository([ownerYaml("abc"), ownerYaml("xyz", { termsOfUse: undefined })]);
     expect(await main(["--root", root, "--today", "2026-11-23"])).toBe(1);
-    expect(output.stdout()).toMatch(/^xyz-prod: FAIL \(26 mandatory, 0 advisory\)$/m);
+    expect(output.stdout()).toMatch(/^xyz-prod: FAIL \(28 mandatory, 0 advisory\)$/m);
     expect(output.stdout()).toMatch(
-      /\[mandatory\] prod-requires-accepted-terms \(26 resource\(s\)\): xyz may not have prod resources until the terms of use are accepted: no termsOfUse record/,
+      /\[mandatory\] prod-requires-accepted-terms \(28 resource\(s\)\): xyz may not have prod resources until the terms of use are accepted: no termsOfUse record/,
     );
     expect(output.stdout()).toMatch(/^abc-prod: pass$/m);
     expect(output.stdout()).toMatch(/FAIL\n$/);

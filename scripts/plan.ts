@@ -1,22 +1,13 @@
-import * as path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseStackName, readFleetSources, type IsoDate } from "../infra/model";
-import {
-  EXIT,
-  formatOption,
-  integerOption,
-  parseCommandLine,
-  rootOption,
-  todayOption,
-  withExitCodes,
-} from "../lib/cli";
-import { assertCommit } from "../lib/git";
-import { PlanCache } from "../lib/plan/cache";
-import { diffAgainstBase, planWorkingTree, type DiffReport, type PlanningOptions } from "../lib/plan/compare";
-import { formatDiffJson, formatDiffMarkdown, formatDiffText, summarizeDiff } from "../lib/plan/diffFormat";
-import { formatJson, formatMarkdown, formatText, summarize, type PlanReport } from "../lib/plan/format";
-import { allStacks, stacksByEnvironment } from "../lib/plan/select";
-import { REPO_ROOT } from "../lib/repo";
+import { EXIT, formatOption, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
+import { assertCommit } from "../repository/git";
+import { diffAgainstBase, planWorkingTree, type DiffReport } from "../plan/engine/compare";
+import { formatDiffJson, formatDiffMarkdown, formatDiffText, summarizeDiff } from "../plan/diffFormat";
+import { formatJson, formatMarkdown, formatText, summarize, type PlanReport } from "../plan/format";
+import { allStacks, stacksByEnvironment } from "../plan/engine/select";
+import { planningOptions, withPlanningOptions } from "../plan/planningOptions";
+import { REPO_ROOT, rootOption } from "../repository/root";
 
 interface Options {
   stack?: string[];
@@ -29,12 +20,10 @@ interface Options {
   list: boolean;
   firstPreview: boolean;
   allowDecommission: boolean;
+  allowReplacement: boolean;
   cache: boolean;
   cacheDir: string;
 }
-
-/** The default plan cache: with the dependencies, so CI restores it with them (actions/cache) and `npm ci` drops it. */
-export const DEFAULT_CACHE_DIR = path.join(REPO_ROOT, "node_modules", ".cache", "altinn-apps-plan");
 
 function stackArgument(value: string, previous: string[] = []): string[] {
   try {
@@ -45,42 +34,12 @@ function stackArgument(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-function progress(planned: number, total: number): void {
-  if (process.stderr.isTTY)
-    process.stderr.write(`\rplanned ${planned}/${total} stacks${planned === total ? "\n" : ""}`);
-}
-
-/** The options every command that plans stacks shares: the cache and the pool. */
-export function withPlanningOptions(command: Command): Command {
-  return command
-    .option("--no-cache", "evaluate every stack, ignoring and not filling the plan cache")
-    .addOption(
-      new Option("--cache-dir <dir>", "where plans are cached by content").default(
-        DEFAULT_CACHE_DIR,
-        "node_modules/.cache/altinn-apps-plan",
-      ),
-    )
-    .addOption(integerOption("--workers <count>", "worker processes (default: one per core)", 1, 64));
-}
-
-export function planningOptions(options: {
-  today: IsoDate;
-  firstPreview?: boolean;
-  workers?: number;
-  cache: boolean;
-  cacheDir: string;
-}): PlanningOptions {
-  return {
-    today: options.today,
-    firstPreview: options.firstPreview ?? false,
-    workers: options.workers,
-    cache: options.cache ? new PlanCache(options.cacheDir) : undefined,
-    onProgress: progress,
-  };
-}
-
 function writeDiff(report: DiffReport, options: Options): number {
-  const verdict = { report, allowDecommission: options.allowDecommission };
+  const verdict = {
+    report,
+    allowDecommission: options.allowDecommission,
+    allowReplacement: options.allowReplacement,
+  };
   const format = { text: formatDiffText, json: formatDiffJson, markdown: formatDiffMarkdown }[options.format];
   process.stdout.write(format(verdict));
   return summarizeDiff(verdict).passed ? EXIT.ok : EXIT.invalid;
@@ -123,6 +82,11 @@ export function command(): Command {
         .option(
           "--allow-decommission",
           "a removed owner file or environment (its stacks left unmanaged) does not fail the diff",
+          false,
+        )
+        .option(
+          "--allow-replacement",
+          "replacing a cluster, vault, workspace or network (any environment) does not fail the diff: the replacement-approved label",
           false,
         )
         .option(

@@ -2,9 +2,9 @@ import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } f
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { runCli } from "../lib/cli";
-import { REPO_ROOT } from "../lib/repo";
-import { ownerDocument, ownerYaml } from "../test/support/fleet";
+import { runCli } from "../cli/cli";
+import { REPO_ROOT } from "../repository/root";
+import { ownerDocument, ownerYaml, subscriptionOf } from "../test/support/fleet";
 import { captureOutput } from "../test/support/output";
 import { committedRepository, gitIn } from "../test/support/repository";
 import { main } from "./plan";
@@ -22,8 +22,10 @@ interface DiffJson {
       name: string;
       action: string;
       properties: { path: string; before: unknown; after: unknown }[];
+      deleteFirst?: true;
     }[];
     refusals: string[];
+    ended?: { name: string; upn: string; endedAt: string }[];
   }[];
   folded: { type: string; action: string; path?: string; before?: unknown; after?: unknown; stacks: string[] }[];
   summary: { selected: number; passed: boolean; unmanaged: number; refusals: number };
@@ -96,6 +98,80 @@ describe("plan --diff", () => {
     );
   });
 
+  // Graph refuses a schedule "update" (azuread re-sends adminAssign: RoleAssignmentExists, azuread #1412): a renewal,
+  // a new reason or ticket replaces the schedule, the old one removed first (docs/design/entra-pim-decisions.md).
+  it.each([
+    [
+      "a renewal",
+      { expires: "2027-09-30" },
+      [{ path: "expirationDate", before: "2027-06-30T22:00:00Z", after: "2027-09-30T22:00:00Z" }],
+    ],
+    [
+      "a new ticket",
+      { ticket: "ALTINN-2" },
+      [
+        { path: "justification", before: "stacks/abc.yaml: ALTINN-1", after: "stacks/abc.yaml: ALTINN-2" },
+        { path: "ticketNumber", before: "ALTINN-1", after: "ALTINN-2" },
+      ],
+    ],
+  ])("shows %s of a PIM grant as the schedule's replacement, deleted first", async (_, change, properties) => {
+    const { root, write } = fleetRepository();
+    const document = ownerDocument("abc");
+    const [developerTt02, developerProd, operations] = document["access"] as Record<string, unknown>[];
+    write(
+      "stacks/abc.yaml",
+      stringify({ ...document, access: [developerTt02, developerProd, { ...operations, ...change }] }),
+    );
+    const { code, json } = await diff(root);
+    expect(code).toBe(0);
+    expect(json.stacks.map((stack) => stack.stack)).toEqual(["abc-prod"]);
+    expect(json.stacks[0]?.changes).toEqual([
+      {
+        type: "azuread:index/privilegedAccessGroupEligibilitySchedule:PrivilegedAccessGroupEligibilitySchedule",
+        name: "altinn-apps-abc-prod-operations-ops.abc@ai-dev.brreg.no",
+        action: "replace",
+        deleteFirst: true,
+        properties,
+      },
+    ]);
+    output.clear();
+    await main(["--diff", "main", "--root", root, ...BASE_ARGS]);
+    expect(output.stdout()).toContain(
+      "+- replace (delete first) azuread:index/privilegedAccessGroupEligibilitySchedule:PrivilegedAccessGroupEligibilitySchedule altinn-apps-abc-prod-operations-ops.abc@ai-dev.brreg.no\n",
+    );
+    expect(output.stdout()).toMatch(/0 to update, 1 to replace, 0 to delete/);
+  });
+
+  // The expiry sweep's pull request: the grant ended yesterday in Entra ID, and removing it deletes nothing.
+  it("shows a PIM grant that ended and leaves the owner file as forgotten, not deleted", async () => {
+    const { root, write } = fleetRepository();
+    const document = ownerDocument("abc");
+    const [developerTt02, , operations] = document["access"] as Record<string, unknown>[];
+    write("stacks/abc.yaml", stringify({ ...document, access: [developerTt02, operations] }));
+    const { code, json } = await diff(root, "--today", "2027-02-01");
+    expect(code).toBe(0);
+    expect(json.summary).toMatchObject({ passed: true, refusals: 0 });
+    expect(json.stacks).toEqual([
+      expect.objectContaining({
+        stack: "abc-prod",
+        status: "unchanged",
+        changes: [],
+        ended: [
+          {
+            name: "altinn-apps-abc-prod-developer-dev.abc@ai-dev.no",
+            upn: "dev.abc@ai-dev.no",
+            endedAt: "2027-01-31T23:00:00Z",
+          },
+        ],
+      }),
+    ]);
+    output.clear();
+    await main(["--diff", "main", "--root", root, ...BASE_ARGS, "--today", "2027-02-01"]);
+    expect(output.stdout()).toContain(
+      "  = altinn-apps-abc-prod-developer-dev.abc@ai-dev.no: ended in Entra ID at 2027-01-31T23:00:00Z; a deploy forgets it from the state and never deletes it",
+    );
+  });
+
   it("shows a member change in the membership model by UPN and name", async () => {
     const { root, write, read } = fleetRepository();
     write(
@@ -124,19 +200,51 @@ describe("plan --diff", () => {
     const { code, json } = await diff(root);
     expect(code).toBe(0);
     expect(json.stacks.map((stack) => stack.stack)).toEqual(["abc-tt02", "xyz-tt02"]);
+    // The apps pool follows the control plane's minor version (orchestratorVersion), in the same deploy.
+    const bump = { action: "update", before: "1.33", after: "1.34", stacks: ["abc-tt02", "xyz-tt02"] };
     expect(json.folded).toEqual([
-      {
-        type: "azure-native:containerservice:ManagedCluster",
-        action: "update",
-        path: "kubernetesVersion",
-        before: "1.33",
-        after: "1.34",
-        stacks: ["abc-tt02", "xyz-tt02"],
-      },
+      { type: "azure-native:containerservice:ManagedCluster", path: "kubernetesVersion", ...bump },
+      { type: "azure-native:containerservice:AgentPool", path: "orchestratorVersion", ...bump },
     ]);
     output.clear();
     await main(["--diff", "main", "--root", root, ...BASE_ARGS]);
     expect(output.stdout()).toMatch(/~ update ManagedCluster kubernetesVersion 1\.33 → 1\.34 on abc-tt02, xyz-tt02/);
+  });
+
+  it("onboards an owner that adopts what it already has: imports, not creates, and the plan JSON names each id", async () => {
+    const { root, write } = fleetRepository();
+    const subscription = subscriptionOf("mig", "prod");
+    const group = `/subscriptions/${subscription}/resourceGroups`;
+    const adopt = {
+      clusterResourceGroup: `${group}/altinnapps-mig-prod-rg`,
+      keyVault: `${group}/altinnapps-mig-prod-rg/providers/Microsoft.KeyVault/vaults/mig-prod-apps-kv`,
+      logAnalyticsWorkspace: `${group}/monitor-mig-prod-rg/providers/Microsoft.OperationalInsights/workspaces/application-mig-prod-law`,
+      developerGroup: "0d6a7b3c-1e2f-4a5b-8c9d-0e1f2a3b4c5d",
+    };
+    const document = ownerDocument("mig");
+    const environments = document["environments"] as Record<string, Record<string, unknown>>;
+    write(
+      "stacks/mig.yaml",
+      stringify({ ...document, environments: { ...environments, prod: { ...environments["prod"], adopt } } }),
+    );
+    const { code, json } = await diff(root);
+    expect(code).toBe(0);
+    const mig = json.stacks.find((stack) => stack.stack === "mig-prod");
+    const actionOf = (name: string) => mig?.changes.find((change) => change.name === name)?.action;
+    expect(actionOf("altinnapps-mig-prod-rg")).toBe("import");
+    expect(actionOf("mig-prod-apps-kv")).toBe("import");
+    expect(actionOf("application-mig-prod-law")).toBe("import");
+    expect(actionOf("altinn-apps-mig-prod-developer")).toBe("import");
+    expect(actionOf("monitor-mig-prod-rg")).toBe("create");
+    expect(actionOf("mig-prod-aks")).toBe("create");
+
+    output.clear();
+    expect(await main(["--stack", "mig-prod", "--root", root, "--format", "json", ...BASE_ARGS])).toBe(0);
+    const plan = JSON.parse(output.stdout()) as { stacks: { resources: { name: string; import?: string }[] }[] };
+    const importOf = (name: string) => plan.stacks[0]?.resources.find((resource) => resource.name === name)?.import;
+    expect(importOf("mig-prod-apps-kv")).toBe(adopt.keyVault);
+    expect(importOf("altinn-apps-mig-prod-developer")).toBe(`/groups/${adopt.developerGroup}`);
+    expect(importOf("mig-prod-aks")).toBeUndefined();
   });
 
   it("a change that alters no plan selects nothing, and says so", async () => {
@@ -173,10 +281,11 @@ describe("plan --diff", () => {
     const { code, json } = await diff(root);
     expect(code).toBe(1);
     const abc = json.stacks.find((stack) => stack.stack === "abc-prod");
+    // Azure refuses a new length for an allocated prefix: an update it refuses, not a replacement.
     expect(abc?.changes).toContainEqual({
       type: "azure-native:network:PublicIPPrefix",
       name: "abc-prod-egress-ippre",
-      action: "replace",
+      action: "update",
       properties: [{ path: "prefixLength", before: 30, after: 29 }],
     });
     expect(abc?.refusals).toEqual([
@@ -185,7 +294,7 @@ describe("plan --diff", () => {
         /^abc-prod: Pulumi\.<env>\.yaml altinn-apps:network\.egressPrefixLength changes from 30 to 29/,
       ),
       expect.stringMatching(
-        /^abc-prod: azure-native:network:PublicIPPrefix abc-prod-egress-ippre is protected and would be replaced, because prefixLength \(.*\)\. Instead: revert this change, or build/,
+        /^abc-prod: azure-native:network:PublicIPPrefix abc-prod-egress-ippre cannot be changed this way, because prefixLength \(fixed when the prefix is allocated.*\)\. Instead: revert this change/,
       ),
     ]);
   });
@@ -258,6 +367,20 @@ describe("plan --diff", () => {
     expect((await diff(root, "--allow-decommission")).code).toBe(0);
   });
 
+  it("a committed rename of an owner file (git mv and the org changed) leaves the old owner's stacks unmanaged", async () => {
+    const { root, write } = fleetRepository();
+    gitIn(root, "checkout", "-q", "-b", "rename");
+    gitIn(root, "mv", "stacks/xyz.yaml", "stacks/xyq.yaml");
+    write("stacks/xyq.yaml", stringify(ownerDocument("xyq")));
+    gitIn(root, "commit", "-q", "-am", "rename xyz to xyq");
+    const { code, json } = await diff(root);
+    expect(code).toBe(1);
+    expect(json.stacks.filter((stack) => stack.status === "unmanaged").map((stack) => stack.stack)).toEqual([
+      "xyz-tt02",
+      "xyz-prod",
+    ]);
+  });
+
   it("exits 2 on a ref that is not a commit", async () => {
     const { root } = fleetRepository();
     expect(await runCli("plan", main, ["--diff", "no-such-ref", "--root", root, ...BASE_ARGS])).toBe(2);
@@ -266,7 +389,25 @@ describe("plan --diff", () => {
 
   it("evaluates the base with its own code in a worktree, sharing node_modules when the lockfile is the same", async () => {
     const { root, write } = fleetRepository();
-    for (const entry of ["infra", "lib", "policies", "scripts", "package.json", "package-lock.json", "Pulumi.yaml"])
+    for (const entry of [
+      "access",
+      "cli",
+      "infra",
+      "onboarding",
+      "plan",
+      "policies",
+      "report",
+      "repository",
+      "review",
+      "runtime",
+      "tooling",
+      "validation",
+      "deploy",
+      "scripts",
+      "package.json",
+      "package-lock.json",
+      "Pulumi.yaml",
+    ])
       cpSync(path.join(REPO_ROOT, entry), path.join(root, entry), {
         recursive: true,
         filter: (source) => !source.includes("node_modules"),

@@ -1,15 +1,16 @@
 import { Command } from "commander";
 import type { IsoDate } from "../infra/model";
-import { EXIT, parseCommandLine, rootOption, todayOption, withExitCodes } from "../lib/cli";
-import { baseRefError } from "../lib/git";
-import { failedComment, prComment } from "../lib/prComment";
-import { REPO_ROOT } from "../lib/repo";
-import { planningOptions, withPlanningOptions } from "./plan";
+import { EXIT, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
+import { baseRefError } from "../repository/git";
+import { failedComment, prComment } from "../review/prComment";
+import { REPO_ROOT, rootOption } from "../repository/root";
+import { planningOptions, withPlanningOptions } from "../plan/planningOptions";
 
 interface Options {
   base: string;
   allowRemovals: boolean;
   allowDecommission: boolean;
+  allowReplacement: boolean;
   today: IsoDate;
   root: string;
   workers?: number;
@@ -28,6 +29,11 @@ export function command(): Command {
         .requiredOption("--base <ref>", "the git ref to compare with (the PR's base)")
         .option("--allow-removals", "large access removals are approved (the access-removal-approved label)", false)
         .option("--allow-decommission", "leaving removed owners' or environments' stacks unmanaged is approved", false)
+        .option(
+          "--allow-replacement",
+          "replacing a cluster, vault, workspace or network is approved (the replacement-approved label)",
+          false,
+        )
         .addOption(todayOption())
         .addOption(rootOption()),
     ),
@@ -58,6 +64,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     base: options.base,
     allowRemovals: options.allowRemovals,
     allowDecommission: options.allowDecommission,
+    allowReplacement: options.allowReplacement,
   }).catch((error: unknown) => failedComment(error instanceof Error ? error.message : String(error)));
   process.stdout.write(comment.markdown);
   return comment.passed ? EXIT.ok : EXIT.invalid;

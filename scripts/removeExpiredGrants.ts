@@ -1,8 +1,9 @@
 import { Command } from "commander";
 import { formatProblem, type IsoDate } from "../infra/model";
-import { EXIT, parseCommandLine, rootOption, todayOption, withExitCodes } from "../lib/cli";
-import { removeExpiredGrants } from "../lib/expiry";
-import { code } from "../lib/markdown";
+import { EXIT, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
+import { removeExpiredGrants } from "../access/expiredGrantRemoval";
+import { code } from "../cli/markdown";
+import { rootOption } from "../repository/root";
 
 interface Options {
   today: IsoDate;

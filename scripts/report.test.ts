@@ -1,12 +1,23 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { isOwnerFileName } from "../infra/model";
 import { captureOutput } from "../test/support/output";
 import { ownerYaml } from "../test/support/fleet";
-import { writeRepository } from "../test/support/repository";
-import { REPO_ROOT } from "../lib/repo";
+import { commitAll, gitIn, writeRepository } from "../test/support/repository";
+import { REPO_ROOT } from "../repository/root";
 import { main } from "./report";
 
 const outDir = () => path.join(mkdtempSync(path.join(tmpdir(), "report-cli-")), "site");
@@ -78,11 +89,73 @@ describe("npm run report", () => {
     expect(output.stdout()).toContain(`(no history: ${root} is not a git repository with commits)`);
   });
 
-  it("exits 2 when the output directory cannot be written", () => {
+  it("warns on stderr about a historical owner file version it did not read (over the limit), and still writes", () => {
+    const root = writeRepository([ownerYaml("abc")]);
+    const file = path.join(root, "stacks/abc.yaml");
+    const valid = readFileSync(file, "utf8");
+    writeFileSync(file, `# ${"x".repeat(600 * 1024)}\n${valid}`);
+    commitAll(root);
+    writeFileSync(file, valid);
+    gitIn(root, "commit", "-q", "-am", "smaller");
+    expect(main(["--root", root, "--out", outDir(), "--today", "2026-11-23"])).toBe(0);
+    expect(output.stderr()).toMatch(
+      /^report: warning: stacks\/abc.yaml at [0-9a-f]{7}: \d+ bytes, over the limit of 524288: not read\n$/,
+    );
+  });
+
+  it("exits 2 when the output directory is a file", () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), "report-cli-")), "a-file");
     writeFileSync(file, "");
     expect(main(["--out", file, "--today", "2026-11-23"])).toBe(2);
-    expect(output.stderr()).toMatch(/^error: option '--out .*a-file': cannot write the site there \(E[A-Z]+\)\n$/);
+    expect(output.stderr()).toMatch(/^error: option '--out .*a-file': is not a directory\n$/);
+  });
+
+  it("writes only into a folder of its own: one that holds other files is refused and left as it was", () => {
+    const out = outDir();
+    mkdirSync(path.join(out, "owners"), { recursive: true });
+    writeFileSync(path.join(out, "owners", "mine.html"), "mine");
+    writeFileSync(path.join(out, "notes.txt"), "mine");
+    expect(main(["--out", out, "--today", "2026-11-23"])).toBe(2);
+    expect(output.stderr()).toBe(
+      `error: option '--out ${out}': holds files this command did not write (it has no .altinn-apps-report): ` +
+        "give an empty or new folder\n",
+    );
+    expect(readdirSync(out).sort()).toEqual(["notes.txt", "owners"]);
+    expect(readdirSync(path.join(out, "owners"))).toEqual(["mine.html"]);
+  });
+
+  it("refuses a symbolic link, and a folder on a kernel file system, before writing anything", () => {
+    const out = outDir();
+    mkdirSync(out);
+    const link = `${out}-link`;
+    symlinkSync(out, link);
+    expect(main(["--out", link, "--today", "2026-11-23"])).toBe(2);
+    expect(output.stderr()).toBe(`error: option '--out ${link}': is a symbolic link: give the real folder\n`);
+    output.clear();
+    expect(main(["--out", "/proc/self/report", "--today", "2026-11-23"])).toBe(2);
+    expect(output.stderr()).toBe(
+      "error: option '--out /proc/self/report': is on a proc file system, which holds kernel interfaces rather than files\n",
+    );
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it("replaces a FIFO planted in its folder instead of blocking on it", () => {
+    const out = outDir();
+    expect(main(["--out", out, "--today", "2026-11-23"])).toBe(0);
+    rmSync(path.join(out, "index.html"));
+    execFileSync("mkfifo", [path.join(out, "index.html")]);
+    const child = spawnSync(
+      process.execPath,
+      [
+        "--require",
+        "tsx/cjs",
+        "--eval",
+        `require("./scripts/report").main(["--out", ${JSON.stringify(out)}, "--today", "2026-11-23"])`,
+      ],
+      { cwd: REPO_ROOT, encoding: "utf8", timeout: 30_000 },
+    );
+    expect(child.status).toBe(0);
+    expect(lstatSync(path.join(out, "index.html")).isFile()).toBe(true);
   });
 
   it.each([[["--today", "tomorrow"]], [["--no-such-flag"]], [["extra-argument"]]])(

@@ -1,8 +1,11 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { formatProblem, readFleetSources, type IsoDate } from "../infra/model";
-import { EXIT, parseCommandLine, rootOption, todayOption, withExitCodes } from "../lib/cli";
-import { writeAccessReport, type ReportResult } from "../lib/report/site";
+import { EXIT, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
+import { FileWriteError } from "../infra/model/atomicWrite";
+import { OutputDirectoryError } from "../infra/model/outputDirectory";
+import { rootOption } from "../repository/root";
+import { writeAccessReport, type ReportResult } from "../report/site";
 
 interface Options {
   out: string;
@@ -50,6 +53,14 @@ export function main(argv: readonly string[]): number {
       commitUrl: options.commitUrl,
     });
   } catch (error) {
+    if (error instanceof OutputDirectoryError) {
+      process.stderr.write(`error: option '--out ${options.out}': ${error.message}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof FileWriteError) {
+      process.stderr.write(`report: ${error.message}\n`);
+      return EXIT.invalid;
+    }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === undefined) throw error;
     process.stderr.write(`error: option '--out ${options.out}': cannot write the site there (${code})\n`);
@@ -63,6 +74,8 @@ export function main(argv: readonly string[]): number {
     return EXIT.invalid;
   }
   const { report, pages } = result;
+  if (report.history.available)
+    for (const warning of report.history.warnings) process.stderr.write(`report: warning: ${warning}\n`);
   const history = report.history.available
     ? `history from ${report.history.commits} commit(s)${report.history.shallow ? " of a shallow clone" : ""}`
     : `no history: ${report.history.reason}`;

@@ -8,7 +8,23 @@ import { fileURLToPath } from "node:url";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const outdir = path.join(root, "dist");
-const SOURCE_DIRECTORIES = ["infra", "lib", "policies", "scripts"];
+const SOURCE_DIRECTORIES = [
+  "access",
+  "cli",
+  "contracts",
+  "infra",
+  "onboarding",
+  "plan",
+  "policies",
+  "report",
+  "repository",
+  "review",
+  "runtime",
+  "scripts",
+  "tooling",
+  "validation",
+  "deploy",
+];
 // infra/index.ts is the Pulumi entry (run by the Pulumi CLI), and tests and their helpers are vitest's.
 const isRuntimeSource = (file) =>
   file.endsWith(".ts") &&
@@ -59,8 +75,9 @@ if (isStale(entryPoints)) {
   });
 }
 const require = createRequire(import.meta.url);
-require(path.join(outdir, "lib", "deferClosureSerializer.js"));
-// lib/cli.ts owns exit codes and error output: the script's main runs only through it.
-const { runCli } = require(path.join(outdir, "lib", "cli.js"));
+require(path.join(outdir, "runtime", "deferClosureSerializer.js"));
+// cli/cli.ts owns exit codes and error output: the script's main runs only through it.
+const { dropOutputToClosedPipes, runCli } = require(path.join(outdir, "cli", "cli.js"));
+dropOutputToClosedPipes();
 const { main } = require(path.join(outdir, "scripts", `${command}.js`));
 process.exitCode = await runCli(command, main, args);

@@ -1,9 +1,9 @@
 import { Command } from "commander";
 import { environmentLayerFileName, ENVIRONMENTS, STACKS_DIR, type FleetSources, type IsoDate } from "../infra/model";
-import { EXIT, formatOption, parseCommandLine, rootOption, todayOption, withExitCodes } from "../lib/cli";
-import { assertCommit, changedFilesSince, fleetSourcesAt, headCommitOf } from "../lib/git";
-import { toRepoPath } from "../lib/repo";
-import { formatValidateJson, formatValidateText, validateRepository } from "../lib/validate";
+import { EXIT, formatOption, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
+import { assertCommit, changedFilesSince, fleetSourcesAt, headCommitOf } from "../repository/git";
+import { rootOption, toRepoPath } from "../repository/root";
+import { formatValidateJson, formatValidateText, validateRepository } from "../validation/validateRepository";
 
 interface Options {
   base?: string;

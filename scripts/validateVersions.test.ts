@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { ownerDocument, ownerYaml, subscriptionOf } from "../test/support/fleet";
-import { runCli } from "../lib/cli";
+import { runCli } from "../cli/cli";
 import { captureOutput } from "../test/support/output";
 import { committedRepository, gitIn } from "../test/support/repository";
 import { main as plan } from "./plan";

@@ -1,26 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../lib/repo";
-
-/**
- * Pages other issues' branches add (linked from the README already). Each must exist once those branches are merged:
- * then this list is emptied, and a page listed here that exists fails the test until it is removed from the list.
- */
-const PAGES_FROM_OTHER_BRANCHES = [
-  "docs/design/architecture.md", // issue 21
-  "docs/operations/adopting-existing-resources.md", // issue 22a
-  "docs/operations/acceptance.md", // issue 22a
-  "docs/design/azure-decisions.md", // issue 22a
-  "docs/design/entra-pim-decisions.md", // issue 22b
-  "docs/design/contracts.md", // issue 23
-  "docs/operations/engine-tests.md", // issue 24
-  "docs/operations/bootstrap.md", // issue 25
-  "docs/operations/workflows.md", // issue 25
-  "docs/operations/runbooks.md", // issue 25
-  "docs/design/security-isolation.md", // issue 25
-  "docs/reference/input-rules.md", // issue 26
-];
+import { REPO_ROOT } from "../repository/root";
 
 function markdownPages(directory = "docs"): string[] {
   return readdirSync(path.join(REPO_ROOT, directory), { withFileTypes: true }).flatMap((entry) => {
@@ -75,7 +56,6 @@ const pages = ["README.md", ...markdownPages()];
 describe("the docs' links", () => {
   it.each(pages)("every relative link in %s reaches a file (and a heading) that exists", (page) => {
     for (const link of linksIn(page)) {
-      if (PAGES_FROM_OTHER_BRANCHES.includes(link.target)) continue;
       expect(existsSync(path.join(REPO_ROOT, link.target)), `${page} → ${link.target}`).toBe(true);
       if (link.anchor && link.target.endsWith(".md")) {
         const anchors = anchorsOf(readFileSync(path.join(REPO_ROOT, link.target), "utf8"));

@@ -3,9 +3,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSyn
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { runCli, type Main } from "../lib/cli";
-import { REPO_ROOT } from "../lib/repo";
-import { SAMPLE_FLEET_DATE } from "../lib/sampleFleet";
+import { runCli, type Main } from "../cli/cli";
+import { REPO_ROOT } from "../repository/root";
+import { SAMPLE_FLEET_DATE } from "../tooling/sampleFleet";
 
 /**
  * Every recipe in docs/tasks/ runs here, on a copy of the sample fleet, in the order it is written: each ```diff

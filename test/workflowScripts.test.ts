@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { REPO_ROOT } from "../lib/repo";
+import { REPO_ROOT } from "../repository/root";
 
 /**
  * The workflows' own `run:` scripts, executed as the runner does (bash -e -o pipefail) with the step's env:, against
@@ -284,10 +284,16 @@ describe("pr-comment.yml: one comment, only on the PR the run checked", () => {
     "pr-comment/number": number,
     "pr-comment/comment.md": comment,
   });
-  const pull = (sha: string, files: string[] = ["stacks/digdir.yaml"]) => ({
-    [`GET repos/${REPO}/pulls/7`]: { head: { sha } },
-    [`GET repos/${REPO}/pulls/7/files`]: files.map((filename) => ({ filename })),
+  const BASE = "b".repeat(40);
+  const pull = (
+    sha: string,
+    files: (string | { filename: string; previous_filename: string })[] = ["stacks/digdir.yaml"],
+  ) => ({
+    [`GET repos/${REPO}/pulls/7`]: { head: { sha }, base: { sha: BASE } },
+    [`GET repos/${REPO}/pulls/7/files`]: files.map((file) => (typeof file === "string" ? { filename: file } : file)),
   });
+  const MAIN_CODE =
+    "> Produced by **main's code** (the pull request's base, bbbbbbb): this pull request changes only owner files and layers.\n\n";
 
   it("creates the comment, then updates it in place", () => {
     const first = runStep(
@@ -299,8 +305,8 @@ describe("pr-comment.yml: one comment, only on the PR the run checked", () => {
     expect(first.status).toBe(0);
     const post = first.calls.at(-1);
     expect(post?.method).toBe("POST");
-    expect(post?.body).toMatch(
-      /^<!-- altinn-apps-pr-comment -->\n## Plan\n\n<sub>Checked aaaaaaa in https:\/\/github.com\/run\/1<\/sub>$/,
+    expect(post?.body).toBe(
+      `<!-- altinn-apps-pr-comment -->\n${MAIN_CODE}## Plan\n\n<sub>Checked aaaaaaa in https://github.com/run/1</sub>`,
     );
 
     const comments = [
@@ -333,21 +339,48 @@ describe("pr-comment.yml: one comment, only on the PR the run checked", () => {
     expect(other.stdout).toContain("PR #7 is not among the run's pull requests [8]");
   });
 
-  it("warns when the pull request changes the code that produced the comment", () => {
-    const run = runStep(
+  const commentFor = (files: Parameters<typeof pull>[1]) =>
+    runStep(
       step,
       context([]),
       {
-        ...pull(HEAD, ["stacks/digdir.yaml", ".github/workflows/pr.yml", "lib/accessDiff.ts"]),
+        ...pull(HEAD, files),
         [`GET repos/${REPO}/issues/7/comments`]: [],
         [`POST repos/${REPO}/issues/7/comments`]: {},
       },
       { files: artifact("7") },
     );
+
+  it("says the comment is main's code when the PR changes only owner files and layers", () => {
+    const run = commentFor(["stacks/digdir.yaml", "Pulumi.tt02.yaml", "Pulumi.prod.yaml"]);
     expect(run.status).toBe(0);
-    expect(run.calls.at(-1)?.body).toMatch(
-      /^<!-- altinn-apps-pr-comment -->\n> \[!WARNING\]\n> This pull request changes 2 file\(s\) of the code that produced this comment/,
-    );
+    expect(run.calls.at(-1)?.body).toContain(MAIN_CODE);
+  });
+
+  it("warns, from an allowlist, when anything else changed: code, workflows, .npmrc, Pulumi's stack files", () => {
+    for (const [files, count] of [
+      [["stacks/digdir.yaml", ".github/workflows/pr.yml", "lib/accessDiff.ts"], 2],
+      [["stacks/digdir.yaml", ".npmrc"], 1],
+      [["stacks/Pulumi.digdir-prod.yaml"], 1],
+      [["stacks/sub/digdir.yaml"], 1],
+      [[{ filename: "stacks/digdir.yaml", previous_filename: "x.cjs" }], 1],
+    ] as const) {
+      const run = commentFor([...files]);
+      expect(run.status).toBe(0);
+      expect(run.calls.at(-1)?.body).toMatch(
+        new RegExp(
+          `^<!-- altinn-apps-pr-comment -->\\n> \\[!WARNING\\]\\n> Produced by \\*\\*this pull request's own code\\*\\*: it changes ${count} file\\(s\\) besides owner files and layers`,
+        ),
+      );
+      expect(run.calls.at(-1)?.body).not.toContain("Produced by **main's code**");
+    }
+  });
+
+  it("writes only plain characters of a file name into the warning", () => {
+    const run = commentFor(["stacks/digdir.yaml", "x`<!--y.md"]);
+    const body = run.calls.at(-1)?.body ?? "";
+    expect(body).toContain("(`x???--y.md`)");
+    expect(body).not.toContain("<!--y");
   });
 
   it("posts nothing when the PR's head is not the commit the run checked", () => {
@@ -370,94 +403,360 @@ describe("pr-comment.yml: one comment, only on the PR the run checked", () => {
   });
 });
 
-describe("preview.yml: the approval must be a maintainer's", () => {
-  const step = stepOf("preview.yml", "gate", "The approval is a maintainer's");
-  const context = (reviewer: string) => ({
-    github: { token: "t", repository: REPO, event: { review: { user: { login: reviewer } } } },
+describe("preview.yml: a maintainer's approval of the current head, checked from main", () => {
+  const step = stepOf("preview.yml", "request", "review");
+  const context = { github: { token: "t", repository: REPO, event: { workflow_run: { head_sha: HEAD } } } };
+  const request = (number = "7", review = "99") => ({
+    "preview-request/number": number,
+    "preview-request/review": review,
   });
-  const roles = {
+  const fixtures = (review: Record<string, unknown>, head = HEAD) => ({
+    [`GET repos/${REPO}/pulls/7/reviews/99`]: {
+      state: "APPROVED",
+      commit_id: HEAD,
+      user: { login: "kari" },
+      ...review,
+    },
+    [`GET repos/${REPO}/pulls/7`]: { head: { sha: head } },
     [`GET repos/${REPO}/collaborators/kari/permission`]: { role_name: "maintain" },
     [`GET repos/${REPO}/collaborators/dev/permission`]: { role_name: "write" },
-  };
+  });
 
-  it("goes on for a maintainer and stops for anyone else", () => {
-    expect(runStep(step, context("kari"), roles).status).toBe(0);
-    const writer = runStep(step, context("dev"), roles);
+  it("goes on for a maintainer's approval of the head", () => {
+    const run = runStep(step, context, fixtures({}), { files: request() });
+    expect(run.status).toBe(0);
+    expect(run.outputs).toEqual({ number: "7", head: HEAD });
+  });
+
+  it("stops for a writer's approval, a comment, an approval of an older commit, or a forged request", () => {
+    const writer = runStep(step, context, fixtures({ user: { login: "dev" } }), { files: request() });
     expect(writer.status).toBe(1);
     expect(writer.stdout).toContain("approved by 'dev' (role: write), not a maintainer: no preview");
-    expect(runStep(step, context("stranger"), roles).status).toBe(1);
-  });
-});
-
-/** `npm run --silent plan -- --list [--changed-since <ref>]` as the plan CLI answers it. */
-const planStub = (all: string[], changed: string[]) => `#!/usr/bin/env bash
-if [[ " $* " == *" --changed-since "* ]]; then echo '${JSON.stringify({ all: changed })}'; else echo '${JSON.stringify({ all })}'; fi
-`;
-const FLEET = ["brg-tt02", "digdir-prod", "digdir-tt02", "ttd-prod", "ttd-tt02"];
-
-describe("deploy.yml: which stacks, in which wave", () => {
-  const step = stepOf("deploy.yml", "changes", "list");
-  const waves = (eventName: string, { stacks = "", before = "b".repeat(40) } = {}) =>
-    runStep(
-      step,
-      { github: { event_name: eventName, event: { before } }, inputs: { stacks } },
-      {},
-      { stubs: { npm: planStub(FLEET, ["digdir-prod", "digdir-tt02"]) } },
+    expect(runStep(step, context, fixtures({ state: "COMMENTED" }), { files: request() }).stdout).toContain(
+      "review 99 is COMMENTED, not an approval",
     );
-
-  it("by hand: the named stacks, the canary first", () => {
-    const run = waves("workflow_dispatch", { stacks: " digdir-prod  ttd-tt02 " });
-    expect(run.status).toBe(0);
-    expect(run.outputs).toEqual({ canary: '["ttd-tt02"]', tt02: "[]", prod: '["digdir-prod"]' });
-    expect(waves("workflow_dispatch", { stacks: "all" }).outputs).toEqual({
-      canary: '["ttd-tt02"]',
-      tt02: '["brg-tt02","digdir-tt02"]',
-      prod: '["digdir-prod","ttd-prod"]',
-    });
-  });
-
-  it("by hand: refuses names that are not stacks, and an empty list", () => {
-    for (const stacks of ["digdir-prod nope-prod", "digdir-prod;rm -rf /", "   "]) {
-      const run = waves("workflow_dispatch", { stacks });
-      expect(run.status, stacks).toBe(1);
-      expect(run.stdout).toContain("not among the stacks of stacks/");
-      expect(run.outputs).toEqual({});
+    const older = runStep(step, context, fixtures({ commit_id: "c".repeat(40) }), { files: request() });
+    expect(older.stdout).toContain("approve the current head");
+    const moved = runStep(step, context, fixtures({}, "d".repeat(40)), { files: request() });
+    expect(moved.status).toBe(1);
+    for (const [number, review] of [
+      ["7; curl x", "99"],
+      ["7", "../1"],
+    ]) {
+      const forged = runStep(step, context, fixtures({}), { files: request(number, review) });
+      expect(forged.status).toBe(1);
+      expect(forged.calls).toEqual([]);
     }
   });
-
-  it("on a push: the stacks it changed; a new branch's first push: all", () => {
-    expect(waves("push").outputs).toEqual({ canary: "[]", tt02: '["digdir-tt02"]', prod: '["digdir-prod"]' });
-    expect(waves("push", { before: "0".repeat(40) }).outputs["tt02"]).toBe('["brg-tt02","digdir-tt02"]');
-  });
 });
 
-describe("pulumi-up.yml: an older run never deploys over a newer one", () => {
-  const step = stepOf("pulumi-up.yml", "up", "current");
-  const SHA = "c".repeat(40);
-  const decide = (main: string, changedSinceMain: string[]) =>
+describe("pr-data: a pull request's data files on main's checkout, never its code", () => {
+  const step = actionStep("pr-data", "apply");
+  const context = { inputs: { "pull-request": "7", "head-sha": HEAD, "github-token": "t" } };
+  const content = (text: string) => ({ type: "file", content: Buffer.from(text).toString("base64") });
+  const apply = (files: Record<string, unknown>[], entries: Record<string, unknown> = {}, head = HEAD) =>
     runStep(
       step,
-      { matrix: { stack: "digdir-prod" } },
-      {},
+      context,
       {
-        env: { GITHUB_SHA: SHA },
-        stubs: {
-          git: `#!/usr/bin/env bash\n[ "$*" = "rev-parse origin/main" ] && echo ${main}\n`,
-          npm: planStub(FLEET, changedSinceMain),
-        },
+        [`GET repos/${REPO}/pulls/7`]: { head: { sha: head } },
+        [`GET repos/${REPO}/pulls/7/files`]: files,
+        ...Object.fromEntries(
+          Object.entries(entries).map(([file, entry]) => [`GET repos/${REPO}/contents/${file}?ref=${HEAD}`, entry]),
+        ),
+      },
+      {
+        env: { GITHUB_REPOSITORY: REPO },
+        files: { "stacks/old.yaml": "old\n", "stacks/gone.yaml": "gone\n", "Pulumi.tt02.yaml": "main's layer\n" },
       },
     );
 
-  it("deploys when it is main, or when nothing for its stack changed since", () => {
-    expect(decide(SHA, ["digdir-prod"]).outputs["deploy"]).toBe("true");
-    expect(decide("d".repeat(40), ["brg-tt02"]).outputs["deploy"]).toBe("true");
+  it("applies changed, added, removed and renamed owner files and layers from the approved head", () => {
+    const run = apply(
+      [
+        { status: "modified", filename: "Pulumi.tt02.yaml" },
+        { status: "added", filename: "stacks/nav.yaml" },
+        { status: "removed", filename: "stacks/gone.yaml" },
+        { status: "renamed", filename: "stacks/new.yaml", previous_filename: "stacks/old.yaml" },
+      ],
+      {
+        "Pulumi.tt02.yaml": content("the PR's layer\n"),
+        "stacks/nav.yaml": content("org: nav\n"),
+        "stacks/new.yaml": content("old\n"),
+      },
+    );
+    expect(run.status).toBe(0);
+    expect(run.outputs).toEqual({ "data-only": "true", outside: "" });
+    expect(readFileSync(path.join(run.directory, "Pulumi.tt02.yaml"), "utf8")).toBe("the PR's layer\n");
+    expect(readFileSync(path.join(run.directory, "stacks/nav.yaml"), "utf8")).toBe("org: nav\n");
+    expect(existsSync(path.join(run.directory, "stacks/gone.yaml"))).toBe(false);
+    expect(existsSync(path.join(run.directory, "stacks/old.yaml"))).toBe(false);
   });
 
-  it("skips when main has moved on and changes its stack", () => {
-    const run = decide("d".repeat(40), ["digdir-prod"]);
+  it("applies nothing when anything else changed, and names it", () => {
+    const run = apply(
+      [
+        { status: "modified", filename: "stacks/nav.yaml" },
+        { status: "added", filename: ".npmrc" },
+        { status: "modified", filename: "stacks/Pulumi.nav-prod.yaml" },
+      ],
+      { "stacks/nav.yaml": content("org: nav\n") },
+    );
+    expect(run.status).toBe(0);
+    expect(run.outputs).toEqual({ "data-only": "false", outside: ".npmrc stacks/Pulumi.nav-prod.yaml" });
+    expect(existsSync(path.join(run.directory, "stacks/nav.yaml"))).toBe(false);
+    expect(run.calls.some((call) => call.endpoint.includes("/contents/"))).toBe(false);
+  });
+
+  it("refuses a symlink, and a head that moved since the approval", () => {
+    const link = apply([{ status: "added", filename: "stacks/nav.yaml" }], { "stacks/nav.yaml": { type: "symlink" } });
+    expect(link.status).toBe(1);
+    expect(link.stdout).toContain("stacks/nav.yaml is a symlink");
+    const moved = apply([], {}, "d".repeat(40));
+    expect(moved.status).toBe(1);
+    expect(moved.stdout).toContain("approve the current head");
+  });
+});
+
+/** A stand-in for npm that logs its arguments and prints what the test gives for the matching `--format`. */
+const npmStub = (answers: Record<string, string>) => `#!/usr/bin/env bash
+echo "$*" >> "$NPM_LOG"
+${Object.entries(answers)
+  .map(([when, answer]) => `if [[ " $* " == *"${when}"* ]]; then cat <<'ANSWER'\n${answer}\nANSWER\nexit 0; fi`)
+  .join("\n")}
+exit 3
+`;
+const readLog = (run: Run, file = "npm.log") => {
+  const log = path.join(run.directory, file);
+  return existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean) : [];
+};
+
+describe("deploy.yml: the selection converges from the stacks' deployed commits", () => {
+  const step = stepOf("deploy.yml", "select", "select");
+  const select = (eventName: string, stacks = "behind") => {
+    const directory = mkdtempSync(path.join(tmpdir(), "runner-temp-"));
+    const run = runStep(
+      step,
+      {
+        github: { event_name: eventName },
+        inputs: { stacks },
+        needs: {
+          "tt02-commits": { outputs: { deployed: JSON.stringify({ "ttd-tt02": HEAD, "brg-tt02": "" }) } },
+          "prod-commits": { outputs: { deployed: JSON.stringify({ "ttd-prod": HEAD }) } },
+        },
+      },
+      {},
+      {
+        stubs: {
+          npm: npmStub({
+            "--format outputs": 'tt02-canary=["ttd-tt02"]\ndeploy=["ttd-tt02"]',
+            "--format markdown": "## Convergence",
+          }),
+        },
+        env: {
+          NPM_LOG: "npm.log",
+          RUNNER_TEMP: directory,
+          GITHUB_STEP_SUMMARY: path.join(directory, "summary.md"),
+          CANARY_OWNER: "ttd",
+          BATCH_SIZE: "200",
+        },
+      },
+    );
+    const deployed = existsSync(path.join(directory, "deployed.json"))
+      ? (JSON.parse(readFileSync(path.join(directory, "deployed.json"), "utf8")) as unknown)
+      : undefined;
+    return { ...run, deployed, npm: readLog(run) };
+  };
+
+  it("on a push or the schedule: both environments' deployed commits, no list of names", () => {
+    for (const event of ["push", "schedule"]) {
+      const run = select(event);
+      expect(run.status).toBe(0);
+      expect(run.deployed).toEqual({ "ttd-tt02": HEAD, "brg-tt02": "", "ttd-prod": HEAD });
+      expect(run.outputs).toEqual({ "tt02-canary": '["ttd-tt02"]', deploy: '["ttd-tt02"]' });
+      expect(run.npm[0]).toMatch(
+        /^run --silent converge -- --deployed \S+deployed\.json --canary ttd --batch-size 200 --batch-slots 3 --format outputs$/,
+      );
+    }
+    expect(select("workflow_dispatch", "behind").npm[0]).not.toContain("--stacks");
+  });
+
+  it("by hand: the named stacks or all, passed as separate words; an empty list is refused", () => {
+    expect(select("workflow_dispatch", " digdir-prod  ttd-tt02 ").npm[0]).toContain(
+      "--stacks digdir-prod ttd-tt02 --format outputs",
+    );
+    expect(select("workflow_dispatch", "all").npm[0]).toContain("--stacks all --format");
+    const injected = select("workflow_dispatch", "digdir-prod;rm -rf /");
+    expect(injected.npm[0]).toContain("--stacks digdir-prod;rm -rf / --format");
+    const empty = select("workflow_dispatch", "   ");
+    expect(empty.status).toBe(1);
+    expect(empty.stdout).toContain("name stacks, all, or behind");
+  });
+});
+
+describe("pulumi-up.yml: the failure limit and an older run never deploying over a newer one", () => {
+  const jobs = (conclusions: (string | null)[]) => ({
+    [`GET repos/${REPO}/actions/runs/5/attempts/1/jobs`]: {
+      jobs: conclusions.map((conclusion, index) => ({ name: `up (s${index}-tt02)`, conclusion })),
+    },
+  });
+  const limit = (conclusions: (string | null)[], max: number) =>
+    runStep(
+      stepOf("pulumi-up.yml", "up", "limit"),
+      { github: { token: "t" }, inputs: { "max-failures": max } },
+      jobs(conclusions),
+      {
+        env: { GITHUB_REPOSITORY: REPO, GITHUB_RUN_ID: "5", GITHUB_RUN_ATTEMPT: "1" },
+      },
+    );
+
+  it("starts no new stack once the run has max-failures failed jobs", () => {
+    expect(limit(["success", "failure", null], 3).outputs).toEqual({ go: "true" });
+    const stopped = limit(["failure", "failure", "success", "failure"], 3);
+    expect(stopped.outputs).toEqual({ go: "false" });
+    expect(stopped.stdout).toContain("3 job(s) of this run failed (limit 3): not starting");
+  });
+
+  const SHA = "c".repeat(40);
+  const decide = (main: string, verdict: string) => {
+    const directory = mkdtempSync(path.join(tmpdir(), "runner-temp-"));
+    const run = runStep(
+      stepOf("pulumi-up.yml", "up", "current"),
+      { matrix: { stack: "digdir-prod" } },
+      {},
+      {
+        env: { GITHUB_SHA: SHA, RUNNER_TEMP: directory, NPM_LOG: "npm.log" },
+        stubs: {
+          git: `#!/usr/bin/env bash\n[ "$*" = "rev-parse origin/main" ] && echo ${main}\nexit 0\n`,
+          npm: npmStub({ converge: JSON.stringify({ decisions: [{ stack: "digdir-prod", verdict }] }) }),
+        },
+      },
+    );
+    const deployed = existsSync(path.join(directory, "deployed.json"))
+      ? (JSON.parse(readFileSync(path.join(directory, "deployed.json"), "utf8")) as unknown)
+      : undefined;
+    return { ...run, deployed, npm: readLog(run) };
+  };
+
+  it("deploys when it is main, or when its commit is equivalent to main for the stack", () => {
+    const atMain = decide(SHA, "deploy");
+    expect(atMain.outputs["deploy"]).toBe("true");
+    expect(atMain.npm).toEqual([]);
+    const equivalent = decide("d".repeat(40), "equivalent");
+    expect(equivalent.outputs["deploy"]).toBe("true");
+    expect(equivalent.deployed).toEqual({ "digdir-prod": SHA });
+    expect(equivalent.npm[0]).toMatch(/converge -- --root \S+\/main --deployed \S+deployed\.json --only digdir-prod$/);
+  });
+
+  it("skips when main has moved on and would deploy the stack itself", () => {
+    const run = decide("d".repeat(40), "deploy");
     expect(run.status).toBe(0);
     expect(run.outputs["deploy"]).toBe("false");
     expect(run.stdout).toContain("the newer run deploys it; skipping");
+  });
+});
+
+describe("deployed-commits.yml: each stack's deployed-commit tag", () => {
+  it("reads the tag of every stack in the backend, empty when a stack has none, and nothing that is not a stack", () => {
+    const pulumi = `#!/usr/bin/env bash
+case "$1 $2" in
+  "login "*) exit 0 ;;
+  "stack ls") echo '[{"name":"digdir-tt02"},{"name":"brg-tt02"},{"name":"bad name; rm"}]' ;;
+  "stack tag") [ "$5" = "--stack" ] && [ "$6" = digdir-tt02 ] && echo ${HEAD} && exit 0; echo "stack tag 'x' not found" >&2; exit 1 ;;
+esac
+`;
+    const run = runStep(
+      stepOf("deployed-commits.yml", "read", "tags"),
+      {},
+      {},
+      {
+        stubs: { pulumi },
+        env: { PULUMI_BACKEND_URL: "azblob://pulumi-state-tt02?storage_account=x" },
+      },
+    );
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.outputs["deployed"] ?? "")).toEqual({ "digdir-tt02": HEAD, "brg-tt02": "" });
+  });
+});
+
+describe("drift.yml: shards under GitHub's matrix limit, one issue updated in place", () => {
+  const owners = (count: number) => Array.from({ length: count }, (_, index) => `o${index}`);
+  const shards = (count: number) => {
+    const list = {
+      all: [],
+      tt02: owners(count).map((org) => `${org}-tt02`),
+      prod: owners(count).map((org) => `${org}-prod`),
+    };
+    return runStep(
+      stepOf("drift.yml", "stacks", "shards"),
+      {},
+      {},
+      {
+        stubs: { npm: npmStub({ "plan -- --list": JSON.stringify(list) }) },
+        env: { NPM_LOG: "npm.log", SHARD_SIZE: "200", SHARDS: "2" },
+      },
+    );
+  };
+
+  it("splits 300 owners into shards of at most 200 per environment, in order", () => {
+    const run = shards(300);
+    expect(run.status).toBe(0);
+    const sizes = Object.fromEntries(
+      Object.entries(run.outputs).map(([key, value]) => [key, (JSON.parse(value) as string[]).length]),
+    );
+    expect(sizes).toEqual({ "tt02-1": 200, "tt02-2": 100, "prod-1": 200, "prod-2": 100 });
+    expect(JSON.parse(run.outputs["prod-2"] ?? "")[0]).toBe("o200-prod");
+  });
+
+  it("fails clearly when the fleet outgrows the shards", () => {
+    const run = shards(401);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain("401 tt02 stacks need more than 2 shards of 200: add drift jobs to drift.yml");
+  });
+
+  const issue = (summary: { drifted: string[]; behind: string[]; failed: string[] }, open: number | "") => {
+    const gh = `#!/usr/bin/env bash
+echo "$*" >> "$ISSUE_LOG"
+[ "$1 $2" = "issue list" ] && echo "${open}"
+exit 0
+`;
+    const run = runStep(
+      stepOf("drift.yml", "report", "Update, open or close the drift issue"),
+      { github: { token: "t", server_url: "https://github.com", repository: REPO, run_id: "9" } },
+      {},
+      {
+        stubs: { gh, npm: npmStub({ "--format json": JSON.stringify(summary), "drift-report": "## Drift" }) },
+        env: {
+          NPM_LOG: "npm.log",
+          ISSUE_LOG: "issue.log",
+          GITHUB_SHA: HEAD,
+          GITHUB_REPOSITORY: REPO,
+          GITHUB_STEP_SUMMARY: path.join(mkdtempSync(path.join(tmpdir(), "summary-")), "summary.md"),
+        },
+      },
+    );
+    return { ...run, gh: readLog(run, "issue.log") };
+  };
+
+  it("updates the open issue in place, or opens one, when a stack drifts", () => {
+    const drifted = { drifted: ["digdir-prod"], behind: [], failed: [] };
+    expect(issue(drifted, 12).gh.slice(1)).toEqual([`issue edit 12 --repo ${REPO} --body-file body.md`]);
+    expect(issue(drifted, "").gh.slice(1)).toEqual([
+      `issue create --repo ${REPO} --label drift --title Infrastructure drift --body-file body.md`,
+    ]);
+  });
+
+  it("closes the issue when nothing drifts, whatever is behind main; fails when a stack was not checked", () => {
+    const clean = issue({ drifted: [], behind: ["brg-tt02"], failed: [] }, 12);
+    expect(clean.status).toBe(0);
+    expect(clean.gh.slice(1)).toEqual([
+      `issue edit 12 --repo ${REPO} --body-file body.md`,
+      `issue close 12 --repo ${REPO} --comment No drift in https://github.com/${REPO}/actions/runs/9.`,
+    ]);
+    expect(issue({ drifted: [], behind: [], failed: [] }, "").gh.slice(1)).toEqual([]);
+    const unchecked = issue({ drifted: [], behind: [], failed: ["skd-prod"] }, "");
+    expect(unchecked.status).toBe(1);
+    expect(unchecked.stdout).toContain("1 stack(s) not checked");
   });
 });
 

@@ -1,37 +1,112 @@
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { AgentPool, MaintenanceConfiguration, ManagedCluster } from "@pulumi/azure-native/containerservice";
-import { FederatedIdentityCredential } from "@pulumi/azure-native/managedidentity";
-import { DataCollectionRule, DataCollectionRuleAssociation } from "@pulumi/azure-native/monitor";
 import * as pulumi from "@pulumi/pulumi";
-import type { WeeklyWindow } from "../model";
-import { agentPoolName, containerInsightsRuleName } from "../naming";
+import type { ResourceNames } from "../naming";
 import { logsToWorkspace } from "./auditLog";
-import type { EnvironmentContext } from "./context";
 
 type AgentPoolProfile = inputs.containerservice.ManagedClusterAgentPoolProfileArgs;
 
-/** The only stream a Container Insights rule needs: inventory, performance, events and ContainerLogV2. */
-const CONTAINER_INSIGHTS_STREAM = "Microsoft-ContainerInsights-Group-Default";
-/** Workload identity's token exchange audience (Entra ID). */
-const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
+/** What AKS fixes when it creates a pool's scale set, and the autoscaler's bounds. */
+export interface PoolSettings {
+  readonly name: string;
+  readonly vmSize: string;
+  readonly availabilityZones: readonly string[];
+  readonly osSKU: string;
+  readonly encryptionAtHost: boolean;
+  readonly minNodes: number;
+  readonly maxNodes: number;
+}
+
+/** One AKS planned-maintenance window, its offset already resolved (windowUtcOffset in infra/model/maintenance.ts). */
+export interface MaintenanceWindowSettings {
+  readonly dayOfWeek: string;
+  readonly startTime: string;
+  readonly durationHours: number;
+  readonly utcOffset: string;
+}
+
+/**
+ * The cluster's network profile. Everything here is fixed at creation (azure-native replaces the cluster on any
+ * change, infra/changeRules.ts): set explicitly, so the plan shows it and an adopted cluster that differs shows up as
+ * a difference in `pulumi preview` instead of a default nobody chose. CIDRs are AKS's documented overlay defaults.
+ */
+export interface ClusterNetworkProfile {
+  readonly networkPlugin: string;
+  readonly networkPluginMode: string;
+  readonly networkDataplane: string;
+  readonly networkPolicy: string;
+  readonly podCidr: string;
+  readonly serviceCidr: string;
+  readonly dnsServiceIP: string;
+  readonly loadBalancerSku: string;
+  readonly outboundType: string;
+}
+
+export interface ClusterSettings {
+  readonly names: Pick<
+    ResourceNames,
+    "managedCluster" | "dnsPrefix" | "clusterNodeResourceGroup" | "clusterDiagnostics"
+  >;
+  readonly location: string;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Protected in tt02 too: a replaced cluster loses every app and its public address (docs/design/azure-decisions.md). */
+  readonly protect: boolean;
+  readonly tenantId: string;
+  readonly adminGroupObjectIds: readonly string[];
+  readonly kubernetesVersion: string;
+  readonly skuTier: string;
+  readonly nodeOsUpgradeChannel: string;
+  /** The layer's ranges; the owner's own egress range is added (see Cluster). */
+  readonly apiServerAuthorizedIpRanges: readonly string[];
+  readonly network: ClusterNetworkProfile;
+  readonly systemPool: PoolSettings;
+  readonly appsPool: PoolSettings;
+  readonly maintenance: {
+    readonly clusterUpgrade: MaintenanceWindowSettings;
+    readonly nodeOsUpgrade: MaintenanceWindowSettings;
+  };
+  /** Import id of an existing cluster (adopt in the owner file). */
+  readonly adopt: string | undefined;
+}
 
 export interface ClusterArgs {
-  readonly context: EnvironmentContext;
+  readonly settings: ClusterSettings;
   readonly resourceGroupName: pulumi.Input<string>;
-  /** The monitoring add-on and the control-plane logs write here. */
-  readonly workspaceId: pulumi.Input<string>;
+  /** The monitoring add-on writes container logs here (the application workspace). */
+  readonly appWorkspaceId: pulumi.Input<string>;
+  /** Defender and the control-plane audit write here (the platform workspace). */
+  readonly platformWorkspaceId: pulumi.Input<string>;
   /** Every pool's nodes join this subnet; its NAT gateway is the cluster's only way out. */
   readonly nodeSubnetId: pulumi.Input<string>;
+  /** The NAT gateway's public range: the nodes reach the API server from it. */
+  readonly egressIpRange: pulumi.Input<string | undefined>;
   /** The control plane's identity, and its role assignments: AKS checks its rights on the subnet at creation. */
   readonly controlPlane: { readonly identityId: pulumi.Input<string>; readonly roles: readonly pulumi.Resource[] };
-  /** The apps' identity: the cluster's OIDC issuer gets a federated credential on it for the apps' service account. */
-  readonly appIdentity: { readonly name: pulumi.Input<string>; readonly resourceGroupName: pulumi.Input<string> };
+}
+
+function poolArgs(pool: PoolSettings, nodeSubnetId: pulumi.Input<string>) {
+  return {
+    type: "VirtualMachineScaleSets",
+    osType: "Linux",
+    vmSize: pool.vmSize,
+    availabilityZones: pool.availabilityZones.length > 0 ? [...pool.availabilityZones] : undefined,
+    osSKU: pool.osSKU,
+    enableEncryptionAtHost: pool.encryptionAtHost,
+    vnetSubnetID: nodeSubnetId,
+    enableAutoScaling: true,
+    minCount: pool.minNodes,
+    maxCount: pool.maxNodes,
+    // Required on create; from then on the autoscaler owns it (see ignoreChanges).
+    count: pool.minNodes,
+    // Nodes are reached through Kubernetes, never by SSH.
+    securityProfile: { sshAccess: "Disabled" },
+  };
 }
 
 /**
  * The owner's AKS cluster: Entra ID and Azure RBAC only, workload identity, Azure CNI overlay on the owner's node
- * subnet with NAT gateway egress, restricted API server; the apps' pool as its own resource; Container Insights that
- * collects; planned maintenance windows; control-plane audit logs.
+ * subnet with NAT gateway egress, an API server restricted to the layer's ranges and the owner's own egress; the apps'
+ * pool as its own resource, on the cluster's Kubernetes version; planned maintenance windows; control-plane audit.
  */
 export class Cluster extends pulumi.ComponentResource {
   readonly cluster: ManagedCluster;
@@ -40,45 +115,31 @@ export class Cluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("altinn:apps:Cluster", name, {}, opts);
-    const { context, resourceGroupName, workspaceId, nodeSubnetId } = args;
-    const { names, tags, target } = context;
-    const { cluster: settings, layer } = target;
+    const { settings, resourceGroupName, nodeSubnetId } = args;
+    const { names } = settings;
 
-    const creation = (vmSize: string) => ({
-      vmSize,
-      availabilityZones: settings.availabilityZones,
-      osSKU: "AzureLinux",
-      enableEncryptionAtHost: settings.encryptionAtHost,
-    });
-    const pool = (vmSize: string) => ({
-      type: "VirtualMachineScaleSets",
-      osType: "Linux",
-      ...creation(vmSize),
-      availabilityZones: settings.availabilityZones.length > 0 ? settings.availabilityZones : undefined,
-      vnetSubnetID: nodeSubnetId,
-      enableAutoScaling: true,
-      minCount: settings.minNodes,
-      maxCount: settings.maxNodes,
-      // Required on create; from then on the autoscaler owns it (see ignoreChanges).
-      count: settings.minNodes,
-      // Nodes are reached through Kubernetes, never by SSH.
-      securityProfile: { sshAccess: "Disabled" },
-    });
     const systemPool: AgentPoolProfile = {
-      name: names.systemPool,
+      name: settings.systemPool.name,
       mode: "System",
-      ...pool(settings.systemPoolVmSize),
+      ...poolArgs(settings.systemPool, nodeSubnetId),
       // Apps never land on the system pool.
       nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"],
     };
+
+    // With outboundType userAssignedNATGateway the nodes reach the public API server from the NAT gateway's
+    // addresses, which AKS does not admit by itself (it does so only for a load balancer's outbound IP): without
+    // them nodes fail to join (MicrosoftDocs/azure-docs issues 111834 and 97437; jenkins-infra/azure PR 596).
+    const authorizedIPRanges = pulumi
+      .output(args.egressIpRange)
+      .apply((egress) => [...settings.apiServerAuthorizedIpRanges, ...(egress ? [egress] : [])]);
 
     this.cluster = new ManagedCluster(
       names.managedCluster,
       {
         resourceName: names.managedCluster,
         resourceGroupName,
-        location: target.location,
-        tags,
+        location: settings.location,
+        tags: settings.tags,
         dnsPrefix: names.dnsPrefix,
         nodeResourceGroup: names.clusterNodeResourceGroup,
         kubernetesVersion: settings.kubernetesVersion,
@@ -88,34 +149,33 @@ export class Cluster extends pulumi.ComponentResource {
         aadProfile: {
           managed: true,
           enableAzureRBAC: true,
-          tenantID: layer.tenantId,
-          adminGroupObjectIDs: [layer.platformAdminGroupObjectId],
+          tenantID: settings.tenantId,
+          adminGroupObjectIDs: [...settings.adminGroupObjectIds],
         },
         disableLocalAccounts: true,
         oidcIssuerProfile: { enabled: true },
         securityProfile: {
           workloadIdentity: { enabled: true },
           imageCleaner: { enabled: true, intervalHours: 168 },
-          defender: { logAnalyticsWorkspaceResourceId: workspaceId, securityMonitoring: { enabled: true } },
+          // The platform workspace: Defender's publisher needs workspace keys (see Monitoring).
+          defender: {
+            logAnalyticsWorkspaceResourceId: args.platformWorkspaceId,
+            securityMonitoring: { enabled: true },
+          },
         },
-        networkProfile: {
-          networkPlugin: "azure",
-          networkPluginMode: "overlay",
-          networkDataplane: "cilium",
-          networkPolicy: "cilium",
-          loadBalancerSku: "standard",
-          // Egress through the node subnet's NAT gateway: one known public range per owner. Fixed at creation.
-          outboundType: "userAssignedNATGateway",
-        },
+        networkProfile: { ...settings.network },
         apiServerAccessProfile: {
           // Run command would bypass both the network restriction and Kubernetes RBAC.
           disableRunCommand: true,
-          authorizedIPRanges: layer.apiServerAuthorizedIpRanges,
+          authorizedIPRanges,
         },
         agentPoolProfiles: [systemPool],
         autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: settings.nodeOsUpgradeChannel },
         addonProfiles: {
-          omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: workspaceId, useAADAuth: "true" } },
+          omsagent: {
+            enabled: true,
+            config: { logAnalyticsWorkspaceResourceID: args.appWorkspaceId, useAADAuth: "true" },
+          },
           // The CSI driver mounts secrets with the apps' workload identity; its own node identity gets no role.
           azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true" } },
           // Enforces Azure Policy's in-cluster (Gatekeeper) definitions on the apps Altinn Studio deploys.
@@ -124,8 +184,9 @@ export class Cluster extends pulumi.ComponentResource {
       },
       {
         parent: this,
-        protect: context.protectStateful,
+        protect: settings.protect,
         dependsOn: [...args.controlPlane.roles],
+        ...(settings.adopt && { import: settings.adopt }),
         // The inline (system) pool only creates the cluster: Azure refuses pool changes through the cluster ("use
         // per agent pool operations") and the autoscaler moves its count, so later runs leave it alone (Pulumi's
         // guidance for clusters with AgentPool resources; pulumi-azure-native issues 2719 and 579).
@@ -134,16 +195,19 @@ export class Cluster extends pulumi.ComponentResource {
     );
     const clusterName = this.cluster.name;
 
-    const appsCreation = { ...creation(settings.userPoolVmSize), subnet: target.network.nodeSubnet };
+    const apps = settings.appsPool;
     this.appsPool = new AgentPool(
       `${names.managedCluster}-apps`,
       {
         resourceGroupName,
         resourceName: clusterName,
-        agentPoolName: agentPoolName("apps", appsCreation),
+        agentPoolName: apps.name,
         mode: "User",
-        tags,
-        ...pool(settings.userPoolVmSize),
+        tags: settings.tags,
+        // Without it a Kubernetes minor bump upgrades the control plane only, and the pool falls behind until AKS
+        // refuses the next bump (pools may be at most three minors behind: learn.microsoft.com/azure/aks/upgrade-cluster).
+        orchestratorVersion: settings.kubernetesVersion,
+        ...poolArgs(apps, nodeSubnetId),
       },
       {
         parent: this,
@@ -153,45 +217,7 @@ export class Cluster extends pulumi.ComponentResource {
       },
     );
 
-    const ruleName = containerInsightsRuleName(target.location, names.managedCluster);
-    const containerInsights = new DataCollectionRule(
-      ruleName,
-      {
-        dataCollectionRuleName: ruleName,
-        resourceGroupName,
-        location: target.location,
-        tags,
-        kind: "Linux",
-        dataSources: {
-          extensions: [
-            {
-              name: "ContainerInsightsExtension",
-              extensionName: "ContainerInsights",
-              streams: [CONTAINER_INSIGHTS_STREAM],
-              extensionSettings: {
-                dataCollectionSettings: { interval: "1m", namespaceFilteringMode: "Off", enableContainerLogV2: true },
-              },
-            },
-          ],
-        },
-        destinations: { logAnalytics: [{ name: "ciworkspace", workspaceResourceId: workspaceId }] },
-        dataFlows: [{ streams: [CONTAINER_INSIGHTS_STREAM], destinations: ["ciworkspace"] }],
-      },
-      { parent: this },
-    );
-    // The monitoring add-on with managed-identity auth collects what the rule associated with the cluster says.
-    new DataCollectionRuleAssociation(
-      `${names.managedCluster}-container-insights`,
-      {
-        associationName: "ContainerInsightsExtension",
-        resourceUri: this.cluster.id,
-        dataCollectionRuleId: containerInsights.id,
-        description: "Container Insights for the monitoring add-on (managed identity auth)",
-      },
-      { parent: this },
-    );
-
-    const maintenance = (configName: string, window: WeeklyWindow) =>
+    const maintenance = (configName: string, window: MaintenanceWindowSettings) =>
       new MaintenanceConfiguration(
         `${names.managedCluster}-${configName}`,
         {
@@ -207,11 +233,12 @@ export class Cluster extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-    maintenance("aksManagedAutoUpgradeSchedule", layer.maintenance.clusterUpgrade);
-    maintenance("aksManagedNodeOSUpgradeSchedule", layer.maintenance.nodeOsUpgrade);
+    maintenance("aksManagedAutoUpgradeSchedule", settings.maintenance.clusterUpgrade);
+    maintenance("aksManagedNodeOSUpgradeSchedule", settings.maintenance.nodeOsUpgrade);
 
-    // Who changed what through the API server, without every read (`kube-audit`), and Entra ID sign-ins (`guard`).
-    logsToWorkspace(names.clusterDiagnostics, this.cluster.id, workspaceId, this, [
+    // Who changed what through the API server, without every read (`kube-audit`), and Entra ID sign-ins (`guard`):
+    // to the platform workspace, which developers cannot read.
+    logsToWorkspace(names.clusterDiagnostics, this.cluster.id, args.platformWorkspaceId, this, [
       { category: "kube-audit-admin", enabled: true },
       { category: "guard", enabled: true },
     ]);
@@ -220,19 +247,6 @@ export class Cluster extends pulumi.ComponentResource {
       if (!profile?.issuerURL) throw new Error(`${names.managedCluster}: the cluster reported no OIDC issuer URL`);
       return profile.issuerURL;
     });
-    const { namespace, name: serviceAccount } = layer.appServiceAccount;
-    new FederatedIdentityCredential(
-      names.appFederatedCredential,
-      {
-        federatedIdentityCredentialResourceName: names.appFederatedCredential,
-        resourceName: args.appIdentity.name,
-        resourceGroupName: args.appIdentity.resourceGroupName,
-        issuer: this.oidcIssuerUrl,
-        subject: `system:serviceaccount:${namespace}:${serviceAccount}`,
-        audiences: [TOKEN_EXCHANGE_AUDIENCE],
-      },
-      { parent: this },
-    );
 
     this.registerOutputs({ clusterId: this.cluster.id, oidcIssuerUrl: this.oidcIssuerUrl });
   }

@@ -3,8 +3,8 @@ import { Group } from "@pulumi/azuread/group";
 import { PrivilegedAccessGroupAssignmentSchedule } from "@pulumi/azuread/privilegedAccessGroupAssignmentSchedule";
 import { PrivilegedAccessGroupEligibilitySchedule } from "@pulumi/azuread/privilegedAccessGroupEligibilitySchedule";
 import { describe, expect, it } from "vitest";
-import { directoryOf } from "../../lib/azureMocks";
-import { evaluateStack, type RegisteredResource } from "../../lib/evaluate";
+import { directoryOf } from "../../plan/semantics/azureMocks";
+import { evaluateStack, type RegisteredResource } from "../../plan/semantics/evaluate";
 import { layersWith, ownerYaml, REPO_SOURCES, TODAY } from "../../test/support/fleet";
 import { writeRepository } from "../../test/support/repository";
 import { nameBasedGuid } from "../guid";
@@ -52,7 +52,7 @@ async function evaluate(environment: EnvironmentName, model: Model, access: obje
   return { ...result, ofType, named };
 }
 
-/** The object id the mocked Entra ID gives the owner's group (lib/azureMocks.ts): what a schedule must point at. */
+/** The object id the mocked Entra ID gives the owner's group (plan/semantics/azureMocks.ts): what a schedule must point at. */
 const groupObjectId = (environment: EnvironmentName, role: string) =>
   nameBasedGuid("group", `altinn-apps-abc-${environment}-${role}`);
 
@@ -77,7 +77,9 @@ describe("access in the pim model", () => {
         assignmentType: "member",
         justification: "stacks/abc.yaml: ALTINN-7",
         expirationDate: "2027-01-31T23:00:00Z", // winter: UTC+1
+        // The provider refuses a ticket number without its system (RequiredWith; plan/semantics/contracts caught it).
         ticketNumber: "ALTINN-7",
+        ticketSystem: "altinndigital.no", // the layer's: azuread requires the two together
       },
     ]);
   });

@@ -2,40 +2,52 @@ import { RoleAssignment } from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import {
   principalTypeOf,
-  ROLE_ASSIGNMENTS,
   roleAssignmentGuid,
+  roleAssignmentLogicalName,
   roleDefinitionId,
+  type RoleAssignmentRule,
   type RolePrincipal,
   type RoleScope,
 } from "../roles";
-import type { EnvironmentContext } from "./context";
 
-export interface RoleAssignmentsArgs {
-  readonly context: EnvironmentContext;
-  readonly scopes: Readonly<Record<RoleScope, pulumi.Input<string>>>;
-  readonly principals: Readonly<Record<RolePrincipal, pulumi.Input<string>>>;
+export interface RoleAssignmentsSettings {
+  readonly org: string;
+  readonly environment: string;
+  readonly subscriptionId: string;
+  /** The rows of the role table (infra/roles.ts) this component makes real. */
+  readonly rules: readonly RoleAssignmentRule[];
 }
 
-/** Every row of the role table, made real for one owner environment. */
+export interface RoleAssignmentsArgs {
+  readonly settings: RoleAssignmentsSettings;
+  readonly scopes: Readonly<Partial<Record<RoleScope, pulumi.Input<string>>>>;
+  readonly principals: Readonly<Partial<Record<RolePrincipal, pulumi.Input<string>>>>;
+}
+
+/** Rows of the role table, made real for one owner environment. */
 export class RoleAssignments extends pulumi.ComponentResource {
   readonly assignments: readonly RoleAssignment[];
-  private readonly principalOf = new Map<RoleAssignment, RolePrincipal>();
 
   constructor(
     name: string,
-    { context, scopes, principals }: RoleAssignmentsArgs,
+    { settings, scopes, principals }: RoleAssignmentsArgs,
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("altinn:apps:RoleAssignments", name, {}, opts);
-    const { org, environment, subscriptionId } = context.target;
+    const { org, environment, subscriptionId } = settings;
 
-    this.assignments = ROLE_ASSIGNMENTS.map((rule) => {
+    this.assignments = settings.rules.map((rule) => {
+      const scopeInput = scopes[rule.scope];
+      const principalInput = principals[rule.principal];
+      if (scopeInput === undefined || principalInput === undefined)
+        throw new Error(
+          `${name}: no ${scopeInput === undefined ? `scope ${rule.scope}` : `principal ${rule.principal}`}`,
+        );
       const roleDefinition = roleDefinitionId(subscriptionId, rule.role);
-      const scope = pulumi.output(scopes[rule.scope]);
-      const principalId = pulumi.output(principals[rule.principal]);
-      const slug = rule.role.toLowerCase().replaceAll(" ", "-");
-      const assignment = new RoleAssignment(
-        `${org}-${environment}-${rule.principal}-${slug}`,
+      const scope = pulumi.output(scopeInput);
+      const principalId = pulumi.output(principalInput);
+      return new RoleAssignment(
+        roleAssignmentLogicalName(org, environment, rule),
         {
           scope,
           principalId,
@@ -48,15 +60,8 @@ export class RoleAssignments extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      this.principalOf.set(assignment, rule.principal);
-      return assignment;
     });
 
     this.registerOutputs({});
-  }
-
-  /** The assignments one principal receives: what must exist before that principal acts. */
-  of(principal: RolePrincipal): RoleAssignment[] {
-    return this.assignments.filter((assignment) => this.principalOf.get(assignment) === principal);
   }
 }

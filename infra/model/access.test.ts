@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { fleetOf, layersWith, ownerYaml, TODAY } from "../../test/support/fleet";
 import {
+  ACTIVATION_DURATIONS,
   accessPolicy,
   addMonths,
   endOfDayInOslo,
   grantKind,
   parseIsoDate,
+  pimSchedules,
+  scheduleIsLive,
+  startOfDay,
   validateFleet,
   type EnvironmentLayer,
   type FleetSources,
@@ -85,18 +89,56 @@ describe("the access policy of a layer", () => {
     expect(grantKind(policy, { role: "operations" })).toBe("eligibility");
   });
 
-  it("refuses an activation duration PIM would refuse", () => {
+  // azuread's list (group_role_management_policy_resource.go lines 204-209 at v3.8.0): P1D, not the doc's PT1D.
+  it.each(["PT25H", "PT1D", "PT45M", "PT0H30M"])("refuses the activation duration %s, which azuread refuses", (bad) => {
     const problems = validateFleet(
-      { ...fleetOf(), layers: layersWith("prod", (text) => text.replace("PT8H", "PT25H")) },
+      {
+        ...fleetOf(),
+        layers: layersWith("prod", (text) => text.replace("maximumDuration: PT8H", `maximumDuration: ${bad}`)),
+      },
       TODAY,
     ).problems;
     expect(problems).toEqual([
       expect.objectContaining({
         file: "Pulumi.prod.yaml",
+        line: expect.any(Number),
         path: "config.altinn-apps:justInTime.activation.maximumDuration",
-        message: "must be PT30M to PT23H30M in half hours, or PT1D",
+        message: "must be PT30M to PT23H30M in half hours (PT1H, PT1H30M, …), or P1D",
       }),
     ]);
+    expect(problems[0]?.line).toBeGreaterThan(0);
+  });
+
+  it.each(["PT30M", "PT1H", "PT23H30M", "P1D"])("accepts the activation duration %s", (good) => {
+    const problems = validateFleet(
+      {
+        ...fleetOf(),
+        layers: layersWith("prod", (text) => text.replace("maximumDuration: PT8H", `maximumDuration: ${good}`)),
+      },
+      TODAY,
+    ).problems;
+    expect(problems).toEqual([]);
+  });
+
+  it("has the 48 durations of azuread's list", () => {
+    expect(ACTIVATION_DURATIONS).toHaveLength(48);
+    expect(ACTIVATION_DURATIONS.slice(0, 4)).toEqual(["PT30M", "PT1H", "PT1H30M", "PT2H"]);
+    expect(ACTIVATION_DURATIONS.slice(-3)).toEqual(["PT23H", "PT23H30M", "P1D"]);
+  });
+
+  it("requires a ticket system of a pim layer, at its accessModel line", () => {
+    const problems = validateFleet(
+      { ...fleetOf(), layers: layersWith("tt02", (text) => text.replace(/ {2}altinn-apps:ticketSystem:.*\n/, "")) },
+      TODAY,
+    ).problems;
+    expect(problems).toEqual([
+      expect.objectContaining({
+        file: "Pulumi.tt02.yaml",
+        path: "config.altinn-apps:accessModel",
+        message: expect.stringMatching(/^pim requires altinn-apps:ticketSystem: PIM records a grant's ticket only/),
+      }),
+    ]);
+    expect(problems[0]?.line).toBeGreaterThan(0);
   });
 });
 
@@ -153,6 +195,44 @@ describe("grant lifetimes", () => {
       {
         path: "access[0].expires",
         message: "2027-05-24 is beyond the 6-month limit for operations in prod: the latest allowed date is 2027-05-23",
+      },
+    ]);
+  });
+});
+
+describe("which PIM schedules a deploy keeps (item: a grant ending today, deployed late)", () => {
+  const policy = accessPolicy(layers(fleetOf()).prod as EnvironmentLayer);
+  const grant = (extra: Record<string, unknown>) => ({
+    user: "dev.abc@ai-dev.no",
+    role: "developer" as const,
+    ...extra,
+  });
+  const at = (instant: string) => ({ ownerFile: "stacks/abc.yaml", now: Date.parse(instant) });
+  const endsTonight = grant({ expires: date("2027-06-30") }); // ends 2027-06-30T22:00:00Z (summer)
+
+  it("keeps a grant through its expires day until an hour before its end, Oslo time", () => {
+    expect(pimSchedules([endsTonight], policy, at("2027-06-30T00:00:00Z"))).toHaveLength(1);
+    expect(pimSchedules([endsTonight], policy, at("2027-06-30T20:59:59Z"))).toHaveLength(1);
+    // Later that evening PIM would get an end in the past, or within the minutes a deploy takes: none is requested.
+    expect(pimSchedules([endsTonight], policy, at("2027-06-30T21:00:00Z"))).toEqual([]);
+    expect(pimSchedules([endsTonight], policy, at("2027-06-30T22:30:00Z"))).toEqual([]);
+  });
+
+  it("always keeps a permanent grant, and an offline plan stands for the start of its day", () => {
+    expect(scheduleIsLive(undefined, Date.parse("2099-01-01T00:00:00Z"))).toBe(true);
+    expect(startOfDay(date("2027-06-30"))).toBe(Date.parse("2027-06-30T00:00:00Z"));
+    expect(scheduleIsLive(endOfDayInOslo(date("2027-06-29")), startOfDay(date("2027-06-30")))).toBe(false);
+  });
+
+  it("sends a ticket with the layer's ticket system, and the owner file, ticket and reason as justification", () => {
+    expect(
+      pimSchedules([grant({ ticket: "ALTINN-7", reason: "Incident" })], policy, at("2027-01-01T00:00:00Z")),
+    ).toEqual([
+      {
+        user: "dev.abc@ai-dev.no",
+        kind: "assignment",
+        justification: "stacks/abc.yaml: ALTINN-7: Incident",
+        ticket: { number: "ALTINN-7", system: "altinndigital.no" },
       },
     ]);
   });

@@ -20,8 +20,17 @@ const lifetimeSchema = z
   .strict();
 export type GrantLifetime = z.output<typeof lifetimeSchema>;
 
-/** ISO 8601 durations the PIM activation accepts: PT30M to PT23H30M in half hours, or PT1D (azuread's doc). */
-const ACTIVATION_DURATION = /^PT(?:(?:[1-9]|1\d|2[0-3])H(?:30M)?|30M|1D)$/;
+/**
+ * The activation durations azuread accepts: PT30M to PT23H30M in half hours, or P1D. The provider's validation is
+ * this exact list (hashicorp/terraform-provider-azuread v3.8.0, the version @pulumi/azuread 6.9.1 wraps:
+ * internal/services/policies/group_role_management_policy_resource.go lines 204-209, StringInSlice); the SDK's doc
+ * says `PT1D`, which that list refuses.
+ */
+export const ACTIVATION_DURATIONS: readonly string[] = [
+  "PT30M",
+  ...Array.from({ length: 23 }, (_, index) => [`PT${index + 1}H`, `PT${index + 1}H30M`]).flat(),
+  "P1D",
+];
 
 const justInTimeSchema = z
   .object({
@@ -31,7 +40,9 @@ const justInTimeSchema = z
     allowStanding: z.boolean(),
     activation: z
       .object({
-        maximumDuration: z.string().regex(ACTIVATION_DURATION, "must be PT30M to PT23H30M in half hours, or PT1D"),
+        maximumDuration: z.string().refine((duration) => ACTIVATION_DURATIONS.includes(duration), {
+          message: "must be PT30M to PT23H30M in half hours (PT1H, PT1H30M, …), or P1D",
+        }),
         requireJustification: z.boolean(),
         requireMultifactorAuthentication: z.boolean(),
         requireApproval: z.boolean(),
@@ -50,6 +61,11 @@ export const accessSettingsShape = {
   accessModel: z.enum(ACCESS_MODELS).optional(),
   grantLifetime: z.object({ developer: lifetimeSchema, operations: lifetimeSchema }).strict().optional(),
   justInTime: justInTimeSchema.optional(),
+  /**
+   * Where the grants' `ticket`s live, e.g. the self-service portal's support cases. PIM records a ticket number only
+   * with its system (azuread: ticket_number RequiredWith ticket_system), so a `pim` layer must name it.
+   */
+  ticketSystem: z.string().trim().min(1).max(100).optional(),
 };
 
 /** The owner-file field of this concern, on each grant. */
@@ -64,6 +80,7 @@ interface AccessLayer {
   readonly accessModel?: AccessModel | undefined;
   readonly grantLifetime?: Readonly<Record<RoleName, GrantLifetime>> | undefined;
   readonly justInTime?: JustInTime | undefined;
+  readonly ticketSystem?: string | undefined;
 }
 
 /** A layer's access settings with the defaults applied. */
@@ -72,6 +89,8 @@ export interface AccessPolicy {
   readonly lifetime: Readonly<Record<RoleName, GrantLifetime>>;
   /** Only in `pim`; never when the layer names no just-in-time roles. */
   readonly justInTime: (JustInTime & { readonly approverGroupObjectId: string }) | undefined;
+  /** Where grants' tickets live; validation requires it of every `pim` layer. */
+  readonly ticketSystem: string | undefined;
 }
 
 /** Without settings: prod grants end within 12 months; tt02 grants may be open-ended. */
@@ -92,6 +111,7 @@ export function accessPolicy(layer: AccessLayer): AccessPolicy {
       ...justInTime,
       approverGroupObjectId: justInTime.activation.approverGroupObjectId ?? layer.platformAdminGroupObjectId,
     },
+    ticketSystem: layer.ticketSystem,
   };
 }
 
@@ -149,4 +169,71 @@ export function endOfDayInOslo(expires: IsoDate): string {
   const midnightUtc = Date.UTC(year, month - 1, day + 1);
   const instant = midnightUtc - osloOffset(midnightUtc - osloOffset(midnightUtc));
   return new Date(instant).toISOString().replace(".000Z", "Z");
+}
+
+/**
+ * How close to its end a PIM schedule is no longer created or kept by a deploy: one hour. Graph refuses a schedule
+ * that ends in the past (the provider means to refuse one ending within 5 minutes, but its check reads a field that
+ * does not exist: privileged_access_group_schedule.go line 167 `HasChange("expiry_date")`), and a deploy that
+ * starts before a schedule's end may reach its delete only after the end, when Graph refuses the removal
+ * (azuread #1445). The hour covers both: a grant is never created with less than an hour left, and a schedule with
+ * less than an hour left is treated as ended (Entra ID ends it itself). Documented in docs/design/entra-pim-decisions.md.
+ */
+export const SCHEDULE_END_MARGIN_MS = 60 * 60_000;
+
+/** Whether a schedule ending at `endsAt` (RFC 3339; absent: never) is still one a deploy creates and keeps. */
+export function scheduleIsLive(endsAt: string | undefined, now: number): boolean {
+  return endsAt === undefined || Date.parse(endsAt) > now + SCHEDULE_END_MARGIN_MS;
+}
+
+/** The instant an offline plan for `today` stands for: the start of that UTC day (so a plan is the same all day). */
+export function startOfDay(today: IsoDate): number {
+  return Date.parse(`${today}T00:00:00Z`);
+}
+
+/** One grant as a PIM schedule on its role's group. */
+export interface PimSchedule {
+  readonly user: string;
+  readonly kind: "assignment" | "eligibility";
+  /** PIM's expirationDate (midnight after `expires`, Oslo time, in UTC); absent for a permanent schedule. */
+  readonly endsAt?: string;
+  /** What PIM shows as the reason: the owner file, the ticket and the grant's reason. */
+  readonly justification: string;
+  readonly ticket?: { readonly number: string; readonly system: string };
+}
+
+interface ScheduleGrant {
+  readonly user: string;
+  readonly role: RoleName;
+  readonly expires?: IsoDate | undefined;
+  readonly ticket?: string | undefined;
+  readonly reason?: string | undefined;
+  readonly standing?: boolean | undefined;
+}
+
+/**
+ * The schedules a deploy at `now` keeps for one role's grants under a `pim` policy: a grant whose schedule has
+ * ended (or ends within SCHEDULE_END_MARGIN_MS) has none, whatever `today` says.
+ */
+export function pimSchedules(
+  grants: readonly ScheduleGrant[],
+  policy: AccessPolicy,
+  { ownerFile, now }: { readonly ownerFile: string; readonly now: number },
+): PimSchedule[] {
+  const { ticketSystem } = policy;
+  return grants.flatMap((grant) => {
+    const kind = grantKind(policy, grant);
+    if (kind === "member") return [];
+    const endsAt = grant.expires && endOfDayInOslo(grant.expires);
+    if (!scheduleIsLive(endsAt, now)) return [];
+    return [
+      {
+        user: grant.user,
+        kind,
+        ...(endsAt ? { endsAt } : {}),
+        justification: [ownerFile, grant.ticket, grant.reason].filter(Boolean).join(": "),
+        ...(grant.ticket && ticketSystem ? { ticket: { number: grant.ticket, system: ticketSystem } } : {}),
+      },
+    ];
+  });
 }

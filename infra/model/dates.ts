@@ -33,6 +33,13 @@ export function hasExpired(expires: IsoDate | undefined, today: IsoDate): boolea
   return expires !== undefined && expires < today;
 }
 
+const DAY_MS = 86_400_000;
+
+/** Whole days from one date to another: negative when `to` is earlier. */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
 export function isAfter(date: IsoDate, today: IsoDate): boolean {
   return date > today;
 }

@@ -133,6 +133,15 @@ export const environmentLayerFileSchema = z
         context.addIssue({ code: "custom", path: ["config", `${CONFIG_NAMESPACE}:${list}`], message });
       }
     }
+    if (config[`${CONFIG_NAMESPACE}:accessModel`] === "pim" && !config[`${CONFIG_NAMESPACE}:ticketSystem`]) {
+      context.addIssue({
+        code: "custom",
+        path: ["config", `${CONFIG_NAMESPACE}:accessModel`],
+        message:
+          `pim requires ${CONFIG_NAMESPACE}:ticketSystem: PIM records a grant's ticket only with the system it ` +
+          "belongs to (azuread: ticket_number requires ticket_system)",
+      });
+    }
     if (config[`${CONFIG_NAMESPACE}:environment`] === "prod" && !config[`${CONFIG_NAMESPACE}:termsOfUseVersion`]) {
       context.addIssue({
         code: "custom",

@@ -55,10 +55,10 @@ export function classifyStacksEntry(name: string, kind: EntryKind, size: number)
 }
 
 /** Why an entry of this type and size cannot be an input file, or undefined when it can. */
-export function entryProblem(kind: EntryKind, size: number): string | undefined {
+export function entryProblem(kind: EntryKind, size: number, limit = MAX_FILE_BYTES): string | undefined {
   if (kind === "symlink") return "is a symbolic link: it must be a regular file";
   if (kind !== "file") return "is not a regular file";
-  if (size > MAX_FILE_BYTES) return `is ${size} bytes, over the limit of ${MAX_FILE_BYTES}`;
+  if (size > limit) return `is ${size} bytes, over the limit of ${limit}`;
   return undefined;
 }
 
@@ -72,10 +72,13 @@ export function decodeText(bytes: Uint8Array): { text: string } | { problem: str
 }
 
 /**
- * Read a file without following a symbolic link, without blocking on a FIFO or device, and never more than the
- * limit: `undefined` text when it does not exist.
+ * Read a file without following a symbolic link, without blocking on a FIFO or device, and never more than `limit`
+ * bytes: `undefined` text when it does not exist. The one reader of every file this repository takes as input.
  */
-export function readBoundedFile(absolute: string): { text: string | undefined } | { problem: string } {
+export function readBoundedFile(
+  absolute: string,
+  limit = MAX_FILE_BYTES,
+): { text: string | undefined } | { problem: string } {
   let descriptor: number;
   try {
     descriptor = openSync(absolute, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -89,7 +92,7 @@ export function readBoundedFile(absolute: string): { text: string | undefined } 
     const stats = fstatSync(descriptor);
     const problem = stats.isDirectory()
       ? "is a directory"
-      : entryProblem(stats.isFile() ? "file" : "other", stats.size);
+      : entryProblem(stats.isFile() ? "file" : "other", stats.size, limit);
     if (problem) return { problem };
     // One byte more than fstat reported: a file that grew meanwhile is caught, never read past the limit.
     const buffer = Buffer.allocUnsafe(stats.size + 1);

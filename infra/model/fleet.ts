@@ -1,7 +1,8 @@
-import { existsSync, lstatSync, readdirSync, type Dirent } from "node:fs";
+import { existsSync, lstatSync, readdirSync, type Dirent, type Stats } from "node:fs";
 import * as path from "node:path";
 import type { IsoDate } from "./dates";
 import { environmentLayerFileName, environmentLayerFileSchema, type EnvironmentLayer } from "./environment";
+import type { Fleet, FleetResult, FleetSources, SourceFile } from "./fleetShape";
 import { classifyStacksEntry, readBoundedFile, type EntryKind } from "./files";
 import { ownerSchema, type Grant, type Owner } from "./owner";
 import { sortProblems, type Problem } from "./problem";
@@ -16,47 +17,6 @@ import {
 import { checkSchema, ENVIRONMENTS, type EnvironmentName } from "./schema";
 import { parseYamlSource } from "./source";
 import { checkProdNotAheadOfTt02 } from "./versionRules";
-
-/** A file's repository-relative path (forward slashes) and its text; `text` undefined when the file is missing. */
-export interface SourceFile {
-  readonly file: string;
-  readonly text: string | undefined;
-  /** Why the file was not read (a symbolic link, too large, not UTF-8): then `text` is undefined. */
-  readonly problem?: string;
-}
-
-export interface FleetSources {
-  readonly layers: Readonly<Record<EnvironmentName, SourceFile>>;
-  readonly owners: readonly SourceFile[];
-  /** Entries of stacks/ that are neither owner files nor Pulumi's stack files (see classifyStacksEntry). */
-  readonly strays?: readonly Problem[];
-}
-
-export interface LoadedOwner {
-  readonly file: string;
-  readonly owner: Owner;
-}
-
-/** The valid part of the fleet; everything that was not valid is in the accompanying problems. */
-export interface Fleet {
-  readonly layers: Partial<Record<EnvironmentName, EnvironmentLayer>>;
-  readonly owners: readonly LoadedOwner[];
-}
-
-export interface FleetResult {
-  readonly fleet: Fleet;
-  /** Every problem, sorted: what `validate` reports. */
-  readonly problems: Problem[];
-  /** The subset of `problems` that are expired grants, which a deploy tolerates (see checkExpiredGrants). */
-  readonly expiredGrants: readonly Problem[];
-  /** Worth a reviewer's attention but not invalid (see checkTermsVersion), sorted. */
-  readonly warnings: readonly Problem[];
-  /**
-   * Prod owners' terms-of-use records the policy will refuse (see checkTermsForProd): errors for `validate`, but not
-   * in `problems`, so the plan still runs and shows the policy's own verdict (the policy is the gate).
-   */
-  readonly prodTerms: readonly Problem[];
-}
 
 export const STACKS_DIR = "stacks";
 
@@ -81,6 +41,22 @@ export function findRepositoryRoot(start: string): string {
   }
 }
 
+function entryKindOf(stats: Stats): EntryKind {
+  if (stats.isSymbolicLink()) return "symlink";
+  if (stats.isDirectory()) return "directory";
+  return stats.isFile() ? "file" : "other";
+}
+
+/**
+ * Why `stacks` (of this kind, undefined when absent) cannot hold the owner files: it must be a real directory of the
+ * repository, never a symbolic link to a folder elsewhere (its files would be reviewed nowhere).
+ */
+export function stacksDirectoryProblem(kind: EntryKind | undefined): string | undefined {
+  if (kind === undefined || kind === "directory") return undefined;
+  if (kind === "symlink") return "is a symbolic link: stacks/ must be a real directory in the repository";
+  return "is not a directory: stacks/ must be a real directory in the repository";
+}
+
 function entryKind(entry: Dirent): EntryKind {
   if (entry.isSymbolicLink()) return "symlink";
   if (entry.isDirectory()) return "directory";
@@ -98,11 +74,13 @@ export function readFleetSources(root: string): FleetSources {
     return "problem" in result ? { file, text: undefined, problem: result.problem } : { file, text: result.text };
   };
   const stacksDir = path.join(root, STACKS_DIR);
-  const entries = existsSync(stacksDir)
-    ? readdirSync(stacksDir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
-    : [];
+  const stacksProblem = stacksDirectoryProblem(existsSync(stacksDir) ? entryKindOf(lstatSync(stacksDir)) : undefined);
+  const entries =
+    existsSync(stacksDir) && !stacksProblem
+      ? readdirSync(stacksDir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
+      : [];
   const owners: SourceFile[] = [];
-  const strays: Problem[] = [];
+  const strays: Problem[] = stacksProblem ? [fileProblem(STACKS_DIR, stacksProblem)] : [];
   for (const entry of entries) {
     const file = `${STACKS_DIR}/${entry.name}`;
     const kind = entryKind(entry);

@@ -102,7 +102,11 @@ describe("free text with arbitrary Unicode", () => {
     fc.assert(
       fc.property(anyText, fc.constantFrom(...fields), (value, [field, overrides]) => {
         const { problems } = validateFleet(fleetOf(ownerYaml("abc", overrides(value))), TODAY);
-        expect(problems.every((problem) => problem.path === field && problem.line > 0)).toBe(true);
+        // A control character the YAML library writes unescaped (C1, U+0080–U+009F) is refused for the whole file,
+        // at its line, before any field is read (see parseYamlSource).
+        const atField = (problem: (typeof problems)[number]) =>
+          problem.path === field || problem.message.startsWith("a control character");
+        expect(problems.every((problem) => atField(problem) && problem.line > 0)).toBe(true);
         const expected = freeTextProblem(value.normalize("NFC"), { person: field === "users[0].name" });
         expect(problems.length > 0).toBe(expected !== undefined || value.length > 200);
       }),

@@ -1,9 +1,9 @@
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { fleetSourcesAt, assertCommit } from "../../lib/git";
+import { fleetSourcesAt, assertCommit } from "../../repository/git";
 import {
   ACCEPTED_TERMS,
   fleetOf,
@@ -200,6 +200,84 @@ describe("what sits in stacks/", () => {
       { file: "stacks/def.yml", line: 0, column: 0, path: "", message: expect.stringMatching(/rename/) },
       { file: "stacks/zero.yaml", line: 0, column: 0, path: "", message: expect.stringMatching(/symbolic link/) },
     ]);
+  });
+});
+
+describe("what a reviewer cannot see", () => {
+  const owner = (text: string) => validateFleet(fleetOf(ownerSource("abc", text)), TODAY).problems;
+  const valid = ownerYaml("abc").text ?? "";
+
+  it.each([
+    ["a NUL byte in a comment", `# note\u0000hidden\n${valid}`, "U+0000"],
+    ["a terminal escape sequence in a comment", `${valid}# \u001b[2K\u001b[1Aall good\n`, "U+001B"],
+    ["a backspace in a value", valid.replace("Dev Person", "Dev\bPerson"), "U+0008"],
+    ["a C1 control in a comment", `# \u009b31m\n${valid}`, "U+009B"],
+    ["a DEL in a comment", `# a\u007f\n${valid}`, "U+007F"],
+  ])("refuses %s, naming line and column", (_case, text, code) => {
+    const offset = text.indexOf(String.fromCodePoint(Number.parseInt(code.slice(2), 16)));
+    const line = text.slice(0, offset).split("\n").length;
+    expect(owner(text)).toEqual([
+      {
+        file: "stacks/abc.yaml",
+        line,
+        column: offset - text.lastIndexOf("\n", offset - 1),
+        path: "",
+        message: `a control character (${code}) is not allowed anywhere in the file, comments included: remove it`,
+      },
+    ]);
+  });
+
+  it("accepts tabs in comments and CRLF line ends", () => {
+    expect(owner(`#\tnote\r\n${valid.replace(/\n/g, "\r\n")}`)).toEqual([]);
+  });
+
+  it("refuses the same in an environment layer", () => {
+    const layers = {
+      ...REPO_SOURCES.layers,
+      prod: { ...REPO_SOURCES.layers.prod, text: `# \u001b]8;;x\u0007\n${REPO_SOURCES.layers.prod.text ?? ""}` },
+    };
+    expect(
+      validateFleet({ layers, owners: [] }, TODAY).problems.map((problem) => [problem.file, problem.message]),
+    ).toEqual([
+      [
+        "Pulumi.prod.yaml",
+        "a control character (U+001B) is not allowed anywhere in the file, comments included: remove it",
+      ],
+    ]);
+  });
+
+  it.each([
+    ["!!js/function", "contact: !!js/function post@abc.no", "!!js/function"],
+    ["an unknown tag", "contact: !mine post@abc.no", "!mine"],
+    ["a standard tag", "orgNumber: !!str 991825827", "!!str"],
+    ["a tag on a mapping", "name: !!map { nb: Etat abc, en: Agency abc }", "!!map"],
+  ])("refuses a YAML tag: %s", (_case, line, tag) => {
+    const key = line.slice(0, line.indexOf(":"));
+    const text = valid.replace(new RegExp(`^${key}:.*(\\n  .*)*$`, "m"), line);
+    expect(text).toContain(line);
+    expect(owner(text).map((problem) => problem.message)).toEqual([
+      `YAML tags (here ${tag}) are not allowed: write the value without it`,
+    ]);
+  });
+
+  it("refuses stacks/ as a symbolic link to a folder outside the repository, in the working tree and in git", () => {
+    const outside = mkdirTemp();
+    writeFileSync(path.join(outside, "abc.yaml"), valid);
+    const root = writeRepository([]);
+    rmSync(path.join(root, "stacks"), { recursive: true });
+    symlinkSync(outside, path.join(root, "stacks"));
+    const expected = [
+      {
+        file: "stacks",
+        line: 0,
+        column: 0,
+        path: "",
+        message: "is a symbolic link: stacks/ must be a real directory in the repository",
+      },
+    ];
+    expect(loadFleet(root, TODAY).problems).toEqual(expected);
+    commitAll(root);
+    expect(validateFleet(fleetSourcesAt(root, assertCommit(root, "HEAD")), TODAY).problems).toEqual(expected);
   });
 });
 

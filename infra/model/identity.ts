@@ -1,4 +1,4 @@
-import { ORG_CODE } from "./owner";
+import { ORG_CODE, ORG_CODE_RULE } from "./owner";
 import { ENVIRONMENTS, type EnvironmentName } from "./schema";
 
 /** How a stack says which owner and environment it is: its name, and the tags on its resources. */
@@ -14,7 +14,7 @@ export function parseStackName(stack: string): { org: string; environment: Envir
   const match = STACK_NAME.exec(stack);
   if (!match) {
     throw new Error(
-      `stack name "${stack}" must be <org>-<env>: an org code of 2-8 lower-case letters or digits and ` +
+      `stack name "${stack}" must be <org>-<env>: an org code of ${ORG_CODE_RULE} and ` +
         `an environment (${ENVIRONMENTS.join(" or ")}), e.g. digdir-prod`,
     );
   }

@@ -8,7 +8,14 @@ import {
   subscriptionOf,
   TODAY,
 } from "../../test/support/fleet";
-import { isValidOrgNumber, parseIsoDate, resolveOwnerEnvironment, validateFleet, type Problem } from ".";
+import {
+  isValidOrgNumber,
+  parseIsoDate,
+  resolveOwnerEnvironment,
+  validateFleet,
+  windowUtcOffset,
+  type Problem,
+} from ".";
 
 function problemsOf(...owners: Parameters<typeof fleetOf>): Problem[] {
   return validateFleet(fleetOf(...owners), TODAY).problems;
@@ -135,6 +142,14 @@ describe("one owner file", () => {
     ).toEqual(["org"]);
   });
 
+  it("rejects an org code that starts with a digit: the Key Vault name <org>-<env>-apps-kv must start with a letter", () => {
+    expect(messages(problemsOf(ownerYaml("1abc", { org: "1abc" })))).toEqual([
+      expect.stringMatching(
+        /^stacks\/1abc\.yaml:\d+:\d+ org: must be 2-8 lower-case letters or digits, starting with a letter$/,
+      ),
+    ]);
+  });
+
   it("requires org to equal the file name", () => {
     expect(messages(problemsOf(ownerSource("abc", ownerYaml("xyz").text ?? "")))).toEqual([
       'stacks/abc.yaml:1:6 org: "xyz" must equal the file name (abc.yaml)',
@@ -169,6 +184,58 @@ describe("rules across sections and files", () => {
       [
         "environments.prod.network",
         "endpointSubnet: 10.124.2.0/27 is not inside the address space 10.200.0.0/22 once merged with the prod layer",
+      ],
+    ]);
+  });
+
+  it("checks what an environment adopts: the id's form, its subscription and its name against the naming table", () => {
+    const subscription = subscriptionOf("abc", "prod");
+    const group = `/subscriptions/${subscription}/resourceGroups`;
+    const adopt = {
+      // Right, but for the case of ARM's fixed segments, which ARM ignores.
+      clusterResourceGroup: `/SUBSCRIPTIONS/${subscription}/resourcegroups/altinnapps-abc-prod-rg`,
+      monitorResourceGroup: "monitor-abc-prod-rg",
+      keyVault: `/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/altinnapps-abc-prod-rg/providers/Microsoft.KeyVault/vaults/abc-prod-apps-kv`,
+      logAnalyticsWorkspace: `${group}/monitor-abc-prod-rg/providers/Microsoft.OperationalInsights/workspaces/abc-prod-law`,
+      applicationInsights: `${group}/altinnapps-abc-prod-rg/providers/Microsoft.Insights/components/abc-prod-ai`,
+      managedCluster: `${group}/altinnapps-abc-prod-rg/providers/Microsoft.KeyVault/vaults/abc-prod-aks`,
+      developerGroup: "not-a-guid",
+      keyvault: "typo",
+    };
+    const environments = {
+      tt02: { subscriptionId: subscriptionOf("abc", "tt02") },
+      prod: { subscriptionId: subscription, adopt },
+    };
+    expect(problemsOf(ownerYaml("abc", { environments })).map((problem) => [problem.path, problem.message])).toEqual([
+      ["environments.prod.adopt.keyvault", 'unknown key "keyvault" (did you mean "keyVault"?)'],
+    ]);
+    delete (adopt as Partial<typeof adopt>).keyvault;
+    const problems = problemsOf(ownerYaml("abc", { environments }));
+    expect(problems.every((problem) => problem.file === "stacks/abc.yaml" && problem.line > 0)).toBe(true);
+    expect(problems.map((problem) => [problem.path, problem.message])).toEqual([
+      [
+        "environments.prod.adopt.monitorResourceGroup",
+        `must be an Azure resource id like /subscriptions/${subscription}/resourceGroups/monitor-abc-prod-rg`,
+      ],
+      [
+        "environments.prod.adopt.keyVault",
+        `is in subscription 11111111-1111-4111-8111-111111111111, not this environment's ${subscription}`,
+      ],
+      [
+        "environments.prod.adopt.logAnalyticsWorkspace",
+        'names "abc-prod-law", but this repository names it "application-abc-prod-law" (infra/naming.ts): only a resource with exactly that name can be adopted',
+      ],
+      [
+        "environments.prod.adopt.applicationInsights",
+        'is in resource group "altinnapps-abc-prod-rg", but this repository puts it in "monitor-abc-prod-rg" (infra/naming.ts)',
+      ],
+      [
+        "environments.prod.adopt.managedCluster",
+        "is a Microsoft.KeyVault/vaults, not a Microsoft.ContainerService/managedClusters",
+      ],
+      [
+        "environments.prod.adopt.developerGroup",
+        "must be the object id (a lower-case GUID) of the existing Entra ID group for developer",
       ],
     ]);
   });
@@ -328,7 +395,7 @@ describe("environment layers", () => {
     const text = prodLayer
       .replace("nodeSubnet: 10.124.0.0/23", "nodeSubnet: 10.124.0.0")
       .replace("egressPrefixLength: 30", "egressPrefixLength: 24")
-      .replace("durationHours: 4, utcOffset", "durationHours: 2, utcOffset")
+      .replace("durationHours: 4, timeZone", "durationHours: 2, timeZone")
       .replace("dayOfWeek: Thursday", "dayOfWeek: Torsdag")
       .replace("name: altinn-apps #", "name: Altinn_Apps #");
     expect(layerProblems(text).map((problem) => problem.path)).toEqual([
@@ -423,5 +490,33 @@ describe("resolving one stack", () => {
     expect(() => resolveOwnerEnvironment(broken, "abc", "tt02", TODAY)).toThrow(
       /stacks\/abc.yaml:\d+:\d+: contact: must be an e-mail address/,
     );
+  });
+});
+
+describe("maintenance windows", () => {
+  const window = { dayOfWeek: "Monday", startTime: "22:00", durationHours: 4 } as const;
+  it("follow Oslo's clock, summer time included: AKS takes only a fixed offset, sent as of the deploy day", () => {
+    const oslo = { ...window, timeZone: "Europe/Oslo" } as const;
+    expect(windowUtcOffset(oslo, parseIsoDate("2026-01-15"))).toBe("+01:00");
+    expect(windowUtcOffset(oslo, parseIsoDate("2026-07-15"))).toBe("+02:00");
+    // The switch days: Norway changes clocks at 01:00 UTC; the offset is read at noon UTC.
+    expect(windowUtcOffset(oslo, parseIsoDate("2026-03-29"))).toBe("+02:00");
+    expect(windowUtcOffset(oslo, parseIsoDate("2026-10-25"))).toBe("+01:00");
+  });
+
+  it("keep a fixed utcOffset all year when the layer gives one, and refuse both or neither", () => {
+    expect(windowUtcOffset({ ...window, utcOffset: "+01:00" }, parseIsoDate("2026-07-15"))).toBe("+01:00");
+    const both = REPO_SOURCES.layers.prod.text?.replace(
+      "durationHours: 4, timeZone: Europe/Oslo }",
+      'durationHours: 4, timeZone: Europe/Oslo, utcOffset: "+01:00" }',
+    );
+    const problems = validateFleet(
+      { ...REPO_SOURCES, layers: { ...REPO_SOURCES.layers, prod: { file: "Pulumi.prod.yaml", text: both } } },
+      TODAY,
+    ).problems;
+    expect(problems.map((problem) => [problem.path, problem.message])).toContainEqual([
+      "config.altinn-apps:maintenance.clusterUpgrade",
+      "give either timeZone (follows summer time) or utcOffset (fixed all year), not both or neither",
+    ]);
   });
 });

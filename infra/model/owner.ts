@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ADOPTABLE_KINDS, type AdoptableKind } from "./resourceNames";
 import { grantAccessShape } from "./access";
 import { isoDateSchema } from "./dates";
 import { clusterOverridesSchema } from "./environment";
@@ -6,14 +7,29 @@ import { networkOverridesSchema } from "./network";
 import { isValidOrgNumber } from "./orgNumber";
 import { environmentNameSchema, freeText, guidSchema, identifierText, ROLES } from "./schema";
 
-/** Max 8 so that the longest derived name, the Key Vault `<org>-tt02-apps-kv`, stays within Azure's 24 characters. */
-export const ORG_CODE = /^[a-z0-9]{2,8}$/;
+/**
+ * Max 8 so that the longest derived name, the Key Vault `<org>-tt02-apps-kv`, stays within Azure's 24 characters;
+ * a letter first because a vault name must start with one (NAME_RULES.keyVault in infra/naming.ts).
+ */
+export const ORG_CODE = /^[a-z][a-z0-9]{1,7}$/;
+export const ORG_CODE_RULE = "2-8 lower-case letters or digits, starting with a letter";
 
 export { ROLES, type RoleName } from "./schema";
 
 const upnSchema = z
   .string()
   .regex(/^[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}$/, "must be a lower-case user principal name like kari@ai-dev.no");
+
+/** One optional entry per kind, strict: a misspelt kind is an unknown key with a suggestion, not ignored. */
+const adoptSchema = z
+  .object(
+    Object.fromEntries(ADOPTABLE_KINDS.map((kind) => [kind, z.string().min(1).optional()])) as Record<
+      AdoptableKind,
+      z.ZodOptional<z.ZodString>
+    >,
+  )
+  .strict();
+export type Adoptions = z.output<typeof adoptSchema>;
 
 const ownerEnvironmentSchema = z
   .object({
@@ -24,10 +40,18 @@ const ownerEnvironmentSchema = z
     /** This owner environment's own address ranges (from the platform's allocation), instead of the layer's. */
     network: networkOverridesSchema.optional(),
     /**
-     * Recover the soft-deleted Key Vault of the same name (`createMode: recover`) instead of creating one: purge
-     * protection keeps a deleted vault's name taken for 90 days. Set it for the deploy that recovers, then remove it.
+     * The day (UTC) of the deploy that recovers the soft-deleted Key Vault of the same name (`createMode: recover`)
+     * instead of creating one: purge protection keeps a deleted vault's name taken for 90 days. Only that day's
+     * deploys send `createMode: recover`: left set, it would be sent on every later update, and a recover restores
+     * the vault's old network rules (docs/design/azure-decisions.md). Remove it afterwards.
      */
-    recoverKeyVault: z.boolean().optional(),
+    recoverKeyVault: isoDateSchema.optional(),
+    /**
+     * What already exists in Azure and Entra ID and is to be adopted (Pulumi's `import`) instead of created: a kind
+     * from ADOPTABLE (infra/naming.ts) → its Azure resource id, or an Entra group's object id. Checked against the
+     * naming table and this environment's subscription (docs/operations/adopting-existing-resources.md).
+     */
+    adopt: adoptSchema.optional(),
   })
   .strict();
 
@@ -72,7 +96,7 @@ export type Grant = z.output<typeof grantSchema>;
 /** `stacks/<org>.yaml`: one Altinn service owner. The single definition of what an owner file may contain. */
 export const ownerSchema = z
   .object({
-    org: z.string().regex(ORG_CODE, "must be 2-8 lower-case letters or digits"),
+    org: z.string().regex(ORG_CODE, `must be ${ORG_CODE_RULE}`),
     name: z.object({ nb: freeText(), en: freeText(), nn: freeText().optional() }).strict(),
     orgNumber: identifierText(
       z.string().refine(isValidOrgNumber, "must be 9 digits with a valid modulus-11 check digit"),

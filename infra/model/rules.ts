@@ -1,3 +1,4 @@
+import { adoptionProblem, type AdoptableKind } from "./resourceNames";
 import { accessPolicy, latestAllowedExpiry } from "./access";
 import { closest } from "./closest";
 import { hasExpired, type IsoDate } from "./dates";
@@ -224,6 +225,25 @@ function checkEnvironments({ source, owner }: ParsedOwner, layers: Layers): Prob
             `${field}: ${message} once merged with the ${name} layer`,
           ),
         );
+    }
+    for (const [kind, value] of Object.entries(settings.adopt ?? {})) {
+      const problem =
+        value === undefined
+          ? undefined
+          : adoptionProblem(kind as AdoptableKind, value, {
+              org: owner.org,
+              environment: name as EnvironmentName,
+              ...settings,
+            });
+      if (problem) problems.push(source.problemAt(["environments", name, "adopt", kind], problem));
+    }
+    if (settings.adopt?.keyVault !== undefined && settings.recoverKeyVault !== undefined) {
+      problems.push(
+        source.problemAt(
+          ["environments", name, "recoverKeyVault"],
+          "an adopted vault exists and is not recovered: remove recoverKeyVault, or the adopt entry",
+        ),
+      );
     }
     const { minNodes, maxNodes } = { ...layer.cluster, ...settings.cluster };
     if (minNodes > maxNodes) {

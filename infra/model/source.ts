@@ -1,4 +1,15 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLError } from "yaml";
+import {
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+  type YAMLError,
+} from "yaml";
 import type { FieldPath, Problem } from "./problem";
 import { formatPath } from "./problem";
 
@@ -11,10 +22,57 @@ export interface YamlSource {
   problemAt(path: FieldPath, message: string, options?: { atKey?: boolean }): Problem;
 }
 
+/**
+ * Bytes a reviewer cannot see: C0 controls but tab, line feed and carriage return (NUL, ESC and its terminal
+ * sequences, backspace…), DEL and the C1 controls. Anywhere in the file, comments included: GitHub shows a file
+ * with a NUL as binary and hides its diff, and an escape sequence can redraw what a terminal shows.
+ */
+// eslint-disable-next-line no-control-regex
+const UNSEEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/** Each line holding an unseen character, at its first one. */
+function unseenCharacterProblems(file: string, text: string, lineCounter: LineCounter): Problem[] {
+  const byLine = new Map<number, Problem>();
+  for (const match of text.matchAll(UNSEEN)) {
+    const { line, col } = lineCounter.linePos(match.index);
+    if (byLine.has(line)) continue;
+    const code = `U+${(match[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+    byLine.set(line, {
+      file,
+      line,
+      column: col,
+      path: "",
+      message: `a control character (${code}) is not allowed anywhere in the file, comments included: remove it`,
+    });
+  }
+  return [...byLine.values()];
+}
+
+/** A tag (`!!str`, `!!js/function`, `!custom`, `!`) on any node: values are written plainly, their meaning is the schema's. */
+function tagProblems(file: string, document: Document, lineCounter: LineCounter): Problem[] {
+  const problems: Problem[] = [];
+  visit(document, (_key, node) => {
+    if (!isNode(node) || node.tag === undefined) return;
+    const { line, col } = lineCounter.linePos(node.range?.[0] ?? 0);
+    problems.push({
+      file,
+      line,
+      column: col,
+      path: "",
+      message: `YAML tags (here ${node.tag.replace(/^tag:yaml.org,2002:/, "!!")}) are not allowed: write the value without it`,
+    });
+  });
+  return problems;
+}
+
 export function parseYamlSource(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
-  const syntaxProblems = syntaxProblemsOf(file, document.errors);
+  const unseen = unseenCharacterProblems(file, text, lineCounter);
+  const syntaxProblems =
+    unseen.length > 0
+      ? unseen
+      : [...syntaxProblemsOf(file, document.errors), ...tagProblems(file, document, lineCounter)];
   const positionOf = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };

@@ -1,6 +1,8 @@
+import { adoptedImportId, type AdoptableKind } from "./resourceNames";
 import { hasExpired, type IsoDate } from "./dates";
 import { environmentLayerFileName, type ClusterSettings, type EnvironmentLayer } from "./environment";
-import { ownerFilePath, type FleetResult } from "./fleet";
+import { ownerFilePath } from "./fleet";
+import type { FleetResult } from "./fleetShape";
 import type { NetworkSettings } from "./network";
 import { stackName } from "./identity";
 import type { Grant, Owner } from "./owner";
@@ -11,14 +13,20 @@ import type { EnvironmentName } from "./schema";
 export interface OwnerEnvironment {
   readonly org: string;
   readonly environment: EnvironmentName;
+  /** The day (UTC) of this run: what a date-bound setting (recoverKeyVault, a time zone's offset) is read for. */
+  readonly today: IsoDate;
   readonly owner: Owner;
   readonly layer: EnvironmentLayer;
   readonly subscriptionId: string;
   readonly location: string;
   readonly cluster: ClusterSettings;
   readonly network: NetworkSettings;
-  /** Create the Key Vault with `createMode: recover` (see the owner file's recoverKeyVault). */
+  /** Create the Key Vault with `createMode: recover`: only on the day the owner file's recoverKeyVault names. */
   readonly recoverKeyVault: boolean;
+  /** A recoverKeyVault day that has passed: the program ignores it and warns until it is removed. */
+  readonly staleRecoverKeyVault?: IsoDate;
+  /** What is adopted instead of created: each kind's import id (adoptedImportId in infra/naming.ts). */
+  readonly adopt: Readonly<Partial<Record<AdoptableKind, string>>>;
   /** Grants for this environment that have not expired: exactly the group members to provision. */
   readonly activeGrants: readonly Grant[];
   /** Expired grants still in the owner file: left out of the groups, and worth a warning. */
@@ -67,13 +75,23 @@ export function resolveOwnerEnvironment(
   return {
     org,
     environment,
+    today,
     owner: loaded.owner,
     layer,
     subscriptionId: settings.subscriptionId,
     location: settings.location ?? layer.locations.default,
     cluster: { ...layer.cluster, ...settings.cluster },
     network: { ...layer.network, ...settings.network },
-    recoverKeyVault: settings.recoverKeyVault ?? false,
+    recoverKeyVault: settings.recoverKeyVault === today,
+    ...(settings.recoverKeyVault !== undefined && settings.recoverKeyVault < today
+      ? { staleRecoverKeyVault: settings.recoverKeyVault }
+      : {}),
+    adopt: Object.fromEntries(
+      Object.entries(settings.adopt ?? {}).flatMap(([kind, value]) => {
+        const id = value && adoptedImportId(kind as AdoptableKind, value, { org, environment, ...settings });
+        return id ? [[kind, id]] : [];
+      }),
+    ),
     activeGrants: loaded.owner.access.filter(
       (grant) => grant.environment === environment && !hasExpired(grant.expires, today),
     ),

@@ -1,5 +1,5 @@
 import { environmentLayerFileName, type EnvironmentLayer } from "./environment";
-import type { Fleet, FleetSources } from "./fleet";
+import type { Fleet, FleetSources } from "./fleetShape";
 import type { Owner } from "./owner";
 import type { FieldPath, Problem } from "./problem";
 import { ENVIRONMENTS, type EnvironmentName } from "./schema";

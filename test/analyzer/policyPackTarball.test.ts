@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateFleet } from "../../infra/model";
-import { evaluateStack, PROJECT, type RegisteredResource } from "../../lib/evaluate";
-import { buildPolicyPack } from "../../lib/policyPack";
-import { REPO_ROOT } from "../../lib/repo";
+import { evaluateStack, PROJECT, type RegisteredResource } from "../../plan/semantics/evaluate";
+import { buildPolicyPack } from "../../tooling/policyPack";
+import { REPO_ROOT } from "../../repository/root";
 import { POLICIES } from "../../policies/policies";
-import { packConfigForFleet } from "../../policies/registry";
+import { packConfigForFleet } from "../../policies/packConfig";
 import { runPolicies } from "../../policies/runner/runner";
 import { REPO_SOURCES, TODAY } from "../support/fleet";
 import { sampleDirectory } from "../support/repository";
@@ -68,11 +68,11 @@ describe("the published policy pack, loaded from its tarball outside the reposit
     expect(pack.info.policies.map((policy) => policy.name)).toEqual(POLICIES.map((policy) => policy.name));
   });
 
-  it("without the repository, refuses prod until the registry comes through policy config", async () => {
+  it("refuses prod until the registry comes through policy config", async () => {
     const withoutConfig = await pack.analyze(resources);
     const terms = withoutConfig.violations.filter((violation) => violation.policy === "prod-requires-accepted-terms");
     expect(terms.length).toBeGreaterThan(0);
-    expect(terms.every((violation) => violation.message.includes("the pack runs outside its repository"))).toBe(true);
+    expect(terms.every((violation) => violation.message.includes("the policy config has no registry"))).toBe(true);
 
     const config = packConfigForFleet(fleet.fleet, TODAY);
     expect(await pack.configure(config)).toEqual([]);

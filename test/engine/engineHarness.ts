@@ -7,8 +7,8 @@ import * as monitorService from "@pulumi/pulumi/proto/resource_grpc_pb";
 import * as resourceProto from "@pulumi/pulumi/proto/resource_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { AzureMocks, type Directory } from "../../lib/azureMocks";
-import { PROJECT, type RegisteredResource } from "../../lib/evaluate";
+import { AzureMocks, type Directory } from "../../plan/semantics/azureMocks";
+import { PROJECT, type RegisteredResource } from "../../plan/semantics/evaluate";
 import { engineServer, serve, unary, unimplemented, type EngineLog } from "./grpc";
 import { fromWire, type Canonical } from "./wire";
 
@@ -95,6 +95,8 @@ export async function runProgramOverGrpc(options: EngineRunOptions): Promise<Eng
         protect: request.getProtect() ?? false,
         dependencies: [...request.getDependenciesList()].sort(),
         ignoreChanges: request.getIgnorechangesList(),
+        replaceOnChanges: request.getReplaceonchangesList(),
+        deleteBeforeReplace: request.getDeletebeforereplace(),
       });
       // Components are not sent to providers: the engine answers with the URN alone.
       const response = new resourceProto.RegisterResourceResponse().setUrn(urn);

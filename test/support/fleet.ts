@@ -1,8 +1,8 @@
 import { stringify } from "yaml";
 import { nameBasedGuid } from "../../infra/guid";
 import { readFleetSources, type EnvironmentName, type FleetSources, type SourceFile } from "../../infra/model";
-import { REPO_ROOT } from "../../lib/repo";
-import { SAMPLE_FLEET_DATE } from "../../lib/sampleFleet";
+import { REPO_ROOT } from "../../repository/root";
+import { SAMPLE_FLEET_DATE } from "../../tooling/sampleFleet";
 
 /** The fixed "today" of every test, so expiry and terms dates never drift with the calendar. */
 export const TODAY = SAMPLE_FLEET_DATE;

@@ -3,8 +3,8 @@ import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { validateFleet, type SourceFile } from "../../infra/model";
-import { fleetDirectory, type Directory } from "../../lib/azureMocks";
-import type { RegisteredResource } from "../../lib/evaluate";
+import { fleetDirectory, type Directory } from "../../plan/semantics/azureMocks";
+import type { RegisteredResource } from "../../plan/semantics/evaluate";
 import { REPO_SOURCES, TODAY } from "./fleet";
 
 /** A throw-away repository: the real environment layers plus the given owner files. */
