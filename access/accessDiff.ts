@@ -1,11 +1,15 @@
 import {
+  accessPolicy,
+  grantKind,
   daysBetween,
   hasExpired,
   ownerFilePath,
   STACKS_DIR,
   type EnvironmentName,
+  type EnvironmentLayer,
   type FleetSources,
   type Grant,
+  type GrantKind,
   type IsoDate,
   type Owner,
   type TermsOfUse,
@@ -24,6 +28,8 @@ export interface GrantChange {
   readonly org: string;
   readonly environment: EnvironmentName;
   readonly role: Grant["role"];
+  /** How the grant becomes access under its environment's layer: a member, a PIM active assignment or an eligibility. */
+  readonly access: GrantKind;
   readonly upn: string;
   readonly name: string;
   readonly expires: string | null;
@@ -47,25 +53,45 @@ export interface AccessDiff {
   readonly invalidFiles: readonly string[];
 }
 
-function owners(sources: FleetSources, today: IsoDate): { byOrg: Map<string, Owner>; invalid: string[] } {
+type Layers = Partial<Record<EnvironmentName, EnvironmentLayer>>;
+
+function owners(
+  sources: FleetSources,
+  today: IsoDate,
+): { byOrg: Map<string, Owner>; invalid: string[]; layers: Layers } {
   const { fleet, problems } = validatedFleet(sources, today);
   const byOrg = new Map(fleet.owners.map(({ owner }) => [owner.org, owner]));
   const valid = new Set(fleet.owners.map(({ file }) => file));
   const invalid = [...new Set(problems.map((problem) => problem.file))].filter(
     (file) => file.startsWith(`${STACKS_DIR}/`) && !valid.has(file),
   );
-  return { byOrg, invalid };
+  return { byOrg, invalid, layers: fleet.layers };
+}
+
+/** A grant's access kind under a layer; without a readable layer, what it would be in the `membership` model. */
+function accessOf(grant: Grant, layers: Layers): GrantKind {
+  const layer = layers[grant.environment];
+  return layer ? grantKind(accessPolicy(layer), grant) : "member";
 }
 
 const keyOf = (grant: Grant) => `${grant.environment}|${grant.role}|${grant.user}`;
 
-function grantChanges(org: string, before: Owner | undefined, after: Owner | undefined, today: IsoDate): GrantChange[] {
-  const names = new Map([...(before?.users ?? []), ...(after?.users ?? [])].map((user) => [user.upn, user.name]));
+interface Side {
+  readonly owner: Owner | undefined;
+  readonly layers: Layers;
+}
+
+function grantChanges(org: string, before: Side, after: Side, today: IsoDate): GrantChange[] {
+  const names = new Map(
+    [...(before.owner?.users ?? []), ...(after.owner?.users ?? [])].map((user) => [user.upn, user.name]),
+  );
   const change = (kind: GrantChange["kind"], grant: Grant, previous?: Grant): GrantChange => ({
     kind,
     org,
     environment: grant.environment,
     role: grant.role,
+    // A removed grant is described as it was; a new or changed one as it will be.
+    access: accessOf(grant, (kind === "loses" ? before : after).layers),
     upn: grant.user,
     name: names.get(grant.user) ?? "",
     expires: grant.expires ?? null,
@@ -75,8 +101,8 @@ function grantChanges(org: string, before: Owner | undefined, after: Owner | und
     reason: grant.reason ?? null,
     alreadyExpired: kind === "loses" && hasExpired(grant.expires, today),
   });
-  const beforeGrants = new Map((before?.access ?? []).map((grant) => [keyOf(grant), grant]));
-  const afterGrants = new Map((after?.access ?? []).map((grant) => [keyOf(grant), grant]));
+  const beforeGrants = new Map((before.owner?.access ?? []).map((grant) => [keyOf(grant), grant]));
+  const afterGrants = new Map((after.owner?.access ?? []).map((grant) => [keyOf(grant), grant]));
   return [
     ...[...afterGrants].flatMap(([key, grant]) => {
       const previous = beforeGrants.get(key);
@@ -128,7 +154,14 @@ export function diffAccess(base: FleetSources, head: FleetSources, today: IsoDat
   const isInvalidNow = (org: string) => invalidFiles.includes(ownerFilePath(org));
   const comparable = orgs.filter((org) => !isInvalidNow(org));
   return {
-    changes: comparable.flatMap((org) => grantChanges(org, before.byOrg.get(org), after.byOrg.get(org), today)),
+    changes: comparable.flatMap((org) =>
+      grantChanges(
+        org,
+        { owner: before.byOrg.get(org), layers: before.layers },
+        { owner: after.byOrg.get(org), layers: after.layers },
+        today,
+      ),
+    ),
     addedOwners: comparable.filter((org) => !before.byOrg.has(org)).flatMap((org) => after.byOrg.get(org) ?? []),
     removedOwners: comparable.filter((org) => !after.byOrg.has(org)).flatMap((org) => before.byOrg.get(org) ?? []),
     termsChanges: comparable.flatMap((org) => {
@@ -144,6 +177,12 @@ export function diffAccess(base: FleetSources, head: FleetSources, today: IsoDat
 }
 
 const ROLE_TITLES: Record<Grant["role"], string> = { developer: "Developer", operations: "Operations" };
+/** The words of infra/model/access.ts's kinds as a reviewer knows them from Entra ID. */
+export const ACCESS_TITLES: Record<GrantKind, string> = {
+  member: "member",
+  assignment: "PIM active",
+  eligibility: "PIM eligible (just-in-time)",
+};
 const KIND_TITLES: Record<GrantChange["kind"], string> = { gains: "➕ gains", loses: "➖ loses", expiry: "✏️ expiry" };
 
 /** How long the grant still runs after this change: `212 days`, `ends tonight`, `no end`, `ended`. */
@@ -188,7 +227,7 @@ export function formatAccessDiff(diff: AccessDiff, overridden: boolean): string 
       environment === "prod" ? `### 🔴 PROD · ${text(org)}` : `### tt02 · ${text(org)}`,
       "",
       ...table(
-        ["change", "user", "name", "role", "expires", "lifetime", "ticket", "reason"],
+        ["change", "user", "name", "role", "access", "expires", "lifetime", "ticket", "reason"],
         diff.changes
           .filter((candidate) => candidate.environment === environment && candidate.org === org)
           .map((change) => [
@@ -196,6 +235,7 @@ export function formatAccessDiff(diff: AccessDiff, overridden: boolean): string 
             raw(code(change.upn)),
             change.name,
             ROLE_TITLES[change.role],
+            raw(ACCESS_TITLES[change.access]),
             // Dates are YYYY-MM-DD by the schema, the rest this module's words: nothing in them acts as markdown.
             raw(expiryCell(change)),
             raw(lifetime(change)),

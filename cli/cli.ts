@@ -5,6 +5,30 @@ import { debugging } from "../runtime/debugging";
 /** Exit codes shared by every CLI here: 0 ok, 1 the input or the plan is bad, 2 the command line is wrong. */
 export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
 
+/** What each exit code means for one command: part of its definition, so `--help` and docs/reference/cli.md agree. */
+export interface ExitCodeMeanings {
+  readonly ok: string;
+  readonly invalid: string;
+  readonly usage: string;
+}
+
+const EXIT_CODE_MEANINGS = new WeakMap<Command, ExitCodeMeanings>();
+
+/** A command's definition with what its exit codes mean, shown by `--help` after the options. */
+export function withExitCodes(command: Command, meanings: ExitCodeMeanings): Command {
+  EXIT_CODE_MEANINGS.set(command, meanings);
+  return command.addHelpText(
+    "after",
+    `\nExit codes:\n  ${EXIT.ok}  ${meanings.ok}\n  ${EXIT.invalid}  ${meanings.invalid}\n  ${EXIT.usage}  ${meanings.usage}`,
+  );
+}
+
+export function exitCodesOf(command: Command): ExitCodeMeanings {
+  const meanings = EXIT_CODE_MEANINGS.get(command);
+  if (!meanings) throw new Error(`${command.name()}: its definition does not say what its exit codes mean`);
+  return meanings;
+}
+
 /** A wrong command line (a ref that is no commit, an unknown stack): exit 2. Anything else thrown exits 1. */
 export class UsageError extends Error {
   override readonly name = "UsageError";

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { directoryOf } from "../plan/semantics/azureMocks";
 import { evaluateStack, type RegisteredResource, type StackEvaluation } from "../plan/semantics/evaluate";
 import { REPO_ROOT } from "../repository/root";
@@ -829,12 +829,21 @@ describe("the program's refusals", () => {
     ];
     const root = writeRepository([ownerYaml("abc", { access })]);
     const directory = directoryOf(["dev.abc@ai-dev.no", "ops.abc@ai-dev.brreg.no"]);
+    // The program warns about the grant it leaves out (Pulumi's log, on the console under mocks): asserted, not printed.
+    const consoles = (["log", "warn", "error"] as const).map((method) =>
+      vi.spyOn(console, method).mockImplementation(() => undefined),
+    );
     const { resources, error } = await evaluateStack({
       stack: "abc-prod",
       fleet: loadFleet(root, TODAY),
       today: TODAY,
       directory,
     });
+    const warned = consoles.flatMap((spy) => spy.mock.calls.map((call) => call.join(" "))).join("\n");
+    for (const spy of consoles) spy.mockRestore();
+    expect(warned).toMatch(
+      /warning: .*access\[0\]\.expires: the date 2026-11-22 is in the past.*\(left out of the group; access has ended\)/,
+    );
     expect(error).toBeUndefined();
     expect(resourcesOfType(resources, T.assignment).map((schedule) => schedule.inputs["principalId"])).toEqual([
       directory.get("ops.abc@ai-dev.brreg.no"),

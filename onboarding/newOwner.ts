@@ -1,10 +1,16 @@
-import { Document, Scalar, YAMLMap } from "yaml";
+import { Document, Pair, Scalar, YAMLMap } from "yaml";
 import { z } from "zod";
 import { freeText, ORG_CODE, ORG_CODE_RULE, ownerFilePath, readBoundedFile } from "../infra/model";
 import { OWNER_SCHEMA_COMMENT } from "./ownerSchema";
 
 /** Altinn's public registry of service owners (altinn-orgs.json). */
 export const DEFAULT_ORG_REGISTRY = "https://altinncdn.no/orgs/altinn-orgs.json";
+
+/**
+ * A copy of Altinn's registry this repository ships (its tests use it): what to pass as `--registry` without network.
+ * Repository-relative; a test checks that it exists and is usable.
+ */
+export const SHIPPED_ORG_REGISTRY = "test/fixtures/altinn-orgs.json";
 
 /** Only the shape; each entry is checked when it is used, so one odd entry does not block every other owner. */
 const orgRegistrySchema = z.object({ orgs: z.record(z.string(), z.unknown()) });
@@ -46,10 +52,14 @@ async function fetchText(url: string): Promise<string> {
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
     throw new Error(
-      `could not fetch ${url} (${cause}); without network, download it elsewhere and use --registry <file>`,
+      `could not fetch ${url} (${cause}); without network, use --registry <file>: this repository ships a copy, --registry ${SHIPPED_ORG_REGISTRY}`,
     );
   }
-  if (!response.ok) throw new Error(`could not fetch ${url}: HTTP ${response.status}; use --registry <file>`);
+  if (!response.ok) {
+    throw new Error(
+      `could not fetch ${url}: HTTP ${response.status}; use --registry <file> (this repository ships a copy: ${SHIPPED_ORG_REGISTRY})`,
+    );
+  }
   return response.text();
 }
 
@@ -77,7 +87,7 @@ function quoted(value: string): Scalar {
  * key or a line. What only a person can supply (subscriptions, contact) is a marked placeholder that fails
  * validation, so a half-finished owner can never be merged.
  */
-export function scaffoldOwnerFile(org: string, entry: RegistryOrg): string {
+export function scaffoldOwnerFile(org: string, entry: RegistryOrg, requiredTermsVersion?: string): string {
   const environments = [
     ...(entry.environments.includes("tt02") ? ["tt02"] : []),
     ...(entry.environments.includes("production") ? ["prod"] : []),
@@ -104,7 +114,10 @@ export function scaffoldOwnerFile(org: string, entry: RegistryOrg): string {
   }
   if (environments.length === 0) environmentMap.commentBefore = " the registry lists neither tt02 nor production";
   root.set("environments", environmentMap);
-  root.set("users", document.createNode([], { flow: true }));
+  const users = new Scalar("users");
+  // Commented out, not data: only a recorded acceptance may pass the terms gate (prod-requires-accepted-terms).
+  if (environments.includes("prod")) users.commentBefore = termsOfUseComment(requiredTermsVersion);
+  root.add(new Pair(users, document.createNode([], { flow: true })));
   root.set("access", document.createNode([], { flow: true }));
   // The editor's schema hint must stay the file's first line.
   document.commentBefore =
@@ -112,6 +125,23 @@ export function scaffoldOwnerFile(org: string, entry: RegistryOrg): string {
     " An Altinn service owner, scaffolded from Altinn's org registry by npm run new-owner.\n" +
     " Replace every REPLACE-… value, then run npm run validate. Users and access are added by later pull requests.";
   return document.toString({ lineWidth: 0 });
+}
+
+/** The `termsOfUse` block to fill in once the owner has accepted, as the comment lines of the scaffold. */
+function termsOfUseComment(requiredTermsVersion: string | undefined): string {
+  return [
+    "termsOfUse: # required before the first prod deploy; uncomment and fill in once the owner has accepted",
+    `  version: "${requiredTermsVersion ?? "the version in Pulumi.prod.yaml altinn-apps:termsOfUseVersion"}"`,
+    "  acceptedAt: YYYY-MM-DD",
+    "  acceptedBy: the person who accepted",
+    "  reference: the link to the acceptance in Altinn's terms app (digdir/godkjenn-bruksvilkaar)",
+    "  riskAssessment: true",
+    "  privacyAssessment: true",
+    "  dataProcessingAgreement: true",
+    "  serviceLevelAgreement: true",
+  ]
+    .map((line) => ` ${line}`)
+    .join("\n");
 }
 
 export function remainingSteps(org: string, entry: RegistryOrg): string[] {
@@ -122,8 +152,7 @@ export function remainingSteps(org: string, entry: RegistryOrg): string[] {
     "Register the owner's users (user@ai-dev.no) and their grants, in this or a later pull request.",
     ...(production
       ? [
-          "Before the first prod deploy: the owner accepts the terms of use (digdir/godkjenn-bruksvilkaar); record it under termsOfUse.",
-          "  Until then the policy pack refuses every prod resource of this owner.",
+          "Before the first prod deploy: the owner accepts the terms of use (digdir/godkjenn-bruksvilkaar); record it in the commented termsOfUse block. Until then the policy pack refuses every prod resource of this owner.",
         ]
       : []),
     "Run npm run validate and npm run plan, then open the pull request.",

@@ -1,3 +1,4 @@
+import { formatProblem, type Problem } from "../infra/model";
 import { code, raw, table, text, type Cell } from "../cli/markdown";
 import type { BaseEvaluation } from "./engine/base";
 import type { DiffReport } from "./engine/compare";
@@ -43,7 +44,8 @@ export function summarizeDiff({ report, allowDecommission, allowReplacement = fa
       (total, stack) => total + stack.changes.filter((change) => change.action === action).length,
       0,
     );
-  const refusals = report.stacks.reduce((total, stack) => total + stack.refusals.length, 0);
+  const refusals =
+    report.stacks.reduce((total, stack) => total + stack.refusals.length, 0) + report.versionProblems.length;
   const replacementsRefused = allowReplacement
     ? 0
     : report.stacks.reduce((total, stack) => total + stack.replacements.length, 0);
@@ -91,10 +93,37 @@ function actionLabel({ action, deleteFirst }: { action: Action; deleteFirst?: tr
   return `${SYMBOLS[action]} ${action}${deleteFirst ? " (delete first)" : ""}`;
 }
 
-/** A value as a reviewer reads it: strings bare, absent as "—", anything else as JSON. */
-export function shownValue(value: unknown): string {
+/** Said after a value the mocks invented, in every output that shows one. */
+export const SIMULATED_MARK = "(simulated)";
+export const SIMULATED_NOTE =
+  `${SIMULATED_MARK}: an id the mocks invented (an Entra object id, a client or principal id); ` +
+  "the real one exists once Azure and Entra ID create the resource.";
+
+/** A rule over time broken, with the command that shows it again with its line. */
+function versionRefusal(problem: Problem, report: DiffReport): string {
+  return `${formatProblem(problem)} (npm run validate -- --base ${report.base.ref})`;
+}
+
+function simulatedIn(report: DiffReport): ReadonlySet<string> {
+  return new Set(report.stacks.flatMap((stack) => stack.simulated ?? []));
+}
+
+/** A value as a reviewer reads it: strings bare, absent as "—", anything else as JSON; an invented id marked. */
+export function shownValue(value: unknown, simulated: ReadonlySet<string> = new Set()): string {
   if (value === null || value === undefined) return "—";
-  return typeof value === "string" ? value : JSON.stringify(value);
+  if (typeof value === "string") return simulated.has(value) ? `${value} ${SIMULATED_MARK}` : value;
+  return JSON.stringify(value);
+}
+
+/** Whether any value the diff shows is one the mocks invented. */
+function showsSimulated(report: DiffReport, simulated: ReadonlySet<string>): boolean {
+  const values = [
+    ...report.folded.flatMap((fold) => [fold.before, fold.after]),
+    ...report.stacks.flatMap((stack) =>
+      stack.changes.flatMap((change) => change.properties.flatMap((property) => [property.before, property.after])),
+    ),
+  ];
+  return values.some((value) => typeof value === "string" && simulated.has(value));
 }
 
 function evaluationNote(evaluation: BaseEvaluation): string {
@@ -115,8 +144,11 @@ function stacksPhrase(stacks: readonly string[]): string {
   return environments.size === 1 ? `${stacks.length} ${[...environments][0]} stacks` : `${stacks.length} stacks`;
 }
 
-function foldLine(fold: FoldedChange): string {
-  const change = fold.path === undefined ? "" : ` ${fold.path} ${shownValue(fold.before)} → ${shownValue(fold.after)}`;
+function foldLine(fold: FoldedChange, simulated: ReadonlySet<string>): string {
+  const change =
+    fold.path === undefined
+      ? ""
+      : ` ${fold.path} ${shownValue(fold.before, simulated)} → ${shownValue(fold.after, simulated)}`;
   return `${actionLabel(fold)} ${shortType(fold.type)}${change} on ${stacksPhrase(fold.stacks)}`;
 }
 
@@ -133,20 +165,24 @@ function unmanagedLine(stack: StackDiff, allowDecommission: boolean): string {
     `stay in Azure and Entra ID, protected in prod, and no deploy touches them again)` +
     (allowDecommission
       ? "; decommissioning approved"
-      : "; follow the decommissioning runbook in the README, then approve with --allow-decommission")
+      : "; follow the decommissioning recipe (docs/tasks/decommission.md), then approve with --allow-decommission")
   );
 }
 
 export function formatDiffText(verdict: DiffVerdict): string {
   const { report, allowDecommission } = verdict;
   const summary = summarizeDiff(verdict);
+  const simulated = simulatedIn(report);
   const lines = [
     `Plan diff against ${report.base.ref} (${report.base.commit.slice(0, 7)}; ${evaluationNote(report.base.evaluation)})`,
     report.selection,
     "",
   ];
   if (report.stacks.length === 0) lines.push("No stack's plan changes.", "");
-  if (report.folded.length > 0) lines.push("Changes:", ...report.folded.map((fold) => `  ${foldLine(fold)}`), "");
+  if (report.folded.length > 0)
+    lines.push("Changes:", ...report.folded.map((fold) => `  ${foldLine(fold, simulated)}`), "");
+  if (report.versionProblems.length > 0)
+    lines.push(...report.versionProblems.map((problem) => `REFUSED: ${versionRefusal(problem, report)}`), "");
   for (const stack of report.stacks) {
     lines.push(`${stack.stack}: ${stack.status}`);
     if (stack.status === "unmanaged") lines.push(`  ${unmanagedLine(stack, allowDecommission)}`);
@@ -155,7 +191,9 @@ export function formatDiffText(verdict: DiffVerdict): string {
       lines.push(`  ${actionLabel(change)} ${change.type} ${change.name}`);
       if (!detailed(stack, change)) continue;
       for (const property of change.properties)
-        lines.push(`      ${property.path}: ${shownValue(property.before)} → ${shownValue(property.after)}`);
+        lines.push(
+          `      ${property.path}: ${shownValue(property.before, simulated)} → ${shownValue(property.after, simulated)}`,
+        );
     }
     for (const ended of stack.ended ?? []) lines.push(`  ${endedLine(ended)}`);
     for (const refusal of stack.refusals) lines.push(`  REFUSED: ${refusal}`);
@@ -165,12 +203,16 @@ export function formatDiffText(verdict: DiffVerdict): string {
       lines.push(`  [${group.level}] ${group.policy} (${group.resources.length} resource(s)): ${group.message}`);
     lines.push("");
   }
+  if (showsSimulated(report, simulated)) lines.push(SIMULATED_NOTE, "");
   lines.push(summaryLine(summary));
   return `${lines.join("\n")}\n`;
 }
 
-const valueCell = (value: unknown): Cell =>
-  value === null || value === undefined ? "—" : raw(code(shownValue(value)));
+function valueCell(value: unknown, simulated: ReadonlySet<string>): Cell {
+  if (value === null || value === undefined) return "—";
+  const mark = typeof value === "string" && simulated.has(value) ? ` ${SIMULATED_MARK}` : "";
+  return raw(`${code(shownValue(value))}${mark}`);
+}
 
 /** Per-stack detail tables beyond this many stacks are left to `npm run plan -- --diff`: a PR comment has a size limit. */
 const DETAILED_STACKS = 30;
@@ -178,6 +220,7 @@ const DETAILED_STACKS = 30;
 export function formatDiffMarkdown(verdict: DiffVerdict): string {
   const { report, allowDecommission } = verdict;
   const summary = summarizeDiff(verdict);
+  const simulated = simulatedIn(report);
   const lines = [
     `## Plan: ${summary.passed ? "✅ pass" : "❌ fail"}`,
     "",
@@ -187,7 +230,10 @@ export function formatDiffMarkdown(verdict: DiffVerdict): string {
     "",
   ];
   if (report.stacks.length === 0) lines.push("No stack's plan changes.", "");
-  const refusals = report.stacks.flatMap((stack) => stack.refusals);
+  const refusals = [
+    ...report.versionProblems.map((problem) => versionRefusal(problem, report)),
+    ...report.stacks.flatMap((stack) => stack.refusals),
+  ];
   if (refusals.length > 0) lines.push("### ⛔ Refused", "", ...refusals.map((refusal) => `- ${text(refusal)}`), "");
   const replacements = report.stacks.flatMap((stack) => stack.replacements);
   if (replacements.length > 0)
@@ -215,8 +261,8 @@ export function formatDiffMarkdown(verdict: DiffVerdict): string {
           actionLabel(fold),
           shortType(fold.type),
           fold.path === undefined ? "" : raw(code(fold.path)),
-          fold.path === undefined ? "" : valueCell(fold.before),
-          fold.path === undefined ? "" : valueCell(fold.after),
+          fold.path === undefined ? "" : valueCell(fold.before, simulated),
+          fold.path === undefined ? "" : valueCell(fold.after, simulated),
           stacksPhrase(fold.stacks),
         ]),
       ),
@@ -248,8 +294,8 @@ export function formatDiffMarkdown(verdict: DiffVerdict): string {
           .map((property) => [
             ...resource,
             raw(code(property.path)),
-            valueCell(property.before),
-            valueCell(property.after),
+            valueCell(property.before, simulated),
+            valueCell(property.after, simulated),
           ]);
       });
       if (rows.length === 0) continue;
@@ -267,6 +313,8 @@ export function formatDiffMarkdown(verdict: DiffVerdict): string {
       );
     lines.push("</details>", "");
   }
+  // This module's own words: nothing in them acts as markdown.
+  if (showsSimulated(report, simulated)) lines.push(`_${SIMULATED_NOTE}_`, "");
   const ended = report.stacks.flatMap((stack) =>
     (stack.ended ?? []).map((schedule) => `- ${text(endedLine(schedule))}`),
   );
@@ -284,6 +332,7 @@ export function formatDiffJson(verdict: DiffVerdict): string {
       selection: report.selection,
       stacks: report.stacks.map(({ differs: _differs, ...stack }) => stack),
       folded: report.folded,
+      versionProblems: report.versionProblems,
       summary: summarizeDiff(verdict),
     },
     null,

@@ -63,13 +63,16 @@ th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bo
 thead th { background: #eef1f4; position: sticky; top: 0; }
 /* Fixed layout: a change in the grants table does not measure every cell again to size the columns. */
 #grants { table-layout: fixed; }
-#grants th, #grants td { overflow-wrap: anywhere; }
+#grants td { overflow-wrap: anywhere; }
+/* A header breaks between words only: each column is wide enough for its longest header word at 1024 px and up. */
+#grants thead th { overflow-wrap: normal; }
 th .sub { font-weight: normal; }
-#grants col.person { width: 16%; } #grants col.owner { width: 13%; } #grants col.role { width: 8.5%; }
-#grants col.environment { width: 8%; } #grants col.access { width: 7%; } #grants col.expires { width: 12%; }
-#grants col.ticket { width: 8.5%; } #grants col.reason { width: 11%; } #grants col.added { width: 18%; }
+#grants col.person { width: 14%; } #grants col.owner { width: 11%; } #grants col.role { width: 9%; }
+#grants col.environment { width: 11.5%; } #grants col.access { width: 9%; } #grants col.expires { width: 10%; }
+#grants col.ticket { width: 8.5%; } #grants col.reason { width: 11%; } #grants col.added { width: 16%; }
 section.grants { contain: layout; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+/* Counts and their headers both right-aligned, so each column's numbers line up under its header. */
+th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.expiring { background: var(--warn-bg); }
 tr.expired { background: var(--bad-bg); }
 .badge { display: inline-block; font-size: .8em; font-weight: 600; padding: 0 .4em; border-radius: .3em; border: 1px solid; }

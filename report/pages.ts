@@ -195,6 +195,13 @@ function jsonDataBlock(id: string, value: unknown): Html {
 }
 
 function grantsSection(grants: readonly GrantRow[], context: PageContext, withOwner: boolean): Html {
+  // An empty table would show only its headers: say so instead (the search script finds nothing to run on).
+  if (grants.length === 0) {
+    return html`<section class="grants" aria-labelledby="grants-heading">
+      <h2 id="grants-heading">Grants</h2>
+      <p>No grants.</p>
+    </section>`;
+  }
   const rows = grants.map((grant) => grantRow(grant, context, withOwner));
   const initial = Math.min(rows.length, ROWS_SHOWN);
   return html`<section class="grants" aria-labelledby="grants-heading">
@@ -280,7 +287,7 @@ function expiringSection(grants: readonly GrantRow[], withOwner: boolean): Html 
 
 const countHeaders = () =>
   ENVIRONMENTS.flatMap((environment) =>
-    ROLES.map((role) => html`<th scope="col">${environment} ${ROLE_LABELS[role]}</th>`),
+    ROLES.map((role) => html`<th scope="col" class="num">${environment} ${ROLE_LABELS[role]}</th>`),
   );
 
 export function fleetPage(context: PageContext): string {
@@ -319,7 +326,7 @@ export function fleetPage(context: PageContext): string {
               <th scope="col">Environments</th>
               <th scope="col">Terms of use for prod</th>
               ${countHeaders()}
-              <th scope="col">Expiring ≤ ${EXPIRING_WITHIN_DAYS} days</th>
+              <th scope="col" class="num">Expiring ≤ ${EXPIRING_WITHIN_DAYS} days</th>
             </tr>
           </thead>
           <tbody>
@@ -346,7 +353,7 @@ function countsTable(owner: OwnerReport): Html {
     <thead>
       <tr>
         <th scope="col">Environment</th>
-        ${ROLES.map((role) => html`<th scope="col">${ROLE_LABELS[role]}</th>`)}
+        ${ROLES.map((role) => html`<th scope="col" class="num">${ROLE_LABELS[role]}</th>`)}
       </tr>
     </thead>
     <tbody>
@@ -393,21 +400,25 @@ export function ownerPage(owner: OwnerReport, context: PageContext): string {
       ${expiringSection(grants, false)}
       <section aria-labelledby="users-heading">
         <h2 id="users-heading">Registered users</h2>
-        <table>
-          <caption>
-            Everyone registered with ${owner.org}, and how many grants each has.
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">User principal name</th>
-              <th scope="col">Grants</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${users}
-          </tbody>
-        </table>
+        ${
+          users.length === 0
+            ? html`<p>No registered users.</p>`
+            : html`<table>
+                <caption>
+                  Everyone registered with ${owner.org}, and how many grants each has.
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">User principal name</th>
+                    <th scope="col">Grants</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${users}
+                </tbody>
+              </table>`
+        }
       </section>
       ${grantsSection(grants, context, false)}`,
   );

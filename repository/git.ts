@@ -23,6 +23,21 @@ function git(root: string, args: readonly string[]): string {
 }
 
 /**
+ * The last commit, when `root` is the top of a git work tree that has one; undefined outside git, before the first
+ * commit, or in a folder inside another repository (whose paths would not be `root`'s).
+ */
+export function headCommitOf(root: string): string | undefined {
+  try {
+    const [prefix = "", head = ""] = git(root, ["rev-parse", "--show-prefix", "--verify", "--quiet", "HEAD^{commit}"])
+      .split("\n")
+      .map((line) => line.trim());
+    return prefix === "" && head !== "" ? head : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The commit `ref` names in `root`, as a full SHA: every ref a command line gives is resolved here before git sees
  * it anywhere else, so `--output=FILE` or any other option-looking text can never reach git as an option.
  */

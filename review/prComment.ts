@@ -72,7 +72,7 @@ export async function prComment(options: PrCommentOptions): Promise<PrComment> {
     ...(validation.valid
       ? ["No problems in the files this change touches."]
       : [
-          `${validation.errors.length} problem(s); run ${code("npm run validate")} locally to see them with their lines.`,
+          `${validation.errors.length} problem(s); run ${code(`npm run validate -- --base ${options.base}`)} locally to see them with their lines.`,
           "",
           ...problemTable(validation.errors),
         ]),

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { captureOutput } from "../test/support/output";
@@ -69,16 +69,16 @@ describe("npm run access-diff", () => {
         "",
         "### 🔴 PROD · abc",
         "",
-        "| change | user | name | role | expires | lifetime | ticket | reason |",
-        "|---|---|---|---|---|---|---|---|",
-        "| ✏️ expiry | `ola@ai-dev.no` | Ola Hansen | Developer | 2027-01-31 → 2027-10-31 | 342 day(s) |  |  |",
-        "| ➕ gains | `per@ai-dev.brreg.no` | Per Berg | Operations | 2027-06-30 | 219 day(s) |  |  |",
+        "| change | user | name | role | access | expires | lifetime | ticket | reason |",
+        "|---|---|---|---|---|---|---|---|---|",
+        "| ✏️ expiry | `ola@ai-dev.no` | Ola Hansen | Developer | PIM active | 2027-01-31 → 2027-10-31 | 342 day(s) |  |  |",
+        "| ➕ gains | `per@ai-dev.brreg.no` | Per Berg | Operations | PIM eligible (just-in-time) | 2027-06-30 | 219 day(s) |  |  |",
         "",
         "### tt02 · abc",
         "",
-        "| change | user | name | role | expires | lifetime | ticket | reason |",
-        "|---|---|---|---|---|---|---|---|",
-        "| ➖ loses | `per@ai-dev.brreg.no` | Per Berg | Developer | never | no end |  |  |",
+        "| change | user | name | role | access | expires | lifetime | ticket | reason |",
+        "|---|---|---|---|---|---|---|---|---|",
+        "| ➖ loses | `per@ai-dev.brreg.no` | Per Berg | Developer | PIM active | never | no end |  |  |",
         "",
       ].join("\n"),
     );
@@ -105,6 +105,41 @@ describe("npm run access-diff", () => {
     expect(output.stdout()).toMatch(/- abc would have no Operations member left in prod/);
   });
 
+  it("names each grant's access kind: a member, a PIM active assignment or a PIM eligibility (just-in-time)", () => {
+    const { root, write } = repository();
+    const layer = path.join(root, "Pulumi.tt02.yaml");
+    writeFileSync(
+      layer,
+      readFileSync(layer, "utf8").replace("altinn-apps:accessModel: pim", "altinn-apps:accessModel: membership"),
+    );
+    write(
+      "abc",
+      ownerDocument("abc", {
+        users: USERS,
+        access: [
+          ...BASE_ACCESS,
+          grant("per@ai-dev.brreg.no", "operations", "prod", "2027-06-30"),
+          grant("per@ai-dev.brreg.no", "operations", "tt02"),
+        ],
+      }),
+    );
+    expect(run(root)).toBe(0);
+    const kinds = output
+      .stdout()
+      .split("\n")
+      .filter((line) => line.startsWith("| ➕"))
+      .map((line) => line.split(" | ")[4]);
+    expect(kinds).toEqual(["PIM eligible (just-in-time)", "member"]);
+    write(
+      "abc",
+      ownerDocument("abc", { users: USERS, access: BASE_ACCESS.map((entry) => ({ ...entry, expires: "2027-08-31" })) }),
+    );
+    output.clear();
+    expect(run(root)).toBe(0);
+    expect(output.stdout()).toMatch(/\| Operations \| PIM eligible \(just-in-time\) \|/);
+    expect(output.stdout()).toMatch(/\| Developer \| PIM active \|/);
+  });
+
   it("does not count expired grants that are cleaned up", () => {
     const { root, write } = repository();
     // On 2027-02-01, ola's prod grant has expired: removing it is the expiry sweep, not a removal to guard.
@@ -117,7 +152,7 @@ describe("npm run access-diff", () => {
     );
     expect(main(["--base", "HEAD", "--root", root, "--today", "2027-02-01"])).toBe(0);
     expect(output.stdout()).toMatch(
-      /\| ➖ loses \| `ola@ai-dev.no` \| Ola Hansen \| Developer \| 2027-01-31 \(already expired\) \| ended \|/,
+      /\| ➖ loses \| `ola@ai-dev.no` \| Ola Hansen \| Developer \| PIM active \| 2027-01-31 \(already expired\) \| ended \|/,
     );
   });
 
@@ -131,7 +166,7 @@ describe("npm run access-diff", () => {
       /- abc loses 2 of its 5 active grants, 2 of them by an expiry moved to within 7 days \\\(40 % &gt; 25 %\\\)\n- abc would have no Operations member left in prod\n/,
     );
     expect(output.stdout()).toMatch(
-      /\| ✏️ expiry \| `kari@ai-dev.no` \| Kari Nordmann \| Operations \| 2027-06-30 → 2026-11-30 \| 7 day\(s\) \|/,
+      /\| ✏️ expiry \| `kari@ai-dev.no` \| Kari Nordmann \| Operations \| PIM eligible \(just-in-time\) \| 2027-06-30 → 2026-11-30 \| 7 day\(s\) \|/,
     );
     output.clear();
     write("abc", ownerDocument("abc", { users: USERS, access: endingSoon("2026-12-01") }));
@@ -160,7 +195,7 @@ describe("npm run access-diff", () => {
     expect(run(root)).toBe(0);
     expect(output.stdout()).toMatch(/- ➕ added: \*\*xyz\*\* \(Agency xyz\), environments: tt02/);
     expect(output.stdout()).toMatch(
-      /### tt02 · xyz\n[\s\S]*\| ➕ gains \| `dev.xyz@ai-dev.no` \| Dev Person \| Developer \| never \|/,
+      /### tt02 · xyz\n[\s\S]*\| ➕ gains \| `dev.xyz@ai-dev.no` \| Dev Person \| Developer \| PIM active \| never \|/,
     );
     expect(output.stdout()).toMatch(
       /- \*\*abc\*\*: version `2025-1`, accepted 2025-02-03 by Kari Nordmann, 4\/4 confirmations → version `2026-1`, accepted 2026-11-01/,
@@ -200,7 +235,7 @@ describe("npm run access-diff", () => {
         .split("\n")
         .find((line) => line.includes("eve@ai-dev.no")) ?? "";
     expect(row).toBe(
-      "| ➕ gains | `eve@ai-dev.no` | Eve &lt;\\!\\-\\- \\| \\#\\#\\# Approved | Developer | never | no end |  |  |",
+      "| ➕ gains | `eve@ai-dev.no` | Eve &lt;\\!\\-\\- \\| \\#\\#\\# Approved | Developer | PIM active | never | no end |  |  |",
     );
     expect(output.stdout()).not.toMatch(/<!--|^###.*Approved/m);
   });

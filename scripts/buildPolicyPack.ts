@@ -1,6 +1,6 @@
 import * as path from "node:path";
-import { Command } from "commander";
-import { EXIT, parseCommandLine } from "../cli/cli";
+import { Command, Option } from "commander";
+import { EXIT, parseCommandLine, withExitCodes } from "../cli/cli";
 import { OutputDirectoryError } from "../infra/model/outputDirectory";
 import { buildPolicyPack } from "../tooling/policyPack";
 import { REPO_ROOT } from "../repository/root";
@@ -9,11 +9,27 @@ interface Options {
   out: string;
 }
 
+/** `buildPolicyPack`'s command line: its options and what its exit codes mean (docs/reference/cli.md is generated from it). */
+export function command(): Command {
+  return withExitCodes(
+    new Command("build-policy-pack")
+      .description("Write the policy pack as a self-contained directory for `pulumi policy publish`.")
+      .addOption(
+        new Option("--out <dir>", "where to write it").default(
+          path.join(REPO_ROOT, "dist", "policy-pack"),
+          "dist/policy-pack",
+        ),
+      ),
+    {
+      ok: "the pack was built",
+      invalid: "the build failed",
+      usage: "unknown option",
+    },
+  );
+}
+
 export function main(argv: readonly string[]): number {
-  const command = new Command("build-policy-pack")
-    .description("Write the policy pack as a self-contained directory for `pulumi policy publish`.")
-    .option("--out <dir>", "where to write it", path.join(REPO_ROOT, "dist", "policy-pack"));
-  const parsed = parseCommandLine<Options>(command, argv);
+  const parsed = parseCommandLine<Options>(command(), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const out = path.resolve(parsed.options.out);
   try {

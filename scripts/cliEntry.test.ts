@@ -80,13 +80,13 @@ describe("new-owner takes only validated registry data", () => {
     return file;
   }
 
-  it("without network, says to use --registry <file>", async () => {
+  it("without network, says to use --registry <file>, naming the copy this repository ships", async () => {
     const root = writeRepository([]);
     expect(
       await runCli("newOwner", newOwner, ["dat", "--root", root, "--registry", "http://127.0.0.1:9/orgs.json"]),
     ).toBe(1);
     expect(output.stderr()).toMatch(
-      /^new-owner: could not fetch http:\/\/127.0.0.1:9\/orgs.json \(.*\); without network, .* use --registry <file>\n$/,
+      /^new-owner: could not fetch http:\/\/127.0.0.1:9\/orgs.json \(.*\); without network, use --registry <file>: this repository ships a copy, --registry test\/fixtures\/altinn-orgs\.json\n$/,
     );
   });
 

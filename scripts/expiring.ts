@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { loadFleet, type IsoDate } from "../infra/model";
-import { EXIT, formatOption, integerOption, parseCommandLine, todayOption } from "../cli/cli";
+import { EXIT, formatOption, integerOption, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
 import {
   expiringGrants,
   formatExpiringJson,
@@ -8,7 +8,7 @@ import {
   formatExpiringText,
   stacksToReconcile,
 } from "../access/expiringGrants";
-import { REPO_ROOT } from "../repository/root";
+import { rootOption } from "../repository/root";
 
 interface Options {
   within: number;
@@ -19,16 +19,31 @@ interface Options {
   root: string;
 }
 
+/** `expiring`'s command line: its options and what its exit codes mean (docs/reference/cli.md is generated from it). */
+export function command(): Command {
+  return withExitCodes(
+    new Command("expiring")
+      .description("List, per owner, the grants that expire within N days (the weekly reminders).")
+      .addOption(integerOption("--within <days>", "days ahead to look", 0, 9999).default(30))
+      .option("--owner <org>", "only this owner (the body of its reminder issue)")
+      .option(
+        "--reconcile",
+        "instead: the membership-model stacks whose grants ended in the last days, as JSON {tt02, prod}",
+        false,
+      )
+      .addOption(formatOption(["text", "markdown", "json"], "text"))
+      .addOption(todayOption())
+      .addOption(rootOption()),
+    {
+      ok: "the list (or `--reconcile` JSON)",
+      invalid: "never: invalid owner files are left out, `validate` reports them",
+      usage: "`--within` not 0-9999, `--owner` not a valid owner, bad `--format`/`--today`",
+    },
+  );
+}
+
 export function main(argv: readonly string[]): number {
-  const command = new Command("expiring")
-    .description("List, per owner, the grants that expire within N days (the weekly reminders).")
-    .addOption(integerOption("--within <days>", "days ahead to look", 0, 9999).default(30))
-    .option("--owner <org>", "only this owner (the body of its reminder issue)")
-    .option("--reconcile", "instead: the stacks whose grants ended in the last days, as JSON {tt02, prod}", false)
-    .addOption(formatOption(["text", "markdown", "json"], "text"))
-    .addOption(todayOption())
-    .option("--root <dir>", "repository root", REPO_ROOT);
-  const parsed = parseCommandLine<Options>(command, argv);
+  const parsed = parseCommandLine<Options>(command(), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options } = parsed;
   const { fleet } = loadFleet(options.root, options.today);

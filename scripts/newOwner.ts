@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { Command } from "commander";
-import { ownerFilePath } from "../infra/model";
-import { EXIT, parseCommandLine } from "../cli/cli";
+import { Command, Option } from "commander";
+import { ownerFilePath, readFleetSources, todayUtc, validateFleet } from "../infra/model";
+import { EXIT, parseCommandLine, withExitCodes } from "../cli/cli";
 import { writeFileAtomic } from "../infra/model/atomicWrite";
 import {
   checkOrgCode,
@@ -12,24 +12,36 @@ import {
   remainingSteps,
   scaffoldOwnerFile,
 } from "../onboarding/newOwner";
-import { REPO_ROOT } from "../repository/root";
+import { rootOption } from "../repository/root";
 
 interface Options {
   registry: string;
   root: string;
 }
 
+/** `newOwner`'s command line: its options and what its exit codes mean (docs/reference/cli.md is generated from it). */
+export function command(): Command {
+  return withExitCodes(
+    new Command("new-owner")
+      .description("Scaffold stacks/<org>.yaml for a service owner from Altinn's org registry.")
+      .argument("<org>", "the owner's org code, as in the registry (e.g. digdir)")
+      .addOption(
+        new Option("--registry <url-or-file>", "Altinn's altinn-orgs.json")
+          .env("ALTINN_ORGS_URL")
+          .default(DEFAULT_ORG_REGISTRY),
+      )
+      .addOption(rootOption()),
+    {
+      ok: "`stacks/<org>.yaml` written",
+      invalid:
+        "the file exists, the org is not in the registry, the registry is unreachable (use `--registry <file>`) or unusable",
+      usage: "not an org code, unknown option",
+    },
+  );
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const command = new Command("new-owner")
-    .description("Scaffold stacks/<org>.yaml for a service owner from Altinn's org registry.")
-    .argument("<org>", "the owner's org code, as in the registry (e.g. digdir)")
-    .option(
-      "--registry <url-or-file>",
-      "Altinn's altinn-orgs.json",
-      process.env["ALTINN_ORGS_URL"] ?? DEFAULT_ORG_REGISTRY,
-    )
-    .option("--root <dir>", "repository root", REPO_ROOT);
-  const parsed = parseCommandLine<Options>(command, argv);
+  const parsed = parseCommandLine<Options>(command(), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options, args } = parsed;
   const org = args[0] ?? "";
@@ -50,10 +62,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.invalid;
   }
   // Exclusive: never through a symbolic link or over a file that appeared meanwhile.
-  writeFileAtomic(target, scaffoldOwnerFile(org, entry), { exclusive: true });
-  const steps = remainingSteps(org, entry).map((step, index) =>
-    step.startsWith("  ") ? `   ${step}` : `${index + 1}. ${step}`,
-  );
+  // The layers alone (no owner files): the version of the terms prod requires, for the scaffold's terms block.
+  const { layers } = validateFleet({ ...readFleetSources(options.root), owners: [] }, todayUtc()).fleet;
+  writeFileAtomic(target, scaffoldOwnerFile(org, entry, layers.prod?.termsOfUseVersion), { exclusive: true });
+  const steps = remainingSteps(org, entry).map((step, index) => `${index + 1}. ${step}`);
   process.stdout.write(
     `Created ${ownerFilePath(org)} for ${JSON.stringify(entry.name.en)}.\n\nRemaining steps:\n${steps.join("\n")}\n`,
   );

@@ -76,6 +76,7 @@ describe("npm run plan", () => {
         "outputs",
         "owner",
         "resources",
+        "simulated",
         "stack",
         "violations",
       ]);
@@ -135,6 +136,21 @@ describe("npm run plan", () => {
   it("plans only the named stacks", async () => {
     expect(await main(["--stack", "nav-tt02", "--format", "json", "--today", "2026-11-23"])).toBe(0);
     expect((JSON.parse(output.stdout()) as PlanJson).stacks.map((stack) => stack.stack)).toEqual(["nav-tt02"]);
+  });
+
+  it("lists the ids the mocks invented (group object ids, identities, users) as simulated, and no id the program derives", async () => {
+    expect(await main(["--stack", "digdir-prod", "--format", "json", "--today", "2026-11-23", "--no-cache"])).toBe(0);
+    const [plan] = (
+      JSON.parse(output.stdout()) as PlanJson & { stacks: { simulated: string[]; outputs: Record<string, string> }[] }
+    ).stacks;
+    const simulated = new Set(plan?.simulated);
+    expect(simulated.has(plan?.outputs["developerGroupObjectId"] ?? "")).toBe(true);
+    expect(simulated.has(plan?.outputs["appIdentityClientId"] ?? "")).toBe(true);
+    const assignmentNames = (plan?.resources ?? [])
+      .filter((resource) => resource.type === "azure-native:authorization:RoleAssignment")
+      .map((resource) => String(resource.inputs["roleAssignmentName"]));
+    expect(assignmentNames.length).toBeGreaterThan(0);
+    for (const name of assignmentNames) expect(simulated.has(name)).toBe(false);
   });
 });
 

@@ -1,13 +1,13 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseStackName, readFleetSources, type IsoDate } from "../infra/model";
-import { EXIT, formatOption, parseCommandLine, todayOption } from "../cli/cli";
+import { EXIT, formatOption, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
 import { assertCommit } from "../repository/git";
 import { diffAgainstBase, planWorkingTree, type DiffReport } from "../plan/engine/compare";
 import { formatDiffJson, formatDiffMarkdown, formatDiffText, summarizeDiff } from "../plan/diffFormat";
 import { formatJson, formatMarkdown, formatText, summarize, type PlanReport } from "../plan/format";
 import { allStacks, stacksByEnvironment } from "../plan/engine/select";
 import { planningOptions, withPlanningOptions } from "../plan/planningOptions";
-import { REPO_ROOT } from "../repository/root";
+import { REPO_ROOT, rootOption } from "../repository/root";
 
 interface Options {
   stack?: string[];
@@ -50,48 +50,63 @@ function writePlans(report: PlanReport, format: Options["format"]): number {
   return report.summary.passed ? EXIT.ok : EXIT.invalid;
 }
 
+/** `plan`'s command line: its options and what its exit codes mean (docs/reference/cli.md is generated from it). */
+export function command(): Command {
+  return withExitCodes(
+    withPlanningOptions(
+      new Command("plan")
+        .description(
+          "Run the Pulumi program for each stack under mocks, then the policy pack: what would be provisioned, and may it be.",
+        )
+        .addOption(
+          new Option(
+            "--stack <stacks...>",
+            "stacks to plan, <org>-<env> (default: every owner and environment)",
+          ).argParser(stackArgument),
+        )
+        .option(
+          "--diff <ref>",
+          "show what changes against this git ref, per stack and property (the base evaluated with its own code)",
+        )
+        .option(
+          "--changed-since <ref>",
+          "plan only the stacks whose plan differs from this git ref's (or whose stack file changed)",
+        )
+        .addOption(formatOption(["text", "json", "markdown"], "text"))
+        .addOption(todayOption())
+        .option(
+          "--list",
+          "print the selected stacks as JSON ({ all, tt02, prod }) and nothing else: for CI matrices",
+          false,
+        )
+        .option(
+          "--allow-decommission",
+          "a removed owner file or environment (its stacks left unmanaged) does not fail the diff",
+          false,
+        )
+        .option(
+          "--allow-replacement",
+          "replacing a cluster, vault, workspace or network (any environment) does not fail the diff: the replacement-approved label",
+          false,
+        )
+        .option(
+          "--first-preview",
+          "evaluate as the first preview of new stacks: nothing computed by Azure is known yet",
+          false,
+        )
+        .addOption(rootOption()),
+    ),
+    {
+      ok: "every stack planned, no mandatory violation",
+      invalid:
+        "a stack's configuration or program failed, a mandatory policy violation, or (with `--diff`) a refusal or a stack left unmanaged",
+      usage: "bad option value (`--workers` not 1-64, a stack not `<org>-<env>`), a ref that is not a commit",
+    },
+  );
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const command = new Command("plan")
-    .description(
-      "Run the Pulumi program for each stack under mocks, then the policy pack: what would be provisioned, and may it be.",
-    )
-    .addOption(
-      new Option("--stack <stacks...>", "stacks to plan, <org>-<env> (default: every owner and environment)").argParser(
-        stackArgument,
-      ),
-    )
-    .option(
-      "--diff <ref>",
-      "show what changes against this git ref, per stack and property (the base evaluated with its own code)",
-    )
-    .option(
-      "--changed-since <ref>",
-      "plan only the stacks whose plan differs from this git ref's (or whose stack file changed)",
-    )
-    .addOption(formatOption(["text", "json", "markdown"], "text"))
-    .addOption(todayOption())
-    .option(
-      "--list",
-      "print the selected stacks as JSON ({ all, tt02, prod }) and nothing else: for CI matrices",
-      false,
-    )
-    .option(
-      "--allow-decommission",
-      "a removed owner file or environment (its stacks left unmanaged) does not fail the diff",
-      false,
-    )
-    .option(
-      "--allow-replacement",
-      "replacing a cluster, vault, workspace or network (any environment) does not fail the diff: the replacement-approved label",
-      false,
-    )
-    .option(
-      "--first-preview",
-      "evaluate as the first preview of new stacks: nothing computed by Azure is known yet",
-      false,
-    )
-    .option("--root <dir>", "repository root", REPO_ROOT);
-  const parsed = parseCommandLine<Options>(withPlanningOptions(command), argv);
+  const parsed = parseCommandLine<Options>(command(), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options } = parsed;
   const planning = planningOptions(options);

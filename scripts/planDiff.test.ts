@@ -362,7 +362,7 @@ describe("plan --diff", () => {
     output.clear();
     await main(["--diff", "main", "--root", root, ...BASE_ARGS]);
     expect(output.stdout()).toMatch(
-      /xyz-prod: its owner file or environment was removed: the stack would be left unmanaged .*follow the decommissioning runbook in the README, then approve with --allow-decommission/,
+      /xyz-prod: its owner file or environment was removed: the stack would be left unmanaged .*follow the decommissioning recipe \(docs\/tasks\/decommission\.md\), then approve with --allow-decommission/,
     );
     expect((await diff(root, "--allow-decommission")).code).toBe(0);
   });

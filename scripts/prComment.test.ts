@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { stringify } from "yaml";
 import { ownerDocument, ownerYaml } from "../test/support/fleet";
 import { captureOutput } from "../test/support/output";
@@ -49,12 +49,16 @@ describe("npm run pr-comment", () => {
       "## Validation",
     ]);
     expect(comment).toContain(
-      "| ➕ gains | `eve@ai-dev.no` | Eve &lt;img src\\=x onerror\\=alert\\(1\\)&gt; \\| \\[pwn\\]\\(https\\://evil\\.example\\) &lt;\\!\\-\\- | Operations | 2027-03-31 | 128 day(s) | ALTINN\\-\\`9\\` | needed \\#\\# ✅ Approved by the platform team &lt;\\!\\-\\- the rest is hidden |",
+      "| ➕ gains | `eve@ai-dev.no` | Eve &lt;img src\\=x onerror\\=alert\\(1\\)&gt; \\| \\[pwn\\]\\(https\\://evil\\.example\\) &lt;\\!\\-\\- | Operations | PIM eligible (just-in-time) | 2027-03-31 | 128 day(s) | ALTINN\\-\\`9\\` | needed \\#\\# ✅ Approved by the platform team &lt;\\!\\-\\- the rest is hidden |",
     );
     // In the plan diff, the PIM schedule's justification (ticket and reason) is a code span that cannot be closed from inside.
     expect(comment).toContain(
       "``stacks/abc.yaml: ALTINN-`9`: needed ## ✅ Approved by the platform team <!-- the rest is hidden``",
     );
+    // The schedule's group and principal are ids the mocks invented: each is marked, and the note says what that means.
+    expect(comment).toMatch(/\| `groupId` \| — \| `[0-9a-f-]{36}` \(simulated\) \|/);
+    expect(comment).toMatch(/\| `principalId` \| — \| `[0-9a-f-]{36}` \(simulated\) \|/);
+    expect(comment).toContain("_(simulated): an id the mocks invented");
     const outsideCodeSpans = comment.replace(/(`+)[^`].*?\1/g, "");
     expect(outsideCodeSpans).not.toMatch(/<img|<!--|\]\(https|^## ✅/m);
   });
@@ -68,6 +72,8 @@ describe("npm run pr-comment", () => {
     expect(comment).toMatch(/## Access changes\n\nNo role grants change\./);
     expect(comment).toMatch(/## Plan: ❌ fail/);
     expect(comment).toMatch(/\| stacks\/abc\\\.yaml \| \d+ \| contact \| must be an e\\-mail address \|/);
+    // The command that shows the same problems locally, rules over time included.
+    expect(comment).toContain("1 problem(s); run `npm run validate -- --base main` locally");
   });
 
   it("fails on the removal guard unless it is approved; a removed grant that had expired is marked", async () => {
@@ -81,9 +87,15 @@ describe("npm run pr-comment", () => {
     ]);
     writeFileSync(path.join(root, "stacks/xyz.yaml"), stringify(ownerDocument("xyz", { access: [] })));
     writeFileSync(path.join(root, "stacks/abc.yaml"), stringify(ownerDocument("abc", { access: [] })));
+    // The base's program warns about xyz's expired grant (Pulumi's log, on the console): asserted, not printed.
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
     expect(await main([...ARGS, "--root", root])).toBe(1);
+    const logged = [warn, log, error].flatMap((spy) => spy.mock.calls.map((call) => call.join(" "))).join("\n");
+    expect(logged).toMatch(/xyz\.yaml:.*access\[0\]\.expires: the date 2026-11-01 is in the past/);
     expect(output.stdout()).toMatch(
-      /\| ➖ loses \| `dev\.xyz@ai-dev\.no` \| Dev Person \| Developer \| 2026-11-01 \(already expired\) \| ended \| T\\-1 \| {2}\|/,
+      /\| ➖ loses \| `dev\.xyz@ai-dev\.no` \| Dev Person \| Developer \| PIM active \| 2026-11-01 \(already expired\) \| ended \| T\\-1 \| {2}\|/,
     );
     expect(output.stdout()).toMatch(/^# Pull request check: ❌ fail \(the removal guard\)/);
     output.clear();

@@ -1,9 +1,9 @@
 import { Command } from "commander";
 import type { IsoDate } from "../infra/model";
-import { EXIT, parseCommandLine, todayOption } from "../cli/cli";
+import { EXIT, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
 import { baseRefError } from "../repository/git";
 import { failedComment, prComment } from "../review/prComment";
-import { REPO_ROOT } from "../repository/root";
+import { REPO_ROOT, rootOption } from "../repository/root";
 import { planningOptions, withPlanningOptions } from "../plan/planningOptions";
 
 interface Options {
@@ -18,22 +18,36 @@ interface Options {
   cacheDir: string;
 }
 
+/** `prComment`'s command line: its options and what its exit codes mean (docs/reference/cli.md is generated from it). */
+export function command(): Command {
+  return withExitCodes(
+    withPlanningOptions(
+      new Command("pr-comment")
+        .description(
+          "The pull request's comment, as markdown on stdout: the access diff, the plan diff against --base, validation problems. Always written; exit 1 when anything fails.",
+        )
+        .requiredOption("--base <ref>", "the git ref to compare with (the PR's base)")
+        .option("--allow-removals", "large access removals are approved (the access-removal-approved label)", false)
+        .option("--allow-decommission", "leaving removed owners' or environments' stacks unmanaged is approved", false)
+        .option(
+          "--allow-replacement",
+          "replacing a cluster, vault, workspace or network is approved (the replacement-approved label)",
+          false,
+        )
+        .addOption(todayOption())
+        .addOption(rootOption()),
+    ),
+    {
+      ok: "the comment written, everything passes",
+      invalid:
+        "the comment written, and something fails (validation, the plan, the removal guard) or the check could not run",
+      usage: "missing `--base`, `--base` not a commit, bad option value",
+    },
+  );
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const command = new Command("pr-comment")
-    .description(
-      "The pull request's comment, as markdown on stdout: the access diff, the plan diff against --base, validation problems. Always written; exit 1 when anything fails.",
-    )
-    .requiredOption("--base <ref>", "the git ref to compare with (the PR's base)")
-    .option("--allow-removals", "large access removals are approved (the access-removal-approved label)", false)
-    .option("--allow-decommission", "leaving removed owners' or environments' stacks unmanaged is approved", false)
-    .option(
-      "--allow-replacement",
-      "replacing a cluster, vault, workspace or network is approved (the replacement-approved label)",
-      false,
-    )
-    .addOption(todayOption())
-    .option("--root <dir>", "repository root", REPO_ROOT);
-  const parsed = parseCommandLine<Options>(withPlanningOptions(command), argv);
+  const parsed = parseCommandLine<Options>(command(), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options } = parsed;
   const refError = baseRefError(options.root, options.base);

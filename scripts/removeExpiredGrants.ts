@@ -1,23 +1,34 @@
 import { Command } from "commander";
 import { formatProblem, type IsoDate } from "../infra/model";
-import { EXIT, parseCommandLine, todayOption } from "../cli/cli";
+import { EXIT, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
 import { removeExpiredGrants } from "../access/expiredGrantRemoval";
 import { code } from "../cli/markdown";
-import { REPO_ROOT } from "../repository/root";
+import { rootOption } from "../repository/root";
 
 interface Options {
   today: IsoDate;
   root: string;
 }
 
+/** `removeExpiredGrants`'s command line: its options and what its exit codes mean (docs/reference/cli.md is generated from it). */
+export function command(): Command {
+  return withExitCodes(
+    new Command("remove-expired-grants")
+      .description(
+        "Delete expired grants from stacks/ (the daily expiry sweep); prints a markdown list of what was removed.",
+      )
+      .addOption(todayOption())
+      .addOption(rootOption()),
+    {
+      ok: "expired grants removed (or none)",
+      invalid: "an owner file could not be edited safely (left unchanged, the others swept)",
+      usage: "unknown option, bad `--today`",
+    },
+  );
+}
+
 export function main(argv: readonly string[]): number {
-  const command = new Command("remove-expired-grants")
-    .description(
-      "Delete expired grants from stacks/ (the daily expiry sweep); prints a markdown list of what was removed.",
-    )
-    .addOption(todayOption())
-    .option("--root <dir>", "repository root", REPO_ROOT);
-  const parsed = parseCommandLine<Options>(command, argv);
+  const parsed = parseCommandLine<Options>(command(), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { removed, refused } = removeExpiredGrants(parsed.options.root, parsed.options.today);
   const lines = removed.map(

@@ -1,10 +1,10 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { formatProblem, readFleetSources, type IsoDate } from "../infra/model";
-import { EXIT, parseCommandLine, todayOption } from "../cli/cli";
+import { EXIT, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
 import { FileWriteError } from "../infra/model/atomicWrite";
 import { OutputDirectoryError } from "../infra/model/outputDirectory";
-import { REPO_ROOT } from "../repository/root";
+import { rootOption } from "../repository/root";
 import { writeAccessReport, type ReportResult } from "../report/site";
 
 interface Options {
@@ -14,16 +14,29 @@ interface Options {
   commitUrl?: string;
 }
 
+/** `report`'s command line: its options and what its exit codes mean (docs/reference/cli.md is generated from it). */
+export function command(): Command {
+  return withExitCodes(
+    new Command("report")
+      .description("Write the access report (who has what, since when, until when) as a static site.")
+      .option("--out <dir>", "directory to write the site to", "site")
+      .addOption(todayOption())
+      .addOption(rootOption())
+      .addOption(
+        new Option("--commit-url <prefix>", "link commits as <prefix><commit id> (https only)").env(
+          "REPORT_COMMIT_URL",
+        ),
+      ),
+    {
+      ok: "the site written",
+      invalid: "invalid owner files or layers (nothing written; expired grants do not block)",
+      usage: "unknown option, bad `--today`, an `--out` that cannot be written, a `--commit-url` that is not https",
+    },
+  );
+}
+
 export function main(argv: readonly string[]): number {
-  const command = new Command("report")
-    .description("Write the access report (who has what, since when, until when) as a static site.")
-    .option("--out <dir>", "directory to write the site to", "site")
-    .addOption(todayOption())
-    .option("--root <dir>", "repository root", REPO_ROOT)
-    .addOption(
-      new Option("--commit-url <prefix>", "link commits as <prefix><commit id> (https only)").env("REPORT_COMMIT_URL"),
-    );
-  const parsed = parseCommandLine<Options>(command, argv);
+  const parsed = parseCommandLine<Options>(command(), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options } = parsed;
   const outDir = path.resolve(options.out);

@@ -6,7 +6,9 @@ import { describe, expect, it } from "vitest";
 import { captureOutput } from "../test/support/output";
 import { runCli } from "../cli/cli";
 import { REPO_ROOT } from "../repository/root";
-import { TODAY } from "../test/support/fleet";
+import { stringify } from "yaml";
+import { ACCEPTED_TERMS, ownerDocument, ownerSource, subscriptionOf, TODAY } from "../test/support/fleet";
+import { writeRepository } from "../test/support/repository";
 import { main } from "./validate";
 
 function copyOfRepository(): string {
@@ -141,4 +143,82 @@ describe("npm run validate", () => {
       expect(main(argv)).toBe(2);
     },
   );
+});
+
+describe("npm run validate: the terms of use prod will require", () => {
+  const output = captureOutput();
+  const validateOwner = (document: Record<string, unknown>) => {
+    const root = writeRepository([ownerSource("abc", stringify(document))]);
+    return main(["--root", root, "--today", "2026-11-23"]);
+  };
+
+  it.each([
+    [
+      "no termsOfUse record",
+      { termsOfUse: undefined },
+      /^stacks\/abc.yaml:\d+:3: environments\.prod: no termsOfUse record.*add termsOfUse with version "2025-1"/m,
+    ],
+    [
+      "a confirmation that is false",
+      { termsOfUse: { ...ACCEPTED_TERMS, riskAssessment: false } },
+      /termsOfUse\.riskAssessment: termsOfUse\.riskAssessment is not confirmed/,
+    ],
+    [
+      "an acceptance dated in the future",
+      { termsOfUse: { ...ACCEPTED_TERMS, acceptedAt: "2026-12-01" } },
+      /termsOfUse\.acceptedAt: termsOfUse\.acceptedAt \(2026-12-01\) is in the future/,
+    ],
+  ])("is an error for a prod owner with %s, naming what the policy will refuse", (_, overrides, message) => {
+    expect(validateOwner(ownerDocument("abc", overrides))).toBe(1);
+    expect(output.stdout()).toMatch(message);
+    expect(output.stdout()).toMatch(/prod-requires-accepted-terms refuses every prod resource of this owner/);
+  });
+
+  it("is a warning for an owner without prod whose record is incomplete, and nothing when it has none", () => {
+    const tt02Only = { environments: { tt02: { subscriptionId: subscriptionOf("abc", "tt02") } } };
+    const access = [{ user: "dev.abc@ai-dev.no", role: "developer", environment: "tt02" }];
+    const incomplete = { ...tt02Only, access, termsOfUse: { ...ACCEPTED_TERMS, serviceLevelAgreement: false } };
+    expect(validateOwner(ownerDocument("abc", incomplete))).toBe(0);
+    expect(output.stdout()).toMatch(
+      /^warning: .*termsOfUse\.serviceLevelAgreement is not confirmed.*will refuse this owner's prod/m,
+    );
+    output.clear();
+    expect(validateOwner(ownerDocument("abc", { ...tt02Only, access, termsOfUse: undefined }))).toBe(0);
+    expect(output.stdout()).not.toMatch(/warning/);
+  });
+});
+
+describe("npm run validate: every problem in one pass", () => {
+  const output = captureOutput();
+
+  it("reports the rules across files for a file that also fails its schema, at the right lines", () => {
+    const abc = ownerDocument("abc");
+    const access = abc["access"] as Record<string, unknown>[];
+    const broken = ownerDocument("abc", {
+      contact: "not-an-address",
+      access: [{ ...access[0], enviroment: "tt02" }, access[1], { ...access[2], user: "nobody@ai-dev.no" }],
+    });
+    // Another owner registers one of abc's users: a rule across two files.
+    const xyz = ownerDocument("xyz", {
+      users: [...(ownerDocument("xyz")["users"] as unknown[]), { upn: "dev.abc@ai-dev.no", name: "Dev Person" }],
+    });
+    const root = writeRepository([ownerSource("abc", stringify(broken)), ownerSource("xyz", stringify(xyz))]);
+    expect(main(["--root", root, "--today", "2026-11-23"])).toBe(1);
+    const lines = output.stdout().split("\n");
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^stacks\/abc\.yaml:\d+:\d+: contact: must be an e-mail address$/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^stacks\/abc\.yaml:\d+:\d+: access\[0\]\.enviroment: unknown key "enviroment" \(did you mean "environment"\?\)$/,
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^stacks\/abc\.yaml:\d+:\d+: access\[2\]\.user: .*nobody@ai-dev\.no/),
+    );
+    expect(lines.filter((line) => line.includes("dev.abc@ai-dev.no")).length).toBeGreaterThan(0);
+    const grantLine = (index: number) =>
+      Number(lines.find((line) => line.includes(`access[${index}].`))?.split(":")[1]);
+    expect(grantLine(2)).toBeGreaterThan(grantLine(0));
+  });
 });

@@ -122,7 +122,7 @@ export const ROOMS: readonly Room[] = [
   {
     folder: "test",
     holds: "shared test support, fixtures and the harnesses over Pulumi's gRPC protocols",
-    mayImport: ["infra", "infra/model", "plan/semantics", "policies", "repository"],
+    mayImport: ["infra", "infra/model", "plan/semantics", "policies", "repository", "tooling"],
   },
 ];
 

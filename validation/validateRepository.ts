@@ -44,13 +44,14 @@ export interface ValidateOptions {
  */
 export function validateRepository(root: string, today: IsoDate, options: ValidateOptions = {}): ValidateReport {
   const { files, base, sources = readFleetSources(root) } = options;
-  const { fleet, problems: fleetProblems, warnings } = validatedFleet(sources, today);
+  const { fleet, problems: fleetProblems, warnings, prodTerms } = validatedFleet(sources, today);
   const problems = base
     ? [
         ...fleetProblems,
+        ...prodTerms,
         ...checkKubernetesUpgrades({ sources: base, fleet: validatedFleet(base, today).fleet }, { sources, fleet }),
       ]
-    : fleetProblems;
+    : [...fleetProblems, ...prodTerms];
   const layerFiles = ENVIRONMENTS.map(environmentLayerFileName);
   const known = new Set([...layerFiles, ...sources.owners.map((source) => source.file)]);
   const selected = files && new Set([...files, ...layerFiles]);

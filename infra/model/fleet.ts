@@ -4,9 +4,16 @@ import type { IsoDate } from "./dates";
 import { environmentLayerFileName, environmentLayerFileSchema, type EnvironmentLayer } from "./environment";
 import type { Fleet, FleetResult, FleetSources, SourceFile } from "./fleetShape";
 import { classifyStacksEntry, readBoundedFile, type EntryKind } from "./files";
-import { ownerSchema } from "./owner";
+import { ownerSchema, type Grant, type Owner } from "./owner";
 import { sortProblems, type Problem } from "./problem";
-import { checkExpiredGrants, checkFleetRules, checkGrantLifetimes, checkTermsVersion, type ParsedOwner } from "./rules";
+import {
+  checkExpiredGrants,
+  checkFleetRules,
+  checkGrantLifetimes,
+  checkTermsForProd,
+  checkTermsVersion,
+  type ParsedOwner,
+} from "./rules";
 import { checkSchema, ENVIRONMENTS, type EnvironmentName } from "./schema";
 import { parseYamlSource } from "./source";
 import { checkProdNotAheadOfTt02 } from "./versionRules";
@@ -114,7 +121,12 @@ function parseLayer(
   return { layer: checked.value, problems: [] };
 }
 
-type OwnerParse = { readonly parsed?: ParsedOwner; readonly problems: readonly Problem[] };
+type OwnerParse = {
+  readonly parsed?: ParsedOwner;
+  /** A file that failed its schema: the parts that passed, for the rules across files (see salvagedOwner). */
+  readonly salvaged?: ParsedOwner;
+  readonly problems: readonly Problem[];
+};
 
 /**
  * Owner files parsed in this process, by path and content. A pull request check validates two versions of the
@@ -143,8 +155,43 @@ function parseOwnerText(file: string, text: string): OwnerParse {
   const yaml = parseYamlSource(file, text);
   if (yaml.syntaxProblems.length > 0) return { problems: yaml.syntaxProblems };
   const checked = checkSchema(yaml, ownerSchema);
-  if (!checked.value) return { problems: checked.problems };
+  if (!checked.value) {
+    const owner = salvagedOwner(yaml.data);
+    const salvaged = owner && { fileOrg: orgOfOwnerFile(file), source: yaml, owner };
+    return { problems: checked.problems, ...(salvaged ? { salvaged } : {}) };
+  }
   return { parsed: { fileOrg: orgOfOwnerFile(file), source: yaml, owner: checked.value }, problems: [] };
+}
+
+/**
+ * The parts of an owner file that passed the schema, so that the rules across files run in the same pass as the
+ * schema (every problem at once). It needs `org`, `environments` and `users` valid (the rules' anchors: a broken
+ * user list would make every grant look unregistered); each valid grant keeps its own index in `access` and a grant
+ * that failed is a hole, which the rules' flatMap and forEach skip, so a problem still names the right line. The
+ * fields no rule across files reads are left empty.
+ */
+function salvagedOwner(data: unknown): Owner | undefined {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return undefined;
+  const fields = data as Record<string, unknown>;
+  const { shape } = ownerSchema;
+  const org = shape.org.safeParse(fields["org"]);
+  const environments = shape.environments.safeParse(fields["environments"]);
+  const users = shape.users.safeParse(fields["users"]);
+  if (!org.success || !environments.success || !users.success) return undefined;
+  const grantSchema = shape.access.unwrap().element;
+  const access: Grant[] = [];
+  (Array.isArray(fields["access"]) ? (fields["access"] as unknown[]) : []).forEach((entry, index) => {
+    const grant = grantSchema.safeParse(entry);
+    if (grant.success) access[index] = grant.data;
+  });
+  return {
+    org: org.data,
+    name: { nb: "", en: "" },
+    contact: "",
+    environments: environments.data,
+    users: users.data,
+    access,
+  };
 }
 
 /** Parse, check every file against its schema, then the rules across files. Never throws on bad input. */
@@ -157,16 +204,20 @@ export function validateFleet(sources: FleetSources, today: IsoDate): FleetResul
     if (result.layer) layers[environment] = result.layer;
   }
   const parsedOwners: ParsedOwner[] = [];
+  const salvagedOwners: ParsedOwner[] = [];
   for (const source of sources.owners) {
     const result = parseOwner(source);
     problems.push(...result.problems);
     if (result.parsed) parsedOwners.push(result.parsed);
+    if (result.salvaged) salvagedOwners.push(result.salvaged);
   }
+  // The rules across files see the valid parts of invalid files too: one pass reports everything.
+  const checkedOwners = [...parsedOwners, ...salvagedOwners];
   const ruleProblems = [
-    ...checkFleetRules(parsedOwners, layers),
-    ...parsedOwners.flatMap((parsed) => checkGrantLifetimes(parsed, layers, today)),
+    ...checkFleetRules(checkedOwners, layers),
+    ...checkedOwners.flatMap((parsed) => checkGrantLifetimes(parsed, layers, today)),
   ];
-  const expiredGrants = parsedOwners.flatMap((parsed) => checkExpiredGrants(parsed, today));
+  const expiredGrants = checkedOwners.flatMap((parsed) => checkExpiredGrants(parsed, today));
   const invalidFiles = new Set(ruleProblems.map((problem) => problem.file));
   const fleet: Fleet = {
     layers,
@@ -175,11 +226,16 @@ export function validateFleet(sources: FleetSources, today: IsoDate): FleetResul
       .map((parsed) => ({ file: parsed.source.file, owner: parsed.owner })),
   };
   const versionProblems = checkProdNotAheadOfTt02(sources, fleet);
+  const terms = parsedOwners.map((parsed) => checkTermsForProd(parsed, layers, today));
   return {
     fleet,
     problems: sortProblems([...problems, ...ruleProblems, ...expiredGrants, ...versionProblems]),
     expiredGrants,
-    warnings: sortProblems(parsedOwners.flatMap((parsed) => checkTermsVersion(parsed, layers))),
+    warnings: sortProblems([
+      ...parsedOwners.flatMap((parsed) => checkTermsVersion(parsed, layers)),
+      ...terms.flatMap((checked) => checked.warnings),
+    ]),
+    prodTerms: sortProblems(terms.flatMap((checked) => checked.errors)),
   };
 }
 

@@ -42,4 +42,9 @@ export interface FleetResult {
   readonly expiredGrants: readonly Problem[];
   /** Worth a reviewer's attention but not invalid (see checkTermsVersion), sorted. */
   readonly warnings: readonly Problem[];
+  /**
+   * Prod owners' terms-of-use records the policy will refuse (see checkTermsForProd): errors for `validate`, but not
+   * in `problems`, so the plan still runs and shows the policy's own verdict (the policy is the gate).
+   */
+  readonly prodTerms: readonly Problem[];
 }

@@ -4,10 +4,11 @@ import { closest } from "./closest";
 import { hasExpired, type IsoDate } from "./dates";
 import type { EnvironmentLayer } from "./environment";
 import { networkLayoutProblems } from "./network";
-import type { Owner } from "./owner";
+import { TERMS_CONFIRMATIONS, type Owner } from "./owner";
 import type { Problem } from "./problem";
 import type { EnvironmentName } from "./schema";
 import type { YamlSource } from "./source";
+import { termsShortcomingsOf } from "./terms";
 
 export interface ParsedOwner {
   /** The org code the file name claims: `stacks/digdir.yaml` → `digdir`. */
@@ -65,6 +66,34 @@ export function checkTermsVersion({ source, owner }: ParsedOwner, layers: Layers
         "before its next prod deploy (until then prod-requires-accepted-terms refuses it)",
     ),
   ];
+}
+
+/**
+ * What prod-requires-accepted-terms will refuse, found by `validate` before anyone plans: for an owner with a prod
+ * environment an error (the policy would refuse every prod resource), for one without prod a warning on an
+ * incomplete record. A version other than the required one is checkTermsVersion's warning, not repeated here.
+ */
+export function checkTermsForProd(
+  { source, owner }: ParsedOwner,
+  layers: Layers,
+  today: IsoDate,
+): { errors: Problem[]; warnings: Problem[] } {
+  const required = layers.prod?.termsOfUseVersion;
+  const hasProd = owner.environments.prod !== undefined;
+  if (!required || (!hasProd && !owner.termsOfUse)) return { errors: [], warnings: [] };
+  const consequence = hasProd
+    ? "prod-requires-accepted-terms refuses every prod resource of this owner until the record is complete"
+    : "prod-requires-accepted-terms will refuse this owner's prod until the record is complete";
+  const problems = termsShortcomingsOf(owner.termsOfUse, required, today)
+    .filter((shortcoming) => owner.termsOfUse === undefined || shortcoming.path[1] !== "version")
+    .map((shortcoming) => {
+      const at = owner.termsOfUse ? shortcoming.path : ["environments", "prod"];
+      const missing = owner.termsOfUse
+        ? ""
+        : ` (add termsOfUse with version "${required}", acceptedAt, acceptedBy, reference and ${TERMS_CONFIRMATIONS.join(", ")}: true)`;
+      return source.problemAt(at, `${shortcoming.message}${missing}: ${consequence}`, { atKey: true });
+    });
+  return hasProd ? { errors: problems, warnings: [] } : { errors: [], warnings: problems };
 }
 
 /**

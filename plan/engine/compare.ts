@@ -1,4 +1,5 @@
 import {
+  checkKubernetesUpgrades,
   parseStackName,
   readFleetSources,
   resolveOwnerEnvironment,
@@ -6,6 +7,7 @@ import {
   type FleetSources,
   type IsoDate,
   type OwnerEnvironment,
+  type Problem,
 } from "../../infra/model";
 import { changedFilesSince } from "../../repository/git";
 import { validatedFleet } from "../../repository/validatedFleet";
@@ -115,6 +117,11 @@ export interface DiffReport {
   readonly folded: readonly FoldedChange[];
   /** Head plans of the selected stacks (for the plain plan output of --changed-since). */
   readonly headPlans: readonly StackPlan[];
+  /**
+   * The rules over time between base and working tree (a Kubernetes version may not go down nor skip a minor):
+   * refusals like the stacks', reproduced locally by `npm run validate -- --base <ref>`.
+   */
+  readonly versionProblems: readonly Problem[];
 }
 
 export interface DiffOptions extends PlanningOptions {
@@ -201,6 +208,10 @@ export async function diffAgainstBase(options: DiffOptions): Promise<DiffReport>
       stacks: selected,
       folded: foldChanges(selected),
       headPlans: selected.flatMap((diff) => headByStack.get(diff.stack) ?? []),
+      versionProblems: checkKubernetesUpgrades(
+        { sources: checkout.sources, fleet: base.result.fleet },
+        { sources: headSources, fleet: head.result.fleet },
+      ),
     };
   } finally {
     disposeBase(options.root, checkout);

@@ -49,6 +49,8 @@ export interface StackDiff extends Pick<StackPlan, "stack" | "owner" | "environm
   readonly ended?: readonly EndedSchedule[];
   /** Whether anything in the plan differs: resources, outputs, verdicts, errors. */
   readonly differs: boolean;
+  /** Ids on either side that the mocks invented (see StackPlan.simulated); absent when none. */
+  readonly simulated?: readonly string[];
 }
 
 const GROUP = "azuread:index/group:Group";
@@ -240,11 +242,11 @@ function refusalsOf(
       if (change.action === "delete")
         return (
           `${stack}: ${change.type} ${change.name} is protected and would be deleted. Instead: restore what removed it; ` +
-          "a protected resource is only ever removed deliberately, by the decommissioning runbook in the README."
+          "a protected resource is only ever removed deliberately, by the decommissioning recipe (docs/tasks/decommission.md)."
         );
       return (
         `${stack}: ${change.type} ${change.name} is protected and would be replaced, because ${causesOf(change, "replace")}. ` +
-        "Instead: revert this change, or build the new resource as a new stack and migrate to it (see the decommissioning runbook in the README)."
+        "Instead: revert this change, or build the new resource as a new stack and migrate to it (see the decommissioning recipe, docs/tasks/decommission.md)."
       );
     });
   const replacements = changes
@@ -265,6 +267,11 @@ export interface StackSides {
   readonly head?: StackPlan;
   readonly baseTarget?: OwnerEnvironment;
   readonly headTarget?: OwnerEnvironment;
+}
+
+function simulatedOf(...plans: (StackPlan | undefined)[]): { simulated?: string[] } {
+  const simulated = [...new Set(plans.flatMap((plan) => plan?.simulated ?? []))].sort();
+  return simulated.length > 0 ? { simulated } : {};
 }
 
 export function diffStack({ stack, base, head, baseTarget, headTarget }: StackSides): StackDiff {
@@ -309,6 +316,7 @@ export function diffStack({ stack, base, head, baseTarget, headTarget }: StackSi
     ...(ended.length > 0 ? { ended } : {}),
     ...(head?.error !== undefined ? { error: head.error } : {}),
     differs,
+    ...simulatedOf(base, head),
   };
 }
 

@@ -73,6 +73,11 @@ export interface StackPlan {
   readonly contractViolations?: readonly ContractViolation[];
   /** Stack outputs; secret values are replaced by "[secret]". Absent from plans of planners that predate them. */
   readonly outputs?: Readonly<Record<string, unknown>>;
+  /**
+   * Ids in `resources` and `outputs` that the mocks invented (Entra object ids, client and principal ids): the real
+   * ones exist only once Azure and Entra ID create the resources. Every output marks them. Absent when none.
+   */
+  readonly simulated?: readonly string[];
   readonly error?: string;
 }
 
@@ -85,6 +90,32 @@ export function maskSecrets(value: unknown): unknown {
   const record = value as Record<string, unknown>;
   if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return SECRET;
   return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, maskSecrets(item)]));
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function guidsIn(value: unknown, into: Set<string>): Set<string> {
+  if (typeof value === "string" && GUID.test(value)) into.add(value);
+  else if (Array.isArray(value)) for (const item of value) guidsIn(item, into);
+  else if (value !== null && typeof value === "object") for (const item of Object.values(value)) guidsIn(item, into);
+  return into;
+}
+
+/**
+ * The ids the mocks invented that the plan shows: what they computed for each resource (plan/semantics/azureMocks.ts) and the
+ * mocked tenant's user ids. An id the program derives itself (a role assignment's name) is real and not among them.
+ */
+function simulatedIds(
+  evaluation: { readonly resources: readonly { readonly computed: Readonly<Record<string, unknown>> }[] },
+  directory: Directory,
+  shown: unknown,
+): string[] {
+  // `name` and `id` echo what the program chose (a role assignment's name is its own guid), not an invention.
+  const invented = guidsIn(
+    evaluation.resources.map(({ computed: { name: _name, id: _id, ...computed } }) => computed),
+    new Set(directory.values()),
+  );
+  return [...guidsIn(shown, new Set())].filter((id) => invented.has(id)).sort();
 }
 
 /** The policy name under which contract violations fail a plan like a mandatory policy. */
@@ -181,26 +212,27 @@ export async function planStack(
   }
   const report = await runPolicies(evaluation.resources, { config: policyConfig });
   const ended = endedSchedulesOf(evaluation.target, today);
+  const resources = evaluation.resources
+    .filter((resource) => resource.type !== "pulumi:pulumi:Stack")
+    .map(({ type, name, inputs, protect, ignoreChanges, import: importId, replaceOnChanges, deleteBeforeReplace }) => ({
+      type,
+      name,
+      inputs: maskSecrets(inputs) as Record<string, unknown>,
+      protect,
+      ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}),
+      ...(importId !== undefined ? { import: importId } : {}),
+      ...(replaceOnChanges.length > 0 ? { replaceOnChanges } : {}),
+      ...(deleteBeforeReplace ? { deleteBeforeReplace: true as const } : {}),
+    }));
+  const simulated = simulatedIds(evaluation, directory, [resources, evaluation.outputs]);
   return {
     ...base,
-    resources: evaluation.resources
-      .filter((resource) => resource.type !== "pulumi:pulumi:Stack")
-      .map(
-        ({ type, name, inputs, protect, ignoreChanges, import: importId, replaceOnChanges, deleteBeforeReplace }) => ({
-          type,
-          name,
-          inputs: maskSecrets(inputs) as Record<string, unknown>,
-          protect,
-          ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}),
-          ...(importId !== undefined ? { import: importId } : {}),
-          ...(replaceOnChanges.length > 0 ? { replaceOnChanges } : {}),
-          ...(deleteBeforeReplace ? { deleteBeforeReplace: true as const } : {}),
-        }),
-      ),
+    resources,
     members: membersOf(evaluation.target),
     ...(ended.length > 0 ? { ended } : {}),
     violations: [...report.violations, ...asPolicyViolations(evaluation.contractViolations, evaluation.resources)],
     contractViolations: evaluation.contractViolations,
     outputs: evaluation.outputs,
+    ...(simulated.length > 0 ? { simulated } : {}),
   };
 }

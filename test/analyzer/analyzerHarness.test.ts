@@ -15,11 +15,11 @@ import { PolicyPackProcess, type AnalysisResult } from "./analyzerHarness";
 // A cold ts-node type check of the pack takes most of it; ts-node caches the result in the temp directory.
 const PACK_TIMEOUT = 120_000;
 
-/** The README's `--policy-pack-config` example, as a user would copy it. */
+/** The policies page's `--policy-pack-config` example, as a user would copy it. */
 function readmePolicyConfig(): PolicyPackConfig {
-  const readme = readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-  const block = /Enforcement levels are overridden[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
-  if (!block) throw new Error("README.md has no policy-pack config example");
+  const page = readFileSync(path.join(REPO_ROOT, "docs/reference/policies.md"), "utf8");
+  const block = /Enforcement levels are overridden[\s\S]*?```json\n([\s\S]*?)```/.exec(page)?.[1];
+  if (!block) throw new Error("docs/reference/policies.md has no policy-pack config example");
   return JSON.parse(block) as PolicyPackConfig;
 }
 
@@ -96,7 +96,7 @@ describe("the policy pack through Pulumi's policy-pack runner and the analyzer p
   // The README's example names one owner and a placeholder registry for allowed-locations: violations to compare.
   // With the fleet's own registry the sample fleet passes, as `npm run plan` reports.
   const configs: [string, () => PolicyPackConfig, readonly string[], boolean][] = [
-    ["the README's example config", readmePolicyConfig, ["digdir-prod", "ttd-prod", "ttd-tt02"], true],
+    ["the docs' example config", readmePolicyConfig, ["digdir-prod", "ttd-prod", "ttd-tt02"], true],
     ["the sample fleet's registry as config", () => packConfigForFleet(fleet.fleet, TODAY), sampleStacks, false],
   ];
   it.each(configs)(

@@ -72,7 +72,50 @@ function hostileRepository(): string {
         },
       ],
     }),
+    // An owner with no one registered yet: its tables say so instead of showing bare headers.
+    ownerYaml("none", { users: [], access: [] }),
   ]);
+}
+
+/**
+ * Headers whose words the browser split across lines, and count columns whose header does not line up with its
+ * numbers (right edges more than a pixel apart), on the page as laid out now.
+ */
+async function tableLayoutFaults(page: Page): Promise<string[]> {
+  // Runs in the page (this project compiles without the DOM's types): plain script text, as the report's own.
+  return page.evaluate<string[]>(`(() => {
+    const faults = [];
+    const rightEdge = (node) => {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      return Math.max(...[...range.getClientRects()].map((rect) => rect.right));
+    };
+    for (const header of document.querySelectorAll("thead th")) {
+      const text = header.firstChild;
+      if (!text || text.nodeType !== Node.TEXT_NODE) continue;
+      for (const match of text.textContent.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(text, match.index);
+        range.setEnd(text, match.index + match[0].length);
+        const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+        if (lines.size > 1) faults.push('"' + match[0] + '" in the header "' + header.textContent.trim() + '" is split');
+      }
+    }
+    for (const table of document.querySelectorAll("table")) {
+      [...table.querySelectorAll("thead th")].forEach((header, column) => {
+        if (!header.classList.contains("num")) return;
+        for (const row of table.querySelectorAll("tbody tr")) {
+          const cell = row.children[column];
+          if (!cell || !cell.firstChild) continue;
+          const headerEdge = rightEdge(header);
+          const cellEdge = rightEdge(cell);
+          if (Math.abs(headerEdge - cellEdge) > 1)
+            faults.push('"' + header.textContent.trim() + '" ends at ' + headerEdge + ", its number at " + cellEdge);
+        }
+      });
+    }
+    return faults;
+  })()`);
 }
 
 /** One owner with more grants than the table shows at once. */
@@ -190,6 +233,31 @@ describe("the access report in a real browser", () => {
     const terms = evil.locator("section", { has: evil.getByRole("heading", { name: "Terms of use for prod" }) });
     await expect(terms.textContent()).resolves.toMatch(/Missing:\s*no termsOfUse record/);
     await evil.close();
+    await page.close();
+  });
+
+  it.each([1280, 1024])(
+    "at %i px, breaks no header mid-word and lines up the role counts with their headers",
+    async (width) => {
+      for (const url of [`${sample}/`, `${sample}/owners/digdir.html`]) {
+        const page = await context.newPage();
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto(url);
+        await page.screenshot({
+          path: path.join(SCREENSHOTS, `layout-${width}-${url.endsWith("/") ? "fleet" : "digdir"}.png`),
+          fullPage: true,
+        });
+        await expect(tableLayoutFaults(page)).resolves.toEqual([]);
+        await page.close();
+      }
+    },
+  );
+
+  it("says so instead of showing an empty table", async () => {
+    const page = await open(`${hostile}/owners/none.html`, "empty-owner");
+    await expect(page.locator("#users-heading + p").textContent()).resolves.toBe("No registered users.");
+    await expect(page.locator("#grants-heading + p").textContent()).resolves.toBe("No grants.");
+    await expect(page.locator("table tbody:empty").count()).resolves.toBe(0);
     await page.close();
   });
 

@@ -1,16 +1,11 @@
 import { stringify } from "yaml";
 import { nameBasedGuid } from "../../infra/guid";
-import {
-  parseIsoDate,
-  readFleetSources,
-  type EnvironmentName,
-  type FleetSources,
-  type SourceFile,
-} from "../../infra/model";
+import { readFleetSources, type EnvironmentName, type FleetSources, type SourceFile } from "../../infra/model";
 import { REPO_ROOT } from "../../repository/root";
+import { SAMPLE_FLEET_DATE } from "../../tooling/sampleFleet";
 
 /** The fixed "today" of every test, so expiry and terms dates never drift with the calendar. */
-export const TODAY = parseIsoDate("2026-11-23");
+export const TODAY = SAMPLE_FLEET_DATE;
 
 /** The repository's own environment layers and sample owners. */
 export const REPO_SOURCES: FleetSources = readFleetSources(REPO_ROOT);
