@@ -2,7 +2,7 @@
 // pr-comment) adds them from here, so no command imports another command's options.
 import { lstatSync } from "node:fs";
 import * as path from "node:path";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { integerOption, UsageError } from "../cli/cli";
 import type { IsoDate } from "../infra/model";
 import { REPO_ROOT } from "../repository/root";
@@ -21,7 +21,13 @@ function progress(planned: number, total: number): void {
 export function withPlanningOptions(command: Command): Command {
   return command
     .option("--no-cache", "evaluate every stack, ignoring and not filling the plan cache")
-    .option("--cache-dir <dir>", "where plans are cached by content", DEFAULT_CACHE_DIR)
+    .addOption(
+      // The default's description, not its absolute path: the generated CLI reference is the same on every machine.
+      new Option("--cache-dir <dir>", "where plans are cached by content").default(
+        DEFAULT_CACHE_DIR,
+        "node_modules/.cache/altinn-apps-plan",
+      ),
+    )
     .addOption(integerOption("--workers <count>", "worker processes (default: one per core)", 1, 64));
 }
 

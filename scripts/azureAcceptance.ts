@@ -3,8 +3,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { loadFleet, ownerFilePath, type IsoDate } from "../infra/model";
-import { EXIT, parseCommandLine, todayOption, UsageError } from "../cli/cli";
-import { REPO_ROOT } from "../repository/root";
+import { EXIT, parseCommandLine, todayOption, UsageError, withExitCodes } from "../cli/cli";
+import { rootOption } from "../repository/root";
 import { acceptanceSteps, canaryStack, resolvedCommand, type StepContext } from "./azureAcceptance/steps";
 
 interface Options {
@@ -15,20 +15,31 @@ interface Options {
   root: string;
 }
 
+/** `azureAcceptance`'s command line: its options and what its exit codes mean (docs/reference/cli.md is generated from it). */
+export function command(): Command {
+  return withExitCodes(
+    new Command("azure-acceptance")
+      .description("Deploy, redeploy, refresh and probe a canary tt02 owner in real Azure (platform team only).")
+      .requiredOption("--stack <org-tt02>", "the canary stack: a tt02 owner kept for this run")
+      .requiredOption("--canary-user <upn>", "an existing tenant user for the grant renewal and expiry steps")
+      .option("--execute", "run the commands (default: print them)", false)
+      .addOption(todayOption())
+      .addOption(rootOption()),
+    {
+      ok: "every step passed (or, without `--execute`, the commands printed)",
+      invalid: "a step failed",
+      usage: "missing `--stack` or `--canary-user`, not a tt02 stack, the tt02 layer missing or invalid",
+    },
+  );
+}
+
 /**
  * The real-Azure acceptance run (docs/operations/acceptance.md): never in CI. Without --execute it prints the
  * commands it would run; with it, it runs them in order against the canary stack, stops at the first failure, and
  * restores the owner file it edited for the renewal and expiry steps.
  */
 export function main(argv: readonly string[]): number {
-  const command = new Command("azure-acceptance")
-    .description("Deploy, redeploy, refresh and probe a canary tt02 owner in real Azure (platform team only).")
-    .requiredOption("--stack <org-tt02>", "the canary stack: a tt02 owner kept for this run")
-    .requiredOption("--canary-user <upn>", "an existing tenant user for the grant renewal and expiry steps")
-    .option("--execute", "run the commands (default: print them)", false)
-    .addOption(todayOption())
-    .option("--root <dir>", "repository root", REPO_ROOT);
-  const parsed = parseCommandLine<Options>(command, argv);
+  const parsed = parseCommandLine<Options>(command(), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options } = parsed;
   let org: string;

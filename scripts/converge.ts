@@ -10,12 +10,20 @@ import {
   type Decision,
 } from "../deploy/convergence";
 import { planWaves, waveOutputs } from "../deploy/waves";
-import { EXIT, formatOption, integerOption, parseCommandLine, todayOption, UsageError } from "../cli/cli";
+import {
+  EXIT,
+  formatOption,
+  integerOption,
+  parseCommandLine,
+  todayOption,
+  UsageError,
+  withExitCodes,
+} from "../cli/cli";
 import { changedFilesSince } from "../repository/git";
 import { code, raw, table } from "../cli/markdown";
 import { diffAgainstBase } from "../plan/engine/compare";
 import { allStacks } from "../plan/engine/select";
-import { REPO_ROOT } from "../repository/root";
+import { REPO_ROOT, rootOption } from "../repository/root";
 import type { IsoDate } from "../infra/model";
 import { planningOptions, withPlanningOptions } from "../plan/planningOptions";
 
@@ -118,23 +126,37 @@ function markdown(main: string, decisions: readonly Decision[]): string {
   ].join("\n");
 }
 
+/** `converge`'s command line: its options and what its exit codes mean (docs/reference/cli.md is generated from it). */
+export function command(): Command {
+  return withExitCodes(
+    new Command("converge")
+      .description(
+        "Decide which stacks a deploy run deploys so the fleet converges on main (HEAD): every stack never deployed or whose deployed commit is behind main in a way that matters (code or dependencies changed, or its plan differs), in waves.",
+      )
+      .requiredOption("--deployed <file>", `JSON: each stack's ${DEPLOYED_COMMIT_TAG} tag ("" when it has none)`)
+      .option("--stacks <stacks...>", "by hand: deploy exactly these stacks (or: all), whatever their tags say")
+      .option("--only <stacks...>", "decide only these stacks (a deploy job's check that main has not moved on)")
+      .addOption(
+        new Option("--canary <owners...>", "owners whose stack goes first in each environment").default(["ttd"]),
+      )
+      .addOption(
+        integerOption("--batch-size <n>", "stacks per batch job (GitHub's matrix limit: 256)", 1, 256).default(200),
+      )
+      .addOption(integerOption("--batch-slots <n>", "batch jobs per environment in deploy.yml", 1, 20).default(3))
+      .addOption(formatOption(["outputs", "json", "markdown"], "json"))
+      .addOption(todayOption())
+      .addOption(rootOption()),
+    {
+      ok: "the decision, as JSON, outputs or markdown",
+      invalid: "(never: an unknown stack or a bad tag file is a usage error)",
+      usage:
+        "missing `--deployed`, a tag file that is not an object of stack → commit, a stack not in `stacks/`, bad option value",
+    },
+  );
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const command = new Command("converge")
-    .description(
-      "Decide which stacks a deploy run deploys so the fleet converges on main (HEAD): every stack never deployed or whose deployed commit is behind main in a way that matters (code or dependencies changed, or its plan differs), in waves.",
-    )
-    .requiredOption("--deployed <file>", `JSON: each stack's ${DEPLOYED_COMMIT_TAG} tag ("" when it has none)`)
-    .option("--stacks <stacks...>", "by hand: deploy exactly these stacks (or: all), whatever their tags say")
-    .option("--only <stacks...>", "decide only these stacks (a deploy job's check that main has not moved on)")
-    .addOption(new Option("--canary <owners...>", "owners whose stack goes first in each environment").default(["ttd"]))
-    .addOption(
-      integerOption("--batch-size <n>", "stacks per batch job (GitHub's matrix limit: 256)", 1, 256).default(200),
-    )
-    .addOption(integerOption("--batch-slots <n>", "batch jobs per environment in deploy.yml", 1, 20).default(3))
-    .addOption(formatOption(["outputs", "json", "markdown"], "json"))
-    .addOption(todayOption())
-    .option("--root <dir>", "repository root", REPO_ROOT);
-  const parsed = parseCommandLine<Options>(withPlanningOptions(command), argv);
+  const parsed = parseCommandLine<Options>(withPlanningOptions(command()), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options } = parsed;
   const main = git(options.root, ["rev-parse", "HEAD"]);

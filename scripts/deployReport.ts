@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { stacksBehind, type RunJob } from "../deploy/waves";
-import { EXIT, parseCommandLine, UsageError } from "../cli/cli";
+import { EXIT, parseCommandLine, UsageError, withExitCodes } from "../cli/cli";
 import { code } from "../cli/markdown";
 
 interface Options {
@@ -17,16 +17,27 @@ function readJson(file: string): unknown {
   }
 }
 
+/** `deployReport`'s command line: its options and what its exit codes mean (docs/reference/cli.md is generated from it). */
+export function command(): Command {
+  return withExitCodes(
+    new Command("deployReport")
+      .description("List the stacks a deploy run selected that are still behind main (failed, cancelled, not started).")
+      .requiredOption("--selected <file>", "JSON array: the stacks the run selected")
+      .requiredOption(
+        "--jobs <file>",
+        "JSON array: the run's jobs as the GitHub API lists them (name, conclusion, steps)",
+      ),
+    {
+      ok: "every selected stack reached main",
+      invalid: "a selected stack is still behind main (failed, cancelled, not started)",
+      usage: "missing `--selected` or `--jobs`, a file that is not the JSON array expected",
+    },
+  );
+}
+
 /** After a deploy run: the selected stacks still behind main, as markdown for the job summary; exit 1 if any. */
 export function main(argv: readonly string[]): number {
-  const command = new Command("deployReport")
-    .description("List the stacks a deploy run selected that are still behind main (failed, cancelled, not started).")
-    .requiredOption("--selected <file>", "JSON array: the stacks the run selected")
-    .requiredOption(
-      "--jobs <file>",
-      "JSON array: the run's jobs as the GitHub API lists them (name, conclusion, steps)",
-    );
-  const parsed = parseCommandLine<Options>(command, argv);
+  const parsed = parseCommandLine<Options>(command(), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const selected = readJson(parsed.options.selected);
   const jobs = readJson(parsed.options.jobs);

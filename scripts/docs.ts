@@ -7,11 +7,18 @@ import { generatedDocs } from "../tooling/docs";
 import { REPO_ROOT, rootOption } from "../repository/root";
 import { POLICIES } from "../policies/policies";
 import * as accessDiff from "./accessDiff";
+import * as azureAcceptance from "./azureAcceptance";
 import * as buildPolicyPack from "./buildPolicyPack";
+import * as converge from "./converge";
+import * as deployReport from "./deployReport";
+import * as driftReport from "./driftReport";
+import * as endedSchedules from "./endedSchedules";
 import * as expiring from "./expiring";
+import * as generateContracts from "./generateContracts";
 import * as lintWorkflows from "./lintWorkflows";
 import * as newOwner from "./newOwner";
 import * as plan from "./plan";
+import * as policyConfig from "./policyConfig";
 import * as prComment from "./prComment";
 import * as removeExpiredGrants from "./removeExpiredGrants";
 import * as report from "./report";
@@ -53,6 +60,13 @@ export function commandDefinitions(): Record<string, Command> {
     docs: { command },
     buildPolicyPack,
     lintWorkflows,
+    policyConfig,
+    endedSchedules,
+    converge,
+    deployReport,
+    driftReport,
+    azureAcceptance,
+    generateContracts,
   };
   return Object.fromEntries(Object.entries(modules).map(([script, module]) => [script, module.command()]));
 }

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { classify, driftReport, type StackDrift } from "../deploy/drift";
-import { EXIT, formatOption, parseCommandLine, todayOption, UsageError } from "../cli/cli";
+import { EXIT, formatOption, parseCommandLine, todayOption, UsageError, withExitCodes } from "../cli/cli";
 import type { IsoDate } from "../infra/model";
 
 interface Options {
@@ -44,15 +44,28 @@ function readResults(dir: string, main: string): StackDrift[] {
   });
 }
 
+/** `driftReport`'s command line: its options and what its exit codes mean (docs/reference/cli.md is generated from it). */
+export function command(): Command {
+  return withExitCodes(
+    new Command("driftReport")
+      .description(
+        "Summarise the drift jobs' previews: drift by stack, resource and property; undeployed changes apart.",
+      )
+      .requiredOption("--dir <dir>", "the drift jobs' results")
+      .requiredOption("--main <commit>", "main's commit the check ran at")
+      .option("--run-url <url>", "the workflow run", "")
+      .addOption(formatOption(["markdown", "json"], "markdown"))
+      .addOption(todayOption()),
+    {
+      ok: "the summary written",
+      invalid: "(never)",
+      usage: "missing `--dir` or `--main`, no such directory, `--main` not a full commit SHA",
+    },
+  );
+}
+
 export function main(argv: readonly string[]): number {
-  const command = new Command("driftReport")
-    .description("Summarise the drift jobs' previews: drift by stack, resource and property; undeployed changes apart.")
-    .requiredOption("--dir <dir>", "the drift jobs' results")
-    .requiredOption("--main <commit>", "main's commit the check ran at")
-    .option("--run-url <url>", "the workflow run", "")
-    .addOption(formatOption(["markdown", "json"], "markdown"))
-    .addOption(todayOption());
-  const parsed = parseCommandLine<Options>(command, argv);
+  const parsed = parseCommandLine<Options>(command(), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options } = parsed;
   if (!/^[0-9a-f]{40}$/.test(options.main)) throw new UsageError(`--main: expected a full commit SHA`);

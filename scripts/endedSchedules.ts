@@ -3,7 +3,7 @@ import { PrivilegedAccessGroupAssignmentSchedule } from "@pulumi/azuread/privile
 import { PrivilegedAccessGroupEligibilitySchedule } from "@pulumi/azuread/privilegedAccessGroupEligibilitySchedule";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { scheduleIsLive } from "../infra/model";
-import { EXIT, parseCommandLine } from "../cli/cli";
+import { EXIT, parseCommandLine, withExitCodes } from "../cli/cli";
 
 /** The type token the engine records a resource class under. */
 const typeOf = (resourceClass: object): string => String(Reflect.get(resourceClass, "__pulumiType"));
@@ -50,16 +50,29 @@ function parseInstant(value: string): number {
   return instant;
 }
 
+/** `endedSchedules`'s command line: its options and what its exit codes mean (docs/reference/cli.md is generated from it). */
+export function command(): Command {
+  return withExitCodes(
+    new Command("endedSchedules")
+      .description(
+        "Print the URNs of the PIM schedules in a stack export that Entra ID has ended (or ends within the hour), one a line: the deploy removes them from the state with `pulumi state delete` before `pulumi up`.",
+      )
+      .requiredOption("--state <file>", "the stack's state, as written by `pulumi stack export --file`")
+      .addOption(
+        new Option("--now <instant>", "as of this instant (RFC 3339)")
+          .argParser(parseInstant)
+          .default(Date.now(), "now"),
+      ),
+    {
+      ok: "the URNs of the ended schedules (or none)",
+      invalid: "the state file cannot be read",
+      usage: "missing `--state`, bad `--now`",
+    },
+  );
+}
+
 export function main(argv: readonly string[]): number {
-  const command = new Command("endedSchedules")
-    .description(
-      "Print the URNs of the PIM schedules in a stack export that Entra ID has ended (or ends within the hour), one a line: the deploy removes them from the state with `pulumi state delete` before `pulumi up`.",
-    )
-    .requiredOption("--state <file>", "the stack's state, as written by `pulumi stack export --file`")
-    .addOption(
-      new Option("--now <instant>", "as of this instant (RFC 3339)").argParser(parseInstant).default(Date.now(), "now"),
-    );
-  const parsed = parseCommandLine<Options>(command, argv);
+  const parsed = parseCommandLine<Options>(command(), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { state, now } = parsed.options;
   const urns = endedSchedules(JSON.parse(readFileSync(state, "utf8")) as unknown, now);

@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { Command } from "commander";
-import { EXIT, parseCommandLine } from "../cli/cli";
+import { Command, Option } from "commander";
+import { EXIT, parseCommandLine, withExitCodes } from "../cli/cli";
 import { REPO_ROOT } from "../repository/root";
 import { readForceNewTable, type ForceNewEntry } from "../contracts/replacement";
 import { SpecReader } from "../contracts/swagger";
@@ -147,28 +147,44 @@ function sortKeys(value: unknown): unknown {
   );
 }
 
+/** `generateContracts`'s command line: its options and what its exit codes mean (docs/reference/cli.md is generated from it). */
+export function command(): Command {
+  return withExitCodes(
+    new Command("generate-contracts")
+      .description(
+        "Write the provider contracts (plan/semantics/contracts/*.json) from local checkouts of the providers' sources.",
+      )
+      .requiredOption(
+        "--specs <dir>",
+        "a checkout of Azure/azure-rest-api-specs (or a folder of its files, laid out the same)",
+      )
+      .requiredOption(
+        "--azure-native <dir>",
+        "pulumi/pulumi-azure-native at the tag of the installed @pulumi/azure-native",
+      )
+      .requiredOption("--azuread <dir>", "hashicorp/terraform-provider-azuread at the commit @pulumi/azuread wraps")
+      .addOption(
+        new Option("--out <dir>", "where to write the contracts").default(
+          CONTRACTS_DIRECTORY,
+          "plan/semantics/contracts",
+        ),
+      )
+      .option(
+        "--source <name=text>",
+        "describe a source that is not a git checkout (specs, azure-native, azuread), e.g. specs='files of commit …'",
+        (value: string, previous: string[]) => [...previous, value],
+        [],
+      ),
+    {
+      ok: "the contracts written",
+      invalid: "a source could not be read",
+      usage: "a missing checkout option, unknown option",
+    },
+  );
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const command = new Command("generate-contracts")
-    .description(
-      "Write the provider contracts (plan/semantics/contracts/*.json) from local checkouts of the providers' sources.",
-    )
-    .requiredOption(
-      "--specs <dir>",
-      "a checkout of Azure/azure-rest-api-specs (or a folder of its files, laid out the same)",
-    )
-    .requiredOption(
-      "--azure-native <dir>",
-      "pulumi/pulumi-azure-native at the tag of the installed @pulumi/azure-native",
-    )
-    .requiredOption("--azuread <dir>", "hashicorp/terraform-provider-azuread at the commit @pulumi/azuread wraps")
-    .option("--out <dir>", "where to write the contracts", CONTRACTS_DIRECTORY)
-    .option(
-      "--source <name=text>",
-      "describe a source that is not a git checkout (specs, azure-native, azuread), e.g. specs='files of commit …'",
-      (value: string, previous: string[]) => [...previous, value],
-      [],
-    );
-  const parsed = parseCommandLine<Options>(command, argv);
+  const parsed = parseCommandLine<Options>(command(), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options } = parsed;
   for (const directory of [options.specs, options.azureNative, options.azuread])

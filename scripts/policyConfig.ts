@@ -1,12 +1,27 @@
 import { Command } from "commander";
 import { formatProblem, loadFleet, type IsoDate } from "../infra/model";
-import { EXIT, parseCommandLine, todayOption } from "../cli/cli";
+import { EXIT, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
 import { packConfigForFleet } from "../policies/packConfig";
-import { REPO_ROOT } from "../repository/root";
+import { rootOption } from "../repository/root";
 
 interface Options {
   today: IsoDate;
   root: string;
+}
+
+/** `policyConfig`'s command line: its options and what its exit codes mean (docs/reference/cli.md is generated from it). */
+export function command(): Command {
+  return withExitCodes(
+    new Command("policy-config")
+      .description("Write the policy pack's config (registry, just-in-time setting) from the fleet, as JSON.")
+      .addOption(todayOption())
+      .addOption(rootOption()),
+    {
+      ok: "the config written (invalid owner files left out and listed on stderr)",
+      invalid: "(never)",
+      usage: "unknown option, bad `--today`",
+    },
+  );
 }
 
 /**
@@ -15,11 +30,7 @@ interface Options {
  * without this config its fleet-dependent policies refuse prod. The same config `npm run plan` passes in-process.
  */
 export function main(argv: readonly string[]): number {
-  const command = new Command("policy-config")
-    .description("Write the policy pack's config (registry, just-in-time setting) from the fleet, as JSON.")
-    .addOption(todayOption())
-    .option("--root <dir>", "repository root", REPO_ROOT);
-  const parsed = parseCommandLine<Options>(command, argv);
+  const parsed = parseCommandLine<Options>(command(), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options } = parsed;
   const { fleet, problems, expiredGrants } = loadFleet(options.root, options.today);
