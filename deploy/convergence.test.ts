@@ -30,7 +30,7 @@ describe("what a changed file means for the deployed stacks", () => {
     ["scripts/plan.ts", "inert"],
     ["infra/naming.ts", "code"],
     ["policies/policies.ts", "code"],
-    ["lib/plan/select.ts", "code"],
+    ["plan/engine/select.ts", "code"],
     ["package-lock.json", "code"],
     ["package.json", "code"],
     [".pulumi-version", "code"],

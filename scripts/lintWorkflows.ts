@@ -15,7 +15,7 @@ export function command(): Command {
       .addOption(rootOption()),
     {
       ok: "no finding",
-      invalid: "a workflow breaks a rule of `lib/workflowLint.ts`",
+      invalid: "a workflow breaks a rule of `tooling/workflowLint.ts`",
       usage: "unknown option",
     },
   );

@@ -359,7 +359,7 @@ describe("pr-comment.yml: one comment, only on the PR the run checked", () => {
 
   it("warns, from an allowlist, when anything else changed: code, workflows, .npmrc, Pulumi's stack files", () => {
     for (const [files, count] of [
-      [["stacks/digdir.yaml", ".github/workflows/pr.yml", "lib/accessDiff.ts"], 2],
+      [["stacks/digdir.yaml", ".github/workflows/pr.yml", "access/accessDiff.ts"], 2],
       [["stacks/digdir.yaml", ".npmrc"], 1],
       [["stacks/Pulumi.digdir-prod.yaml"], 1],
       [["stacks/sub/digdir.yaml"], 1],

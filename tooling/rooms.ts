@@ -80,7 +80,17 @@ export const ROOMS: readonly Room[] = [
   {
     folder: "tooling",
     holds: "workflow lint, generated docs, the policy pack build, these rooms",
-    mayImport: ["cli", "infra/model", "onboarding", "policies"],
+    mayImport: [
+      "cli",
+      "infra",
+      "infra/model",
+      "onboarding",
+      "plan",
+      "plan/engine",
+      "plan/semantics",
+      "policies",
+      "review",
+    ],
   },
   {
     folder: "contracts",

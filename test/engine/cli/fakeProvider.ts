@@ -11,7 +11,7 @@ import { replacementRule } from "../../../plan/semantics/diff";
 /**
  * A fake `pulumi-resource-<package>` plugin for the engine tests: the real Pulumi engine drives it over the provider
  * protocol (served by @pulumi/pulumi/provider's main), and it answers from the tables the offline plan uses:
- * lib/azureMocks.ts computes ids and outputs and answers invokes, infra/changeRules.ts decides what is a replacement.
+ * plan/semantics/azureMocks.ts computes ids and outputs and answers invokes, infra/changeRules.ts decides what is a replacement.
  * "Azure" is a folder of JSON files (FAKE_AZURE_DIR), one per resource id, so that the state survives between CLI runs
  * and `refresh` reads back what `up` created.
  */
