@@ -7,7 +7,7 @@ import { validateFleet } from "../../infra/model";
 import { fleetOf, ownerYaml, TODAY } from "../../test/support/fleet";
 import { REPO_ROOT } from "../../repository/root";
 import { MAX_ENTRY_BYTES, PlanCache, stackKey } from "./cache";
-import type { StackPlan } from "../semantics/stackPlan";
+import type { PlannedResource, StackPlan } from "../semantics/stackPlan";
 
 describe("stackKey", () => {
   const sources = fleetOf(ownerYaml("abc"), ownerYaml("xyz"));
@@ -61,6 +61,60 @@ describe("PlanCache", () => {
     expect(cache.get("k", "abc-tt02")).toEqual(plan("abc-tt02"));
   });
 
+  it("returns every field a plan can hold, so a cached plan is the plan (Required: a new field must be added here)", () => {
+    const resource: Required<PlannedResource> = {
+      type: "azuread:index/privilegedAccessGroupAssignmentSchedule:PrivilegedAccessGroupAssignmentSchedule",
+      name: "abc-prod-ops-dev.abc",
+      inputs: { justification: "on call", ticketNumber: "INC1", ticketSystem: "TopDesk" },
+      protect: false,
+      ignoreChanges: ["tags"],
+      import: "/subscriptions/0/resourceGroups/abc-prod-rg",
+      replaceOnChanges: ["*"],
+      deleteBeforeReplace: true,
+    };
+    const full: Required<StackPlan> = {
+      ...plan("abc-prod"),
+      resources: [resource],
+      members: [
+        {
+          group: "Altinn Prod Operations abc",
+          upn: "dev.abc@ai-dev.no",
+          name: "Dev Person",
+          expires: "2026-12-31",
+          access: "assignment",
+          endsAt: "2026-12-31T23:00:00Z",
+        },
+      ],
+      ended: [{ name: "abc-prod-ops-old.abc", upn: "old.abc@ai-dev.no", endedAt: "2026-11-30T23:00:00Z" }],
+      violations: [{ policy: "provider-contracts", level: "mandatory", message: "m", urn: "urn:pulumi:abc-prod::x" }],
+      contractViolations: [
+        {
+          stack: "abc-prod",
+          type: resource.type,
+          name: resource.name,
+          property: "ticketNumber",
+          at: "ticket_number",
+          rule: "required with ticket_system",
+          source: "privileged_access_group_schedule.go:112",
+          message: "abc-prod … ticketNumber: required with ticket_system",
+        },
+      ],
+      outputs: { keyVaultUri: "https://abc-prod-kv.vault.azure.net/" },
+      simulated: ["00000000-0000-4000-8000-000000000001"],
+      error: "",
+    };
+    const cache = new PlanCache(cacheDirectory());
+    cache.set("k", full);
+    expect(cache.get("k", "abc-prod")).toEqual(full);
+  });
+
+  it("misses, rather than drops, a field it does not know", () => {
+    const directory = cacheDirectory();
+    const cache = new PlanCache(directory);
+    cache.set("k", { ...plan("abc-prod"), unknownField: 1 } as StackPlan);
+    expect(cache.get("k", "abc-prod")).toBeUndefined();
+  });
+
   it("never serves an entry copied under another key or another stack's name", () => {
     const directory = cacheDirectory();
     const cache = new PlanCache(directory);
@@ -74,10 +128,10 @@ describe("PlanCache", () => {
   it.each([
     ["{}", "{}"],
     ["a bare plan of the old format", JSON.stringify(plan("abc-tt02"))],
-    ["a truncated entry", '{"format":3,"key":"k","stack":"abc-tt02","plan":{"stack"'],
+    ["a truncated entry", '{"format":4,"key":"k","stack":"abc-tt02","plan":{"stack"'],
     [
       "a plan without resources",
-      JSON.stringify({ format: 3, key: "k", stack: "abc-tt02", plan: { stack: "abc-tt02" } }),
+      JSON.stringify({ format: 4, key: "k", stack: "abc-tt02", plan: { stack: "abc-tt02" } }),
     ],
   ])("ignores %s", (_case, text) => {
     const directory = cacheDirectory();

@@ -17,7 +17,7 @@ import { debugging } from "../../runtime/debugging";
 import type { StackPlan } from "../semantics/stackPlan";
 
 /** Bumped when what a cached plan holds changes shape. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 /** What the program and the policies are made of: their sources (tests excluded) and the locked dependencies. */
 export const CODE_DIRECTORIES = ["cli", "infra", "plan", "policies", "repository", "runtime"];
@@ -94,40 +94,70 @@ export function stackKey({ stack, code, sources, fleet, today, firstPreview }: S
  * `{}` or a truncated file would otherwise reach the diff as a plan).
  */
 const recordSchema = z.record(z.string(), z.unknown());
-const stackPlanSchema = z.object({
-  stack: z.string(),
-  owner: z.string(),
-  environment: z.string(),
-  resources: z.array(
-    z.object({
-      type: z.string(),
-      name: z.string(),
-      inputs: recordSchema,
-      protect: z.boolean(),
-      ignoreChanges: z.array(z.string()).optional(),
-    }),
-  ),
-  members: z.array(
-    z.object({
-      group: z.string(),
-      upn: z.string(),
-      name: z.string(),
-      expires: z.string().nullable(),
-      access: z.enum(["member", "assignment", "eligibility"]),
-      endsAt: z.string().nullable(),
-    }),
-  ),
-  violations: z.array(
-    z.object({
-      policy: z.string(),
-      level: z.enum(["advisory", "mandatory"]),
-      message: z.string(),
-      urn: z.string(),
-    }),
-  ),
-  outputs: recordSchema.optional(),
-  error: z.string().optional(),
-}) satisfies z.ZodType<StackPlan>;
+const stackPlanSchema = z
+  .object({
+    stack: z.string(),
+    owner: z.string(),
+    environment: z.string(),
+    resources: z.array(
+      z
+        .object({
+          type: z.string(),
+          name: z.string(),
+          inputs: recordSchema,
+          protect: z.boolean(),
+          ignoreChanges: z.array(z.string()).optional(),
+          import: z.string().optional(),
+          replaceOnChanges: z.array(z.string()).optional(),
+          deleteBeforeReplace: z.literal(true).optional(),
+        })
+        .strict(),
+    ),
+    members: z.array(
+      z
+        .object({
+          group: z.string(),
+          upn: z.string(),
+          name: z.string(),
+          expires: z.string().nullable(),
+          access: z.enum(["member", "assignment", "eligibility"]),
+          endsAt: z.string().nullable(),
+        })
+        .strict(),
+    ),
+    ended: z.array(z.object({ name: z.string(), upn: z.string(), endedAt: z.string() }).strict()).optional(),
+    violations: z.array(
+      z
+        .object({
+          policy: z.string(),
+          level: z.enum(["advisory", "mandatory"]),
+          message: z.string(),
+          urn: z.string(),
+        })
+        .strict(),
+    ),
+    contractViolations: z
+      .array(
+        z
+          .object({
+            stack: z.string(),
+            type: z.string(),
+            name: z.string(),
+            property: z.string(),
+            at: z.string(),
+            rule: z.string(),
+            source: z.string(),
+            message: z.string(),
+          })
+          .strict(),
+      )
+      .optional(),
+    outputs: recordSchema.optional(),
+    simulated: z.array(z.string()).optional(),
+    error: z.string().optional(),
+  })
+  // Strict: a field the schema does not know is a miss (the stack is planned again), never silently dropped.
+  .strict() satisfies z.ZodType<StackPlan>;
 
 /** An entry names the key and the stack it was stored under: a file copied under another key is not that plan. */
 const entrySchema = z.object({ format: z.literal(FORMAT), key: z.string(), stack: z.string(), plan: stackPlanSchema });
