@@ -1,9 +1,12 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import type * as pulumi from "@pulumi/pulumi";
+import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
 import { main, type DiffResult, type Provider } from "@pulumi/pulumi/provider";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { loadFleet, todayUtc } from "../../../infra/model";
 import { AzureMocks, fleetDirectory } from "../../../plan/semantics/azureMocks";
 import { replacementRule } from "../../../plan/semantics/diff";
@@ -56,21 +59,59 @@ function parseUrn(urn: string): { type: string; name: string } {
   return { type: qualifiedType.split("$").at(-1) ?? "", name: parts.slice(3).join("::") };
 }
 
-// The provider's configuration (azure-native's subscriptionId) reaches a plugin only through Configure, which
-// @pulumi/pulumi/provider's server answers without telling the provider: read it off the request on the way in.
-// azure-native diffs the old *inputs* against the new (provider.go Diff: `parseCheckpointObject(req.OldInputs, …)`,
-// pulumi-azure-native commit 006a62af); the server passes the old outputs as `olds`, so hand it the old inputs.
+// @pulumi/pulumi/provider's server hides three things of the protocol from a provider; read them off the requests on
+// the way in:
+// - The provider's configuration (azure-native's subscriptionId) reaches a plugin only through Configure.
+// - Previews. The real providers answer Create and Update with `preview: true` (ConfigureResponse.supportsPreview)
+//   with their inputs in the outputs' shape and every other output unknown (pulumi-azure-native
+//   provider/pkg/provider/provider.go Create and Update, `if req.GetPreview()`; convert PreviewOutputs: "adding
+//   unknowns for all properties that are not defined in inputs"). A provider that does not support previews gets no
+//   such call: the engine takes its inputs as its outputs (pulumi sdk/go/common/resource/plugin/provider_plugin.go
+//   Create: "If the provider does not support previews, return the inputs as the state"), so a computed output inside
+//   an input object (ManagedCluster oidcIssuerProfile.issuerURL beside the input `enabled`) reaches the program as
+//   absent rather than unknown, and the program's apply on it runs during a preview where it never would on Azure.
+// - azure-native diffs the old *inputs* against the new (provider.go Diff: `parseCheckpointObject(req.OldInputs, …)`,
+//   pulumi-azure-native commit 006a62af); the server passes the old outputs as `olds`, so hand it the old inputs.
 let configuration: Inputs = {};
+type Handler<Request> = (call: { request: Request }, callback: grpc.sendUnaryData<unknown>) => void;
 const addService = grpc.Server.prototype.addService;
 grpc.Server.prototype.addService = function (service, implementation) {
   const handlers = implementation as Record<string, grpc.UntypedHandleCall>;
-  const configure = handlers["configure"] as (call: { request: ConfigureRequest }, callback: unknown) => void;
-  handlers["configure"] = ((call: { request: ConfigureRequest }, callback: unknown) => {
+  const configure = handlers["configure"] as Handler<providerProto.ConfigureRequest>;
+  handlers["configure"] = ((
+    call: { request: providerProto.ConfigureRequest },
+    callback: grpc.sendUnaryData<unknown>,
+  ) => {
     configuration = call.request.getArgs()?.toJavaScript() ?? {};
-    configure.call(implementation, call, callback);
+    configure.call(implementation, call, (error, response) => {
+      if (response instanceof providerProto.ConfigureResponse) response.setSupportspreview(true);
+      callback(error, response);
+    });
   }) as grpc.UntypedHandleCall;
-  const diff = handlers["diff"] as (call: { request: DiffRequest }, callback: unknown) => void;
-  handlers["diff"] = ((call: { request: DiffRequest }, callback: unknown) => {
+  const create = handlers["create"] as Handler<providerProto.CreateRequest>;
+  handlers["create"] = ((call: { request: providerProto.CreateRequest }, callback: grpc.sendUnaryData<unknown>) => {
+    if (!call.request.getPreview()) return create.call(implementation, call, callback);
+    const inputs = call.request.getProperties()?.toJavaScript() ?? {};
+    const response = new providerProto.CreateResponse();
+    response.setProperties(Struct.fromJavaScript(previewOutputs(call.request.getUrn(), inputs) as never));
+    callback(null, response);
+  }) as grpc.UntypedHandleCall;
+  const update = handlers["update"] as Handler<providerProto.UpdateRequest>;
+  handlers["update"] = ((call: { request: providerProto.UpdateRequest }, callback: grpc.sendUnaryData<unknown>) => {
+    if (!call.request.getPreview()) return update.call(implementation, call, callback);
+    const news = call.request.getNews()?.toJavaScript() ?? {};
+    const olds = call.request.getOlds()?.toJavaScript() ?? {};
+    // azure-native keeps "universally immutable" outputs of the old state in an update's preview (provider.go Update:
+    // `stableOutputs := []string{"name", "location"}`).
+    const stable = Object.fromEntries(["name", "location"].flatMap((key) => (key in olds ? [[key, olds[key]]] : [])));
+    const response = new providerProto.UpdateResponse();
+    response.setProperties(
+      Struct.fromJavaScript({ ...previewOutputs(call.request.getUrn(), news), ...stable } as never),
+    );
+    callback(null, response);
+  }) as grpc.UntypedHandleCall;
+  const diff = handlers["diff"] as Handler<providerProto.DiffRequest>;
+  handlers["diff"] = ((call: { request: providerProto.DiffRequest }, callback: grpc.sendUnaryData<unknown>) => {
     const oldInputs = call.request.getOldInputs();
     if (oldInputs) call.request.getOlds = () => oldInputs;
     diff.call(implementation, call, callback);
@@ -78,15 +119,15 @@ grpc.Server.prototype.addService = function (service, implementation) {
   addService.call(this, service, implementation);
 };
 
-interface JsStruct {
-  toJavaScript(): Inputs;
-}
-interface ConfigureRequest {
-  getArgs(): JsStruct | undefined;
-}
-interface DiffRequest {
-  getOlds(): JsStruct | undefined;
-  getOldInputs(): JsStruct | undefined;
+/**
+ * The repository a plugin serves: the engine starts plugins in the program's folder (Pulumi.yaml `main: infra/`), not
+ * in the project's, so look up for Pulumi.yaml.
+ */
+function projectRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no Pulumi.yaml in ${start} or above it`);
+  }
 }
 
 const CONFIGURED_PROVIDER = "configured";
@@ -95,8 +136,9 @@ let mocks: AzureMocks | undefined;
 /** The shared mocks, bound to this provider's subscription, with the fleet's users as the tenant's directory. */
 function azure(): AzureMocks {
   if (!mocks) {
-    const { fleet } = loadFleet(process.cwd(), todayUtc());
-    if (!fleet) throw new Error(`the fleet in ${process.cwd()} does not validate`);
+    const root = projectRoot(process.cwd());
+    const { fleet } = loadFleet(root, todayUtc());
+    if (!fleet) throw new Error(`the fleet in ${root} does not validate`);
     mocks = new AzureMocks(fleetDirectory(fleet));
     mocks.newResource({
       type: `pulumi:providers:${PACKAGE}`,
@@ -116,6 +158,29 @@ function provision(urn: string, inputs: Inputs): { id: string; outputs: Inputs }
   const { type, name } = parseUrn(urn);
   const { id, state } = azure().newResource({ type, name, inputs, provider: providerReference(), custom: true });
   return { id: id ?? `${name}-id`, outputs: state };
+}
+
+/**
+ * What a create's preview reports: the outputs the mock tables compute, each known where the inputs hold it (objects
+ * merged member by member) and unknown where only the provider would know it (ids, object ids, URIs, nested computed
+ * members such as oidcIssuerProfile.issuerURL).
+ */
+function previewOutputs(urn: string, inputs: Inputs): Inputs {
+  const { type, name } = parseUrn(urn);
+  const { state } = azure().newResource({ type, name, inputs, provider: providerReference(), custom: true });
+  return knownFromInputs(state, inputs);
+}
+
+function knownFromInputs(outputs: Inputs, inputs: Inputs): Inputs {
+  const isObject = (value: unknown): value is Inputs =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+  return Object.fromEntries(
+    Object.entries(outputs).map(([key, output]) => {
+      if (!(key in inputs)) return [key, unknownValue];
+      const input = inputs[key];
+      return [key, isObject(output) && isObject(input) ? knownFromInputs(output, input) : input];
+    }),
+  );
 }
 
 /** Every leaf path whose value differs (arrays compared whole). */
