@@ -9,7 +9,7 @@ import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { loadFleet, todayUtc } from "../../../infra/model";
 import { AzureMocks, fleetDirectory } from "../../../plan/semantics/azureMocks";
-import { replacementRule } from "../../../plan/semantics/diff";
+import { isAtOrBelow, replacementRule } from "../../../plan/semantics/diff";
 
 /**
  * A fake `pulumi-resource-<package>` plugin for the engine tests: the real Pulumi engine drives it over the provider
@@ -114,10 +114,65 @@ grpc.Server.prototype.addService = function (service, implementation) {
   handlers["diff"] = ((call: { request: providerProto.DiffRequest }, callback: grpc.sendUnaryData<unknown>) => {
     const oldInputs = call.request.getOldInputs();
     if (oldInputs) call.request.getOlds = () => oldInputs;
-    diff.call(implementation, call, callback);
+    diff.call(implementation, call, (error, response) => {
+      if (response instanceof providerProto.DiffResponse) {
+        describeChanges(
+          response,
+          call.request.getOlds()?.toJavaScript() ?? {},
+          call.request.getNews()?.toJavaScript() ?? {},
+        );
+      }
+      callback(error, response);
+    });
   }) as grpc.UntypedHandleCall;
   addService.call(this, service, implementation);
 };
+
+/**
+ * What changed, as the real providers report it beside the verdict: the changed top-level keys (`diffs`) and a detailed
+ * diff per changed path (azure-native provider.go Diff sets `Diffs`, `DetailedDiff` and `HasDetailedDiff`; so does the
+ * Terraform bridge that azuread is built on). The engine applies a resource's `replaceOnChanges` to these (pulumi
+ * pkg/resource/deploy/step_generator.go applyReplaceOnChanges): without them a PIM schedule's renewal, which the
+ * program marks `replaceOnChanges: ["*"]`, would be an update here and a replacement on Azure.
+ */
+function describeChanges(response: providerProto.DiffResponse, olds: Inputs, news: Inputs): void {
+  const changed = changedPaths(olds, news);
+  if (changed.length === 0) return;
+  const replaces = response.getReplacesList();
+  const Kind = providerProto.PropertyDiff.Kind;
+  response.setDiffsList([...new Set(changed.map((changedPath) => changedPath.split(".")[0] ?? changedPath))]);
+  response.setHasdetaileddiff(true);
+  const detailed = response.getDetaileddiffMap();
+  for (const changedPath of changed) {
+    const replaced = replaces.some((replace) => isAtOrBelow(changedPath, replace));
+    const added = valueAt(olds, changedPath) === undefined;
+    const deleted = valueAt(news, changedPath) === undefined;
+    const kind = added
+      ? replaced
+        ? Kind.ADD_REPLACE
+        : Kind.ADD
+      : deleted
+        ? replaced
+          ? Kind.DELETE_REPLACE
+          : Kind.DELETE
+        : replaced
+          ? Kind.UPDATE_REPLACE
+          : Kind.UPDATE;
+    const propertyDiff = new providerProto.PropertyDiff();
+    propertyDiff.setKind(kind);
+    propertyDiff.setInputdiff(true);
+    detailed.set(changedPath, propertyDiff);
+  }
+}
+
+function valueAt(value: unknown, dottedPath: string): unknown {
+  return dottedPath
+    .split(".")
+    .reduce<unknown>(
+      (at, key) => (typeof at === "object" && at !== null ? (at as Record<string, unknown>)[key] : undefined),
+      value,
+    );
+}
 
 /**
  * The repository a plugin serves: the engine starts plugins in the program's folder (Pulumi.yaml `main: infra/`), not
@@ -194,6 +249,11 @@ function changedPaths(olds: unknown, news: unknown, prefix = ""): string[] {
   return JSON.stringify(olds) === JSON.stringify(news) ? [] : [prefix];
 }
 
+const SCHEDULE_TYPES = new Set([
+  "azuread:index/privilegedAccessGroupAssignmentSchedule:PrivilegedAccessGroupAssignmentSchedule",
+  "azuread:index/privilegedAccessGroupEligibilitySchedule:PrivilegedAccessGroupEligibilitySchedule",
+]);
+
 /** The fake stands in for the provider version this repository installs (the engine wants a semantic version). */
 const INSTALLED_VERSION = (
   JSON.parse(readFileSync(require.resolve(`@pulumi/${PACKAGE}/package.json`), "utf8")) as { version: string }
@@ -240,6 +300,18 @@ const provider: Provider = {
   },
 
   async delete(id) {
+    const found = load(id);
+    if (found && SCHEDULE_TYPES.has(parseUrn(found.urn).type)) {
+      const endsAt = Date.parse(String(found.outputs["expirationDate"] ?? ""));
+      // Graph refuses to remove a schedule Entra ID has already ended, and azuread passes only a 404 over (v3.8.0
+      // privileged_access_group_assignment_schedule_resource.go 329-345, azuread #1445): the deploy forgets such
+      // schedules first (npm run ended-schedules, pulumi state delete).
+      if (!Number.isNaN(endsAt) && endsAt <= Date.now()) {
+        throw new Error(
+          `deleting ${id}: unexpected status 400 from Graph: RoleAssignmentDoesNotExist: the schedule ended at ${new Date(endsAt).toISOString()}`,
+        );
+      }
+    }
     rmSync(storedPath(id), { force: true });
   },
 

@@ -142,6 +142,35 @@ export class ScratchProject {
     return exported.deployment.resources ?? [];
   }
 
+  /** Runs one of the repository's npm scripts in the scratch repository, on the scratch clock; fails unless it exits 0. */
+  private npm(script: string, ...args: string[]): string {
+    const result = spawnSync("npm", ["run", "--silent", script, "--", ...args], {
+      cwd: this.root,
+      env: { ...this.env, FIXED_CLOCK: this.clock },
+      encoding: "utf8",
+    });
+    if (result.error) throw result.error;
+    if (result.status !== 0) throw new Error(`npm run ${script} exited ${result.status}\n${result.stderr}`);
+    return result.stdout;
+  }
+
+  /** The policy pack's config as the workflows write it (`npm run policy-config`), as of a day; its file. */
+  policyConfig(today: string): string {
+    return this.write(`policy-config-${today}.json`, this.npm("policy-config", "--today", today));
+  }
+
+  /**
+   * What pulumi-up.yml does before `pulumi up`: the schedules Entra ID has ended (`npm run ended-schedules` on the
+   * exported state, as of the scratch clock), each forgotten with `pulumi state delete`. Returns their URNs.
+   */
+  forgetEndedSchedules(stack: string): string[] {
+    const state = path.join(this.work, `state-${stack}.json`);
+    this.ok("stack", "export", "--stack", stack, "--file", state);
+    const urns = this.npm("ended-schedules", "--state", state, "--now", this.clock).split("\n").filter(Boolean);
+    for (const urn of urns) this.ok("state", "delete", "--stack", stack, "--yes", urn);
+    return urns;
+  }
+
   /** Edits a file of the scratch repository. */
   edit(file: string, change: (text: string) => string): void {
     const target = path.join(this.root, file);
