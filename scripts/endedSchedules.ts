@@ -1,16 +1,8 @@
 import { readFileSync } from "node:fs";
-import { PrivilegedAccessGroupAssignmentSchedule } from "@pulumi/azuread/privilegedAccessGroupAssignmentSchedule";
-import { PrivilegedAccessGroupEligibilitySchedule } from "@pulumi/azuread/privilegedAccessGroupEligibilitySchedule";
 import { Command, InvalidArgumentError, Option } from "commander";
+import { SCHEDULE_TYPES } from "../infra/components/privilegedAccess";
 import { scheduleIsLive } from "../infra/model";
 import { EXIT, parseCommandLine, withExitCodes } from "../cli/cli";
-
-/** The type token the engine records a resource class under. */
-const typeOf = (resourceClass: object): string => String(Reflect.get(resourceClass, "__pulumiType"));
-const SCHEDULE_TYPES = new Set([
-  typeOf(PrivilegedAccessGroupAssignmentSchedule),
-  typeOf(PrivilegedAccessGroupEligibilitySchedule),
-]);
 
 interface StateResource {
   readonly urn?: unknown;

@@ -111,6 +111,7 @@ export const ROOMS: readonly Room[] = [
       "cli",
       "contracts",
       "deploy",
+      "infra",
       "infra/model",
       "onboarding",
       "plan",

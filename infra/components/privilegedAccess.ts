@@ -17,6 +17,16 @@ export interface PrivilegedAccessArgs {
   readonly users: pulumi.Output<ReadonlyMap<string, string>>;
 }
 
+/**
+ * The type tokens the engine records the schedules under: what a deploy looks for in a stack's state when it forgets
+ * the schedules Entra ID has ended (scripts/endedSchedules.ts). Read off the SDK's classes, never spelled by hand.
+ */
+export const SCHEDULE_TYPES: ReadonlySet<string> = new Set(
+  [PrivilegedAccessGroupAssignmentSchedule, PrivilegedAccessGroupEligibilitySchedule].map((resourceClass) =>
+    String(Reflect.get(resourceClass, "__pulumiType")),
+  ),
+);
+
 /** PIM's membership role: the schedules and the policy here never touch ownership of the group. */
 const MEMBER = "member";
 

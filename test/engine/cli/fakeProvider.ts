@@ -4,10 +4,11 @@ import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import type * as pulumi from "@pulumi/pulumi";
 import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
-import { main, type DiffResult, type Provider } from "@pulumi/pulumi/provider";
+import { main, type Provider } from "@pulumi/pulumi/provider";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { loadFleet, todayUtc } from "../../../infra/model";
+import { SCHEDULE_TYPES } from "../../../infra/components/privilegedAccess";
 import { AzureMocks, fleetDirectory } from "../../../plan/semantics/azureMocks";
 import { isAtOrBelow, replacementRule } from "../../../plan/semantics/diff";
 
@@ -70,8 +71,9 @@ function parseUrn(urn: string): { type: string; name: string } {
 //   Create: "If the provider does not support previews, return the inputs as the state"), so a computed output inside
 //   an input object (ManagedCluster oidcIssuerProfile.issuerURL beside the input `enabled`) reaches the program as
 //   absent rather than unknown, and the program's apply on it runs during a preview where it never would on Azure.
-// - azure-native diffs the old *inputs* against the new (provider.go Diff: `parseCheckpointObject(req.OldInputs, …)`,
-//   pulumi-azure-native commit 006a62af); the server passes the old outputs as `olds`, so hand it the old inputs.
+// - Diffs. azure-native diffs the old *inputs* against the new (provider.go Diff: `parseCheckpointObject(req.OldInputs,
+//   …)`, pulumi-azure-native commit 006a62af), where the server passes the old outputs; and the real providers report
+//   what changed beside the verdict, which the server's DiffResult cannot carry. So Diff is answered here (diffOf).
 let configuration: Inputs = {};
 type Handler<Request> = (call: { request: Request }, callback: grpc.sendUnaryData<unknown>) => void;
 const addService = grpc.Server.prototype.addService;
@@ -110,68 +112,50 @@ grpc.Server.prototype.addService = function (service, implementation) {
     );
     callback(null, response);
   }) as grpc.UntypedHandleCall;
-  const diff = handlers["diff"] as Handler<providerProto.DiffRequest>;
   handlers["diff"] = ((call: { request: providerProto.DiffRequest }, callback: grpc.sendUnaryData<unknown>) => {
-    const oldInputs = call.request.getOldInputs();
-    if (oldInputs) call.request.getOlds = () => oldInputs;
-    diff.call(implementation, call, (error, response) => {
-      if (response instanceof providerProto.DiffResponse) {
-        describeChanges(
-          response,
-          call.request.getOlds()?.toJavaScript() ?? {},
-          call.request.getNews()?.toJavaScript() ?? {},
-        );
-      }
-      callback(error, response);
-    });
+    const olds = (call.request.getOldInputs() ?? call.request.getOlds())?.toJavaScript() ?? {};
+    const news = call.request.getNews()?.toJavaScript() ?? {};
+    callback(null, diffOf(parseUrn(call.request.getUrn()).type, olds, news));
   }) as grpc.UntypedHandleCall;
   addService.call(this, service, implementation);
 };
 
-/**
- * What changed, as the real providers report it beside the verdict: the changed top-level keys (`diffs`) and a detailed
- * diff per changed path (azure-native provider.go Diff sets `Diffs`, `DetailedDiff` and `HasDetailedDiff`; so does the
- * Terraform bridge that azuread is built on). The engine applies a resource's `replaceOnChanges` to these (pulumi
- * pkg/resource/deploy/step_generator.go applyReplaceOnChanges): without them a PIM schedule's renewal, which the
- * program marks `replaceOnChanges: ["*"]`, would be an update here and a replacement on Azure.
- */
-function describeChanges(response: providerProto.DiffResponse, olds: Inputs, news: Inputs): void {
-  const changed = changedPaths(olds, news);
-  if (changed.length === 0) return;
-  const replaces = response.getReplacesList();
-  const Kind = providerProto.PropertyDiff.Kind;
-  response.setDiffsList([...new Set(changed.map((changedPath) => changedPath.split(".")[0] ?? changedPath))]);
-  response.setHasdetaileddiff(true);
-  const detailed = response.getDetaileddiffMap();
-  for (const changedPath of changed) {
-    const replaced = replaces.some((replace) => isAtOrBelow(changedPath, replace));
-    const added = valueAt(olds, changedPath) === undefined;
-    const deleted = valueAt(news, changedPath) === undefined;
-    const kind = added
-      ? replaced
-        ? Kind.ADD_REPLACE
-        : Kind.ADD
-      : deleted
-        ? replaced
-          ? Kind.DELETE_REPLACE
-          : Kind.DELETE
-        : replaced
-          ? Kind.UPDATE_REPLACE
-          : Kind.UPDATE;
-    const propertyDiff = new providerProto.PropertyDiff();
-    propertyDiff.setKind(kind);
-    propertyDiff.setInputdiff(true);
-    detailed.set(changedPath, propertyDiff);
-  }
-}
+const Kind = providerProto.PropertyDiff.Kind;
+/** A changed path's kind in a detailed diff: [in place, replacing]. */
+const DETAILED_KINDS = {
+  add: [Kind.ADD, Kind.ADD_REPLACE],
+  delete: [Kind.DELETE, Kind.DELETE_REPLACE],
+  update: [Kind.UPDATE, Kind.UPDATE_REPLACE],
+} as const;
 
-function valueAt(value: unknown, dottedPath: string): unknown {
-  return dottedPath
-    .split(".")
-    .reduce<unknown>(
-      (at, key) => (typeof at === "object" && at !== null ? (at as Record<string, unknown>)[key] : undefined),
-      value,
-    );
+/**
+ * A diff as the real providers answer it: the verdict, what replaces (infra/changeRules.ts, the offline plan's tables)
+ * and, beside them, the changed top-level keys (`diffs`) and a detailed diff per changed path (azure-native provider.go
+ * Diff sets `Diffs`, `DetailedDiff` and `HasDetailedDiff`; so does the Terraform bridge that azuread is built on). The
+ * engine applies a resource's `replaceOnChanges` to these (pulumi pkg/resource/deploy/step_generator.go
+ * applyReplaceOnChanges): without them a PIM schedule's renewal, which the program marks `replaceOnChanges: ["*"]`,
+ * would be an update here and a replacement on Azure.
+ */
+function diffOf(type: string, olds: Inputs, news: Inputs): providerProto.DiffResponse {
+  const response = new providerProto.DiffResponse();
+  const changes = changesBetween(olds, news);
+  if (changes.length === 0) return response.setChanges(providerProto.DiffResponse.DiffChanges.DIFF_NONE);
+  const replaces = [...new Set(changes.flatMap((change) => replacementRule(type, change.path)?.property ?? []))];
+  response.setChanges(providerProto.DiffResponse.DiffChanges.DIFF_SOME);
+  response.setReplacesList(replaces);
+  // azure-native: "deleteBeforeReplace := len(replaces) > 0" for explicitly named resources (provider.go Diff); the
+  // azuread bridge replaces create-before-delete unless a resource's schema says otherwise.
+  response.setDeletebeforereplace(PACKAGE === "azure-native" && replaces.length > 0);
+  response.setDiffsList([...new Set(changes.map((change) => change.path.split(".")[0] ?? change.path))]);
+  response.setHasdetaileddiff(true);
+  for (const change of changes) {
+    const replaced = replaces.some((replace) => isAtOrBelow(change.path, replace));
+    const propertyDiff = new providerProto.PropertyDiff();
+    propertyDiff.setKind(DETAILED_KINDS[change.kind][replaced ? 1 : 0]);
+    propertyDiff.setInputdiff(true);
+    response.getDetaileddiffMap().set(change.path, propertyDiff);
+  }
+  return response;
 }
 
 /**
@@ -238,21 +222,22 @@ function knownFromInputs(outputs: Inputs, inputs: Inputs): Inputs {
   );
 }
 
-/** Every leaf path whose value differs (arrays compared whole). */
-function changedPaths(olds: unknown, news: unknown, prefix = ""): string[] {
+interface Change {
+  readonly path: string;
+  readonly kind: keyof typeof DETAILED_KINDS;
+}
+
+/** Every leaf path whose value differs (arrays compared whole), and whether it was added, deleted or updated. */
+function changesBetween(olds: unknown, news: unknown, prefix = ""): Change[] {
   const isObject = (value: unknown): value is Inputs =>
     typeof value === "object" && value !== null && !Array.isArray(value);
   if (isObject(olds) && isObject(news)) {
     const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])].sort();
-    return keys.flatMap((key) => changedPaths(olds[key], news[key], prefix ? `${prefix}.${key}` : key));
+    return keys.flatMap((key) => changesBetween(olds[key], news[key], prefix ? `${prefix}.${key}` : key));
   }
-  return JSON.stringify(olds) === JSON.stringify(news) ? [] : [prefix];
+  if (JSON.stringify(olds) === JSON.stringify(news)) return [];
+  return [{ path: prefix, kind: olds === undefined ? "add" : news === undefined ? "delete" : "update" }];
 }
-
-const SCHEDULE_TYPES = new Set([
-  "azuread:index/privilegedAccessGroupAssignmentSchedule:PrivilegedAccessGroupAssignmentSchedule",
-  "azuread:index/privilegedAccessGroupEligibilitySchedule:PrivilegedAccessGroupEligibilitySchedule",
-]);
 
 /** The fake stands in for the provider version this repository installs (the engine wants a semantic version). */
 const INSTALLED_VERSION = (
@@ -264,20 +249,6 @@ const provider: Provider = {
 
   async check(_urn, _olds, news) {
     return { inputs: news };
-  },
-
-  async diff(_id, urn, olds, news): Promise<DiffResult> {
-    const { type } = parseUrn(urn);
-    const changed = changedPaths(olds, news);
-    const rules = changed.flatMap((change) => replacementRule(type, change) ?? []);
-    const replaces = [...new Set(rules.map((rule) => rule.property))];
-    return {
-      changes: changed.length > 0,
-      replaces,
-      // azure-native: "deleteBeforeReplace := len(replaces) > 0" for explicitly named resources (provider.go Diff);
-      // the azuread bridge replaces create-before-delete unless a resource's schema says otherwise.
-      deleteBeforeReplace: PACKAGE === "azure-native" && replaces.length > 0,
-    };
   },
 
   async create(urn, inputs) {

@@ -151,6 +151,8 @@ describe.each([
   let project: ScratchProject;
   let day = DAY_ONE;
   const policyPack = ["--policy-pack", "policies"];
+  /** The config the workflows write (npm run policy-config) on day one: the preview writes it, the first up reuses it. */
+  let policyConfig: string;
 
   beforeAll(() => {
     project = new ScratchProject(cli, at(day));
@@ -204,9 +206,16 @@ describe.each([
   });
 
   it("preview --policy-pack passes with the config the workflows write (npm run policy-config), type-checked", () => {
-    const config = project.policyConfig(day);
+    policyConfig = project.policyConfig(day);
     project.typeCheck = true;
-    const preview = project.withEvents("preview", "--stack", stack, ...policyPack, "--policy-pack-config", config);
+    const preview = project.withEvents(
+      "preview",
+      "--stack",
+      stack,
+      ...policyPack,
+      "--policy-pack-config",
+      policyConfig,
+    );
     project.typeCheck = false;
     expect(preview.status, preview.stdout + preview.stderr).toBe(0);
     expect(policyFailures(preview.events)).toEqual([]);
@@ -215,15 +224,7 @@ describe.each([
   });
 
   it("up creates what the offline plan predicts: the same resources with the same inputs and options", async () => {
-    const up = project.withEvents(
-      "up",
-      "--yes",
-      "--stack",
-      stack,
-      ...policyPack,
-      "--policy-pack-config",
-      project.policyConfig(day),
-    );
+    const up = project.withEvents("up", "--yes", "--stack", stack, ...policyPack, "--policy-pack-config", policyConfig);
     expect(up.status, up.stdout + up.stderr).toBe(0);
     // up previews first (the same notes), then runs every policy on the values Azure returned: none fails.
     expect(policyFailures(up.events)).toEqual([]);
