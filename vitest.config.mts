@@ -9,6 +9,7 @@ export default defineConfig({
     exclude: ["test/engine/cli/**", "**/node_modules/**"],
     // The Pulumi runtime keeps process-global state (mocks, stack resource): each test file runs in its own fork.
     pool: "forks",
+    globalSetup: ["test/support/scratchTmp.ts"],
     testTimeout: 60_000,
   },
 });

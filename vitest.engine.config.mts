@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ["test/engine/cli/**/*.test.ts"],
     pool: "forks",
+    globalSetup: ["test/support/scratchTmp.ts"],
     fileParallelism: false,
     testTimeout: 600_000,
     hookTimeout: 600_000,
