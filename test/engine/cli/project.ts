@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
   cpSync,
   existsSync,
@@ -11,10 +12,41 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { buildSync } from "esbuild";
 import { REPO_ROOT } from "../../../repository/root";
 import type { PulumiCli } from "./pulumiCli";
 
 const HERE = path.join(REPO_ROOT, "test", "engine", "cli");
+
+/**
+ * The fake provider plugins as one compiled file (esbuild, a quarter of a second), built once per test process. The
+ * engine starts both plugins on every CLI run: through tsx's loader hook each start took 3-7 s on this 2-core
+ * machine, compiled 1.5-3 s. It lives under node_modules so that its packages resolve from there, named by its
+ * content so that a concurrent run (a benchmark beside the tests) never rewrites the file a plugin is loading.
+ */
+let compiledFakeProvider: string | undefined;
+
+function fakeProviderPlugin(): string {
+  if (compiledFakeProvider) return compiledFakeProvider;
+  const [output] = buildSync({
+    entryPoints: [path.join(HERE, "fakeProvider.ts")],
+    bundle: true,
+    packages: "external",
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    write: false,
+    logLevel: "error",
+  }).outputFiles;
+  if (!output) throw new Error("esbuild produced no fake provider");
+  const digest = createHash("sha256").update(output.contents).digest("hex").slice(0, 16);
+  const file = path.join(REPO_ROOT, "node_modules", ".cache", "engine-fakes", `fakeProvider-${digest}.js`);
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, output.contents);
+  }
+  return (compiledFakeProvider = file);
+}
 
 export interface CliResult {
   readonly status: number | null;
@@ -87,6 +119,7 @@ export class ScratchProject {
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       PULUMI_ACCESS_TOKEN: "",
       FAKE_AZURE_DIR: path.join(this.work, "azure"),
+      FAKE_PROVIDER_JS: fakeProviderPlugin(),
       NODE_OPTIONS: `--require ${path.join(HERE, "fixedClock.cjs")}`,
       NO_COLOR: "1",
       PULUMI_DEBUG_COMMANDS: "true", // enables --event-log on preview (pkg/cmd/pulumi/operations/preview.go)
