@@ -7,7 +7,8 @@ export default defineConfig({
     include: ["test/engine/cli/**/*.test.ts"],
     pool: "forks",
     globalSetup: ["test/support/scratchTmp.ts"],
-    fileParallelism: false,
+    // One file per stack (digdirTt02.test.ts, digdirProd.test.ts): each has its own scratch repository, backend and
+    // fake Azure, so the two run side by side. Most of a CLI run is waiting on the engine's round trips.
     testTimeout: 600_000,
     hookTimeout: 600_000,
   },

@@ -1,0 +1,3 @@
+import { describeLifecycle } from "./lifecycle";
+
+describeLifecycle("digdir-tt02", "tt02");
