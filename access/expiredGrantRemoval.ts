@@ -14,8 +14,10 @@ import {
   type Node,
   type YAMLSeq,
 } from "yaml";
-import { fileProblem, hasExpired, loadFleet, readBoundedFile, type IsoDate, type Problem } from "../infra/model";
-import { FileWriteError, writeFileAtomic } from "../infra/model/atomicWrite";
+import { readBoundedFile } from "../files/boundedFile";
+import { loadFleet } from "../files/fleetReader";
+import { fileProblem, hasExpired, type IsoDate, type Problem } from "../infra/model";
+import { FileWriteError, writeFileAtomic } from "../files/atomicWrite";
 
 export interface RemovedGrant {
   readonly file: string;

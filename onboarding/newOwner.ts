@@ -1,6 +1,7 @@
 import { Document, Pair, Scalar, YAMLMap } from "yaml";
 import { z } from "zod";
-import { freeText, ORG_CODE, ORG_CODE_RULE, ownerFilePath, readBoundedFile } from "../infra/model";
+import { readBoundedFile } from "../files/boundedFile";
+import { freeText, ORG_CODE, ORG_CODE_RULE, ownerFilePath } from "../infra/model";
 import { OWNER_SCHEMA_COMMENT } from "./ownerSchema";
 
 /** Altinn's public registry of service owners (altinn-orgs.json). */

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
-import { readFleetSources } from "../infra/model";
+import { readFleetSources } from "../files/fleetReader";
 import {
   commitsNeedingPlans,
   decideDeployments,

@@ -392,6 +392,7 @@ describe("plan --diff", () => {
     for (const entry of [
       "access",
       "cli",
+      "files",
       "infra",
       "onboarding",
       "plan",

@@ -1,5 +1,6 @@
 import { Command } from "commander";
-import { formatProblem, loadFleet, type IsoDate } from "../infra/model";
+import { loadFleet } from "../files/fleetReader";
+import { formatProblem, type IsoDate } from "../infra/model";
 import { EXIT, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
 import { packConfigForFleet } from "../policies/packConfig";
 import { rootOption } from "../repository/root";

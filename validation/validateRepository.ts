@@ -1,9 +1,9 @@
+import { readFleetSources } from "../files/fleetReader";
 import {
   checkKubernetesUpgrades,
   environmentLayerFileName,
   ENVIRONMENTS,
   formatProblem,
-  readFleetSources,
   sortProblems,
   type FleetSources,
   type IsoDate,

@@ -3,7 +3,7 @@ export * from "./appIdentity";
 export * from "./cidr";
 export * from "./dates";
 export * from "./environment";
-export * from "./files";
+export * from "./inputFiles";
 export * from "./fleet";
 export * from "./fleetShape";
 export * from "./identity";

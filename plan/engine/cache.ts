@@ -2,17 +2,17 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
+import { readBoundedFile } from "../../files/boundedFile";
 import {
   environmentLayerFileName,
   ENVIRONMENTS,
   ownerFilePath,
   parseStackName,
-  readBoundedFile,
   type FleetResult,
   type FleetSources,
   type IsoDate,
 } from "../../infra/model";
-import { FileWriteError, writeFileAtomic } from "../../infra/model/atomicWrite";
+import { FileWriteError, writeFileAtomic } from "../../files/atomicWrite";
 import { debugging } from "../../runtime/debugging";
 import type { StackPlan } from "../semantics/stackPlan";
 
@@ -20,7 +20,7 @@ import type { StackPlan } from "../semantics/stackPlan";
 const FORMAT = 4;
 
 /** What the program and the policies are made of: their sources (tests excluded) and the locked dependencies. */
-export const CODE_DIRECTORIES = ["cli", "infra", "plan", "policies", "repository", "runtime"];
+export const CODE_DIRECTORIES = ["cli", "files", "infra", "plan", "policies", "repository", "runtime"];
 const LOCKFILE = "package-lock.json";
 const isCode = (file: string) => /\.(ts|js|cjs|mjs|json|yaml)$/.test(file) && !/\.test\.ts$/.test(file);
 

@@ -1,7 +1,7 @@
+import { readFleetSources } from "../../files/fleetReader";
 import {
   checkKubernetesUpgrades,
   parseStackName,
-  readFleetSources,
   resolveOwnerEnvironment,
   type FleetResult,
   type FleetSources,

@@ -65,7 +65,7 @@ describe("an invalid owner file through Pulumi's runner", () => {
   beforeAll(async () => {
     // A copy of the project with the broken file: the program reads the owner files next to its own sources.
     root = writeRepository(sources.owners);
-    for (const entry of ["infra", "Pulumi.yaml", "package.json", "tsconfig.json"]) {
+    for (const entry of ["files", "infra", "Pulumi.yaml", "package.json", "tsconfig.json"]) {
       cpSync(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
     }
     symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(root, "node_modules"), "dir");
