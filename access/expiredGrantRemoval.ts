@@ -16,7 +16,9 @@ import {
 } from "yaml";
 import { readBoundedFile } from "../files/boundedFile";
 import { loadFleet } from "../files/fleetReader";
-import { fileProblem, hasExpired, type IsoDate, type Problem } from "../infra/model";
+import { hasExpired, type IsoDate } from "../infra/model/dates";
+import { fileProblem } from "../infra/model/fleet";
+import type { Problem } from "../infra/model/problem";
 import { FileWriteError, writeFileAtomic } from "../files/atomicWrite";
 
 export interface RemovedGrant {

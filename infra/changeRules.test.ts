@@ -8,7 +8,7 @@ import { layersWith, REPO_SOURCES, TODAY } from "../test/support/fleet";
 import { sampleDirectory } from "../test/support/repository";
 import { IMMUTABLE_STACK_FIELDS, REPLACEMENT_GUARDED_TYPES, REPLACEMENT_PROPERTIES } from "./changeRules";
 import { loadFleet } from "../files/fleetReader";
-import { validateFleet } from "./model";
+import { validateFleet } from "./model/fleet";
 import { stackSettings } from "./stackSettings";
 import { UPSTREAM_FACTS } from "./upstreamReplacements";
 

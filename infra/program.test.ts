@@ -5,7 +5,8 @@ import { REPO_ROOT } from "../repository/root";
 import { ownerYaml, REPO_SOURCES, TODAY } from "../test/support/fleet";
 import { onlyResource, resourcesOfType, sampleDirectory, writeRepository } from "../test/support/repository";
 import { loadFleet } from "../files/fleetReader";
-import { parseIsoDate, validateFleet } from "./model";
+import { parseIsoDate } from "./model/dates";
+import { validateFleet } from "./model/fleet";
 import { AZURE_BUILT_IN_ROLES } from "./roles";
 
 const T = {

@@ -1,6 +1,9 @@
 import { lstatSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
-import { type FleetSources, type IsoDate, type Problem, validateFleet } from "../infra/model";
+import type { IsoDate } from "../infra/model/dates";
+import { validateFleet } from "../infra/model/fleet";
+import type { FleetSources } from "../infra/model/fleetShape";
+import type { Problem } from "../infra/model/problem";
 import { writeFileAtomic } from "../files/atomicWrite";
 import { claimOutputDirectory, OutputDirectoryError } from "../files/outputDirectory";
 import { readGrantHistory } from "./history";

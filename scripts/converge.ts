@@ -24,7 +24,7 @@ import { code, raw, table } from "../cli/markdown";
 import { diffAgainstBase } from "../plan/engine/compare";
 import { allStacks } from "../plan/engine/select";
 import { REPO_ROOT, rootOption } from "../repository/root";
-import type { IsoDate } from "../infra/model";
+import type { IsoDate } from "../infra/model/dates";
 import { planningOptions, withPlanningOptions } from "../plan/planningOptions";
 
 interface Options {

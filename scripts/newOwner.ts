@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { readFleetSources } from "../files/fleetReader";
-import { ownerFilePath, todayUtc, validateFleet } from "../infra/model";
+import { todayUtc } from "../infra/model/dates";
+import { ownerFilePath, validateFleet } from "../infra/model/fleet";
 import { EXIT, parseCommandLine, withExitCodes } from "../cli/cli";
 import { writeFileAtomic } from "../files/atomicWrite";
 import {

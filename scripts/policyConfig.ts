@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { loadFleet } from "../files/fleetReader";
-import { formatProblem, type IsoDate } from "../infra/model";
+import type { IsoDate } from "../infra/model/dates";
+import { formatProblem } from "../infra/model/problem";
 import { EXIT, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
 import { packConfigForFleet } from "../policies/packConfig";
 import { rootOption } from "../repository/root";

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { captureOutput } from "../test/support/output";
 import { loadFleet } from "../files/fleetReader";
-import { parseIsoDate } from "../infra/model";
+import { parseIsoDate } from "../infra/model/dates";
 import { stringify } from "yaml";
 import { ownerDocument, ownerSource, ownerYaml } from "../test/support/fleet";
 import { runWithFileSizeLimit } from "../test/support/faults";

@@ -1,7 +1,8 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { readFleetSources } from "../files/fleetReader";
-import { formatProblem, type IsoDate } from "../infra/model";
+import type { IsoDate } from "../infra/model/dates";
+import { formatProblem } from "../infra/model/problem";
 import { EXIT, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
 import { FileWriteError } from "../files/atomicWrite";
 import { OutputDirectoryError } from "../files/outputDirectory";

@@ -9,7 +9,7 @@ import { layersWith, ownerYaml, REPO_SOURCES, TODAY } from "../../test/support/f
 import { writeRepository } from "../../test/support/repository";
 import { nameBasedGuid } from "../guid";
 import { loadFleet } from "../../files/fleetReader";
-import { type EnvironmentName } from "../model";
+import type { EnvironmentName } from "../model/schema";
 
 /** The type token the engine registers a resource class under. */
 const typeOf = (resourceClass: object): string => String(Reflect.get(resourceClass, "__pulumiType"));

@@ -14,7 +14,7 @@ import {
   type ParsedOwner,
 } from "./rules";
 import { checkSchema, ENVIRONMENTS, type EnvironmentName } from "./schema";
-import { parseYamlSource } from "./source";
+import { parseYamlSource } from "./yamlSource";
 import { checkProdNotAheadOfTt02 } from "./versionRules";
 
 export const STACKS_DIR = "stacks";

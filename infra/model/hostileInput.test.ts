@@ -15,7 +15,9 @@ import {
 } from "../../test/support/fleet";
 import { commitAll, writeRepository } from "../../test/support/repository";
 import { loadFleet } from "../../files/fleetReader";
-import { MAX_FILE_BYTES, validateFleet, type Problem } from ".";
+import { validateFleet } from "./fleet";
+import { MAX_FILE_BYTES } from "./inputFiles";
+import type { Problem } from "./problem";
 
 const problemsOf = (overrides: Record<string, unknown>): Problem[] =>
   validateFleet(fleetOf(ownerYaml("abc", overrides)), TODAY).problems;

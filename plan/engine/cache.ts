@@ -3,15 +3,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { readBoundedFile } from "../../files/boundedFile";
-import {
-  environmentLayerFileName,
-  ENVIRONMENTS,
-  ownerFilePath,
-  parseStackName,
-  type FleetResult,
-  type FleetSources,
-  type IsoDate,
-} from "../../infra/model";
+import type { IsoDate } from "../../infra/model/dates";
+import { environmentLayerFileName } from "../../infra/model/environment";
+import { ownerFilePath } from "../../infra/model/fleet";
+import type { FleetResult, FleetSources } from "../../infra/model/fleetShape";
+import { parseStackName } from "../../infra/model/stackName";
+import { ENVIRONMENTS } from "../../infra/model/schema";
 import { FileWriteError, writeFileAtomic } from "../../files/atomicWrite";
 import { debugging } from "../../runtime/debugging";
 import type { StackPlan } from "../semantics/stackPlan";

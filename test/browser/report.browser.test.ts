@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadFleet, readFleetSources } from "../../files/fleetReader";
-import { parseIsoDate } from "../../infra/model";
+import { parseIsoDate } from "../../infra/model/dates";
 import { REPO_ROOT } from "../../repository/root";
 import { writeAccessReport } from "../../report/site";
 import { ownerYaml } from "../support/fleet";

@@ -1,7 +1,8 @@
 import { cpSync, rmSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { todayUtc, validateFleet } from "../../infra/model";
+import { todayUtc } from "../../infra/model/dates";
+import { validateFleet } from "../../infra/model/fleet";
 import { evaluateStack, type RegisteredResource, type StackEvaluation } from "../../plan/semantics/evaluate";
 import { REPO_ROOT } from "../../repository/root";
 import { REPO_SOURCES, ownerYaml } from "../support/fleet";

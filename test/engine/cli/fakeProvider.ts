@@ -8,7 +8,7 @@ import { main, type Provider } from "@pulumi/pulumi/provider";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { loadFleet } from "../../../files/fleetReader";
-import { todayUtc } from "../../../infra/model";
+import { todayUtc } from "../../../infra/model/dates";
 import { SCHEDULE_TYPES } from "../../../infra/components/privilegedAccess";
 import { AzureMocks, fleetDirectory } from "../../../plan/semantics/azureMocks";
 import { isAtOrBelow, replacementRule } from "../../../plan/semantics/diff";

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadFleet } from "../../../files/fleetReader";
-import { parseIsoDate, type IsoDate } from "../../../infra/model";
+import { parseIsoDate, type IsoDate } from "../../../infra/model/dates";
 import { fleetDirectory } from "../../../plan/semantics/azureMocks";
 import { diffStack, type StackDiff } from "../../../plan/semantics/diff";
 import { evaluateStack, type RegisteredResource } from "../../../plan/semantics/evaluate";
