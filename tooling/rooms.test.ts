@@ -64,6 +64,34 @@ describe("the rooms and the arrows between them (tooling/rooms.ts)", () => {
     expect(impure).toEqual([]);
   });
 
+  it("the model has no barrel and no import cycle: whoever imports it names the module that defines the symbol", () => {
+    const model = sourceFiles("infra/model").filter((file) => !isTestCode(file));
+    const barrels = model.filter((file) => /^export \* from /m.test(readFileSync(path.join(REPO_ROOT, file), "utf8")));
+    expect(barrels).toEqual([]);
+    const importsOf = new Map(
+      model.map((file) => [
+        file,
+        importedFiles(file)
+          .map((target) => `${target}.ts`)
+          .filter((target) => model.includes(target)),
+      ]),
+    );
+    // Depth first, each file once: a file met again while still on the trail closes a cycle.
+    const cycles: string[] = [];
+    const done = new Set<string>();
+    const visit = (file: string, trail: readonly string[]): void => {
+      if (trail.includes(file)) {
+        cycles.push([...trail.slice(trail.indexOf(file)), file].join(" → "));
+        return;
+      }
+      if (done.has(file)) return;
+      for (const target of importsOf.get(file) ?? []) visit(target, [...trail, file]);
+      done.add(file);
+    };
+    for (const file of model) visit(file, []);
+    expect(cycles).toEqual([]);
+  });
+
   it("names only rooms that exist, and its arrows have no cycle", () => {
     const folders = new Set(ROOMS.map((room) => room.folder));
     expect(ROOMS.flatMap((room) => room.mayImport.filter((target) => !folders.has(target)))).toEqual([]);
