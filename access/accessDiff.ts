@@ -1,19 +1,10 @@
-import {
-  accessPolicy,
-  grantKind,
-  daysBetween,
-  hasExpired,
-  ownerFilePath,
-  STACKS_DIR,
-  type EnvironmentName,
-  type EnvironmentLayer,
-  type FleetSources,
-  type Grant,
-  type GrantKind,
-  type IsoDate,
-  type Owner,
-  type TermsOfUse,
-} from "../infra/model";
+import { accessPolicy, grantKind, type GrantKind } from "../infra/model/access";
+import { daysBetween, hasExpired, type IsoDate } from "../infra/model/dates";
+import type { EnvironmentLayer } from "../infra/model/environment";
+import { ownerFilePath, STACKS_DIR } from "../infra/model/fleet";
+import type { FleetSources } from "../infra/model/fleetShape";
+import type { Grant, Owner, TermsOfUse } from "../infra/model/owner";
+import type { EnvironmentName } from "../infra/model/schema";
 import { code, raw, table, text } from "../cli/markdown";
 import { validatedFleet } from "../repository/validatedFleet";
 

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { loadFleet } from "../infra/model";
+import { loadFleet } from "../files/fleetReader";
 import { ownerDocument, ownerSource, TODAY } from "../test/support/fleet";
 import { writeRepository } from "../test/support/repository";
 import { removeExpiredGrants } from "./expiredGrantRemoval";

@@ -14,8 +14,12 @@ import {
   type Node,
   type YAMLSeq,
 } from "yaml";
-import { fileProblem, hasExpired, loadFleet, readBoundedFile, type IsoDate, type Problem } from "../infra/model";
-import { FileWriteError, writeFileAtomic } from "../infra/model/atomicWrite";
+import { readBoundedFile } from "../files/boundedFile";
+import { loadFleet } from "../files/fleetReader";
+import { hasExpired, type IsoDate } from "../infra/model/dates";
+import { fileProblem } from "../infra/model/fleet";
+import type { Problem } from "../infra/model/problem";
+import { FileWriteError, writeFileAtomic } from "../files/atomicWrite";
 
 export interface RemovedGrant {
   readonly file: string;

@@ -1,13 +1,9 @@
-import {
-  daysBetween,
-  endOfDayInOslo,
-  hasExpired,
-  stackName,
-  type EnvironmentName,
-  type Fleet,
-  type Grant,
-  type IsoDate,
-} from "../infra/model";
+import { endOfDayInOslo } from "../infra/model/access";
+import { daysBetween, hasExpired, type IsoDate } from "../infra/model/dates";
+import type { Fleet } from "../infra/model/fleetShape";
+import { stackName } from "../infra/model/stackName";
+import type { Grant } from "../infra/model/owner";
+import type { EnvironmentName } from "../infra/model/schema";
 import { code, table, text } from "../cli/markdown";
 
 export interface ExpiringGrant {

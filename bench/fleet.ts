@@ -1,16 +1,13 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import {
-  addMonths,
-  environmentLayerFileName,
-  ENVIRONMENTS,
-  isValidOrgNumber,
-  ownerFilePath,
-  todayUtc,
-  type IsoDate,
-  type Owner,
-} from "../infra/model";
+import { addMonths } from "../infra/model/access";
+import { todayUtc, type IsoDate } from "../infra/model/dates";
+import { environmentLayerFileName } from "../infra/model/environment";
+import { ownerFilePath } from "../infra/model/fleet";
+import { isValidOrgNumber } from "../infra/model/orgNumber";
+import type { Owner } from "../infra/model/owner";
+import { ENVIRONMENTS } from "../infra/model/schema";
 import { REPO_ROOT } from "../repository/root";
 
 export interface FleetSpec {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { writeFileAtomic } from "../infra/model/atomicWrite";
+import { writeFileAtomic } from "../files/atomicWrite";
 
 const RESULTS = path.join(__dirname, "RESULTS.md");
 

@@ -1,4 +1,4 @@
-import type { EnvironmentName } from "../infra/model";
+import type { EnvironmentName } from "../infra/model/schema";
 import { AZURE_BUILT_IN_ROLES } from "../infra/roles";
 import type { BootstrapConfig } from "./config";
 

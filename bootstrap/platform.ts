@@ -9,7 +9,7 @@ import { getServicePrincipalOutput } from "@pulumi/azuread/getServicePrincipal";
 import { Provider as EntraProvider } from "@pulumi/azuread/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { nameBasedGuid } from "../infra/guid";
-import { ENVIRONMENTS, type EnvironmentName } from "../infra/model";
+import { ENVIRONMENTS, type EnvironmentName } from "../infra/model/schema";
 import { roleAssignmentGuid } from "../infra/roles";
 import type { BootstrapConfig } from "./config";
 import {

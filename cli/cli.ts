@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { isIsoDate, todayUtc, ValidationError, type IsoDate } from "../infra/model";
+import { isIsoDate, todayUtc, type IsoDate } from "../infra/model/dates";
+import { ValidationError } from "../infra/model/problem";
 import { debugging } from "../runtime/debugging";
 
 /** Exit codes shared by every CLI here: 0 ok, 1 the input or the plan is bad, 2 the command line is wrong. */

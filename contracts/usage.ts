@@ -11,7 +11,10 @@ export {
 } from "../plan/semantics/contracts/contract";
 import { evaluateStack } from "../plan/semantics/evaluate";
 import { allStacks } from "../plan/engine/select";
-import { readFleetSources, todayUtc, validateFleet, type FleetSources } from "../infra/model";
+import { readFleetSources } from "../files/fleetReader";
+import { todayUtc } from "../infra/model/dates";
+import { validateFleet } from "../infra/model/fleet";
+import type { FleetSources } from "../infra/model/fleetShape";
 
 /**
  * What the program sends: every custom resource's inputs over the repository's sample fleet, and over the same fleet

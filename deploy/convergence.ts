@@ -1,4 +1,6 @@
-import { environmentLayerFileName, ENVIRONMENTS, isOwnerFileName, STACKS_DIR } from "../infra/model";
+import { environmentLayerFileName } from "../infra/model/environment";
+import { isOwnerFileName, STACKS_DIR } from "../infra/model/fleet";
+import { ENVIRONMENTS } from "../infra/model/schema";
 
 /**
  * Which stacks a deploy run must `pulumi up` so that the fleet converges on main, whatever failed, was cancelled or

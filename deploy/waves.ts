@@ -1,4 +1,4 @@
-import { ENVIRONMENTS, type EnvironmentName } from "../infra/model";
+import { ENVIRONMENTS, type EnvironmentName } from "../infra/model/schema";
 
 /**
  * A deploy run's waves: per environment (tt02 first, then prod), one canary stack, then the rest in batches. A

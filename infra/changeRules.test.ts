@@ -7,7 +7,8 @@ import { REPO_ROOT } from "../repository/root";
 import { layersWith, REPO_SOURCES, TODAY } from "../test/support/fleet";
 import { sampleDirectory } from "../test/support/repository";
 import { IMMUTABLE_STACK_FIELDS, REPLACEMENT_GUARDED_TYPES, REPLACEMENT_PROPERTIES } from "./changeRules";
-import { loadFleet, validateFleet } from "./model";
+import { loadFleet } from "../files/fleetReader";
+import { validateFleet } from "./model/fleet";
 import { stackSettings } from "./stackSettings";
 import { UPSTREAM_FACTS } from "./upstreamReplacements";
 

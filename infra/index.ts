@@ -1,6 +1,9 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { loadFleet, todayUtc, ValidationError, type OwnerEnvironment } from "./model";
+import { loadFleet } from "../files/fleetReader";
+import { todayUtc } from "./model/dates";
+import { ValidationError } from "./model/problem";
+import type { OwnerEnvironment } from "./model/ownerEnvironment";
 import { defineStack, resolveStack } from "./program";
 
 // Pulumi entry (Pulumi.yaml `main: infra/`): `pulumi up -s digdir-prod`. The module's exports are the stack outputs.

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import registry from "../test/fixtures/altinn-orgs.json";
-import { ENVIRONMENTS, ORG_CODE, ROLES, parseStackName, stackName } from "./model";
+import { parseStackName, stackName } from "./model/stackName";
+import { ORG_CODE } from "./model/owner";
+import { ENVIRONMENTS, ROLES } from "./model/schema";
 import {
   privilegedScheduleName,
   privilegedSchedulePrefix,

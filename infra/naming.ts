@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { EnvironmentName, RoleName } from "./model";
+import type { EnvironmentName, RoleName } from "./model/schema";
 import type { ResourceNames } from "./model/resourceNames";
 
 /** Every physical name this project gives an Azure or Entra ID object, and the limit each must respect. */

@@ -4,7 +4,9 @@ import { evaluateStack, type RegisteredResource, type StackEvaluation } from "..
 import { REPO_ROOT } from "../repository/root";
 import { ownerYaml, REPO_SOURCES, TODAY } from "../test/support/fleet";
 import { onlyResource, resourcesOfType, sampleDirectory, writeRepository } from "../test/support/repository";
-import { loadFleet, parseIsoDate, validateFleet } from "./model";
+import { loadFleet } from "../files/fleetReader";
+import { parseIsoDate } from "./model/dates";
+import { validateFleet } from "./model/fleet";
 import { AZURE_BUILT_IN_ROLES } from "./roles";
 
 const T = {

@@ -1,14 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceOwnerEnvironment } from "./components/serviceOwnerEnvironment";
-import {
-  formatProblem,
-  ownerFilePath,
-  parseStackName,
-  resolveOwnerEnvironment,
-  type FleetResult,
-  type IsoDate,
-  type OwnerEnvironment,
-} from "./model";
+import type { IsoDate } from "./model/dates";
+import { ownerFilePath } from "./model/fleet";
+import type { FleetResult } from "./model/fleetShape";
+import { parseStackName } from "./model/stackName";
+import { formatProblem } from "./model/problem";
+import { resolveOwnerEnvironment, type OwnerEnvironment } from "./model/ownerEnvironment";
 
 /**
  * Everything that can be wrong with the input, found before the first resource is registered: a bad stack name, a

@@ -1,5 +1,5 @@
 import { nameBasedGuid } from "./guid";
-import type { RoleName } from "./model";
+import type { RoleName } from "./model/schema";
 
 /** Built-in Azure role definitions: their ids are the same in every tenant. */
 export const AZURE_BUILT_IN_ROLES = {

@@ -6,7 +6,9 @@ import type { CentralDnsZone, KeyVaultSettings } from "./components/keyVault";
 import type { MonitoringSettings } from "./components/monitoring";
 import type { NetworkComponentSettings } from "./components/network";
 import type { RoleAssignmentsSettings } from "./components/roleAssignments";
-import { ownerTags, windowUtcOffset, type OwnerEnvironment, type WeeklyWindow } from "./model";
+import { ownerTags } from "./model/stackName";
+import { windowUtcOffset, type WeeklyWindow } from "./model/maintenance";
+import type { OwnerEnvironment } from "./model/ownerEnvironment";
 import { agentPoolName, appHostname, containerInsightsRuleName, resourceNames } from "./naming";
 import { ROLE_ASSIGNMENTS, type RolePrincipal } from "./roles";
 

@@ -1,6 +1,9 @@
 import { Document, Pair, Scalar, YAMLMap } from "yaml";
 import { z } from "zod";
-import { freeText, ORG_CODE, ORG_CODE_RULE, ownerFilePath, readBoundedFile } from "../infra/model";
+import { readBoundedFile } from "../files/boundedFile";
+import { ownerFilePath } from "../infra/model/fleet";
+import { ORG_CODE, ORG_CODE_RULE } from "../infra/model/owner";
+import { freeText } from "../infra/model/schema";
 import { OWNER_SCHEMA_COMMENT } from "./ownerSchema";
 
 /** Altinn's public registry of service owners (altinn-orgs.json). */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ownerSchema } from "../infra/model";
+import { ownerSchema } from "../infra/model/owner";
 
 /** Where editors find the owner-file schema; a stable path, referenced from every owner file's first line. */
 export const OWNER_SCHEMA_FILE = "schemas/owner.schema.json";

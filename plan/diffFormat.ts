@@ -1,4 +1,4 @@
-import { formatProblem, type Problem } from "../infra/model";
+import { formatProblem, type Problem } from "../infra/model/problem";
 import { code, raw, table, text, type Cell } from "../cli/markdown";
 import type { BaseEvaluation } from "./engine/base";
 import type { DiffReport } from "./engine/compare";

@@ -4,7 +4,7 @@ import { lstatSync } from "node:fs";
 import * as path from "node:path";
 import { Option, type Command } from "commander";
 import { integerOption, UsageError } from "../cli/cli";
-import type { IsoDate } from "../infra/model";
+import type { IsoDate } from "../infra/model/dates";
 import { REPO_ROOT } from "../repository/root";
 import { PlanCache } from "./engine/cache";
 import type { PlanningOptions } from "./engine/compare";

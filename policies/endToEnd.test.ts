@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadFleet } from "../infra/model";
+import { loadFleet } from "../files/fleetReader";
 import { directoryOf } from "../plan/semantics/azureMocks";
 import { evaluateStack } from "../plan/semantics/evaluate";
 import { ownerYaml, TODAY } from "../test/support/fleet";

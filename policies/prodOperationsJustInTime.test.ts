@@ -3,7 +3,7 @@ import {
   type PrivilegedAccessGroupAssignmentScheduleArgs,
 } from "@pulumi/azuread/privilegedAccessGroupAssignmentSchedule";
 import { describe, expect, it } from "vitest";
-import { validateFleet } from "../infra/model";
+import { validateFleet } from "../infra/model/fleet";
 import { fleetOf, layersWith, TODAY } from "../test/support/fleet";
 import { operationsJustInTimeConfig, prodOperationsJustInTime as policy } from "./prodOperationsJustInTime";
 import { resource, violations } from "./testing/fixtures";

@@ -1,4 +1,4 @@
-import { ENVIRONMENT_TAG, OWNER_TAG, parseStackName } from "../infra/model/identity";
+import { ENVIRONMENT_TAG, OWNER_TAG, parseStackName } from "../infra/model/stackName";
 import type { EnvironmentName } from "../infra/model/schema";
 
 /** The stack a resource belongs to, from its URN: `urn:pulumi:<stack>::<project>::<type>::<name>`. */

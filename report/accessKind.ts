@@ -1,4 +1,6 @@
-import { accessPolicy, grantKind, type EnvironmentLayer, type Grant } from "../infra/model";
+import { accessPolicy, grantKind } from "../infra/model/access";
+import type { EnvironmentLayer } from "../infra/model/environment";
+import type { Grant } from "../infra/model/owner";
 
 export type AccessKind = "standing" | "just-in-time";
 

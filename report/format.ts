@@ -1,4 +1,4 @@
-import type { IsoDate } from "../infra/model";
+import type { IsoDate } from "../infra/model/dates";
 
 const NORWAY = "Europe/Oslo";
 

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { parse } from "yaml";
-import { decodeText, isOwnerFileName, MAX_FILE_BYTES, STACKS_DIR } from "../infra/model";
+import { isOwnerFileName, STACKS_DIR } from "../infra/model/fleet";
+import { decodeText, MAX_FILE_BYTES } from "../infra/model/inputFiles";
 
 /** The commit that added a grant, as recorded on the first-parent line of the checked-out branch. */
 export interface GrantOrigin {

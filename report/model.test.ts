@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { daysBetween, parseIsoDate, validateFleet } from "../infra/model";
+import { daysBetween, parseIsoDate } from "../infra/model/dates";
+import { validateFleet } from "../infra/model/fleet";
 import { fleetOf, layersWith, ownerYaml } from "../test/support/fleet";
 import { buildAccessReport } from "./model";
 

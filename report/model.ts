@@ -1,15 +1,8 @@
-import {
-  daysBetween,
-  ENVIRONMENTS,
-  ROLES,
-  termsShortcomings,
-  type EnvironmentName,
-  type Fleet,
-  type IsoDate,
-  type Owner,
-  type RoleName,
-  type TermsOfUse,
-} from "../infra/model";
+import { daysBetween, type IsoDate } from "../infra/model/dates";
+import type { Fleet } from "../infra/model/fleetShape";
+import type { Owner, TermsOfUse } from "../infra/model/owner";
+import { ENVIRONMENTS, ROLES, type EnvironmentName, type RoleName } from "../infra/model/schema";
+import { termsShortcomings } from "../infra/model/terms";
 import { accessKind, type AccessKind } from "./accessKind";
 import { grantKey, type GrantHistory, type GrantOrigin } from "./history";
 

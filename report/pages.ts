@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { ENVIRONMENTS, ROLES, type EnvironmentName, type IsoDate, type RoleName } from "../infra/model";
+import type { IsoDate } from "../infra/model/dates";
+import { ENVIRONMENTS, ROLES, type EnvironmentName, type RoleName } from "../infra/model/schema";
 import { ROLE_ASSIGNMENTS } from "../infra/roles";
 import { ROWS_SHOWN, SEARCH_SCRIPT, STYLES } from "./client";
 import { formatDay, formatInstant, plural } from "./format";

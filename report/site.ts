@@ -1,8 +1,11 @@
 import { lstatSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
-import { type FleetSources, type IsoDate, type Problem, validateFleet } from "../infra/model";
-import { writeFileAtomic } from "../infra/model/atomicWrite";
-import { claimOutputDirectory, OutputDirectoryError } from "../infra/model/outputDirectory";
+import type { IsoDate } from "../infra/model/dates";
+import { validateFleet } from "../infra/model/fleet";
+import type { FleetSources } from "../infra/model/fleetShape";
+import type { Problem } from "../infra/model/problem";
+import { writeFileAtomic } from "../files/atomicWrite";
+import { claimOutputDirectory, OutputDirectoryError } from "../files/outputDirectory";
 import { readGrantHistory } from "./history";
 import { buildAccessReport, type AccessReport } from "./model";
 import { fleetPage, ownerPage, ownerPagePath, type PageContext } from "./pages";

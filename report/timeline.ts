@@ -1,4 +1,4 @@
-import { daysBetween, type IsoDate } from "../infra/model";
+import { daysBetween, type IsoDate } from "../infra/model/dates";
 import type { GrantRow } from "./model";
 import { formatDay, formatMonth, norwegianDate, plural } from "./format";
 import { html, type Html } from "./html";

@@ -1,21 +1,17 @@
 import { execFileSync } from "node:child_process";
 import { hostname } from "node:os";
+import { environmentLayerFileName } from "../infra/model/environment";
+import { fileProblem, isOwnerFileName, STACKS_DIR, stacksDirectoryProblem } from "../infra/model/fleet";
+import type { FleetSources, SourceFile } from "../infra/model/fleetShape";
 import {
   classifyStacksEntry,
   decodeText,
   entryProblem,
-  environmentLayerFileName,
-  ENVIRONMENTS,
-  fileProblem,
-  isOwnerFileName,
   MAX_FILE_BYTES,
-  STACKS_DIR,
-  stacksDirectoryProblem,
   type EntryKind,
-  type FleetSources,
-  type Problem,
-  type SourceFile,
-} from "../infra/model";
+} from "../infra/model/inputFiles";
+import type { Problem } from "../infra/model/problem";
+import { ENVIRONMENTS } from "../infra/model/schema";
 import { UsageError } from "../cli/cli";
 
 function git(root: string, args: readonly string[]): string {

@@ -1,6 +1,6 @@
 import { Option } from "commander";
 import * as path from "node:path";
-import { findRepositoryRoot } from "../infra/model";
+import { findRepositoryRoot } from "../files/fleetReader";
 
 /** The repository root: scripts run from anywhere (and from compiled output) and still find stacks/ and the layers. */
 export const REPO_ROOT = findRepositoryRoot(__dirname);

@@ -1,4 +1,6 @@
-import { validateFleet, type FleetResult, type FleetSources, type IsoDate } from "../infra/model";
+import type { IsoDate } from "../infra/model/dates";
+import { validateFleet } from "../infra/model/fleet";
+import type { FleetResult, FleetSources } from "../infra/model/fleetShape";
 
 const results = new WeakMap<FleetSources, Map<IsoDate, FleetResult>>();
 

@@ -1,4 +1,6 @@
-import { readFleetSources, type IsoDate, type Problem } from "../infra/model";
+import { readFleetSources } from "../files/fleetReader";
+import type { IsoDate } from "../infra/model/dates";
+import type { Problem } from "../infra/model/problem";
 import { diffAccess, formatAccessDiff } from "../access/accessDiff";
 import { changedFilesSince, fleetSourcesAt } from "../repository/git";
 import { code, table, text } from "../cli/markdown";

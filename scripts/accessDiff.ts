@@ -1,5 +1,6 @@
 import { Command } from "commander";
-import { readFleetSources, type IsoDate } from "../infra/model";
+import { readFleetSources } from "../files/fleetReader";
+import type { IsoDate } from "../infra/model/dates";
 import { diffAccess, formatAccessDiff } from "../access/accessDiff";
 import { EXIT, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
 import { assertCommit, fleetSourcesAt } from "../repository/git";

@@ -23,7 +23,7 @@ describe("npm run build-policy-pack", () => {
     const bundle = readFileSync(path.join(out, "index.js"), "utf8");
     expect(bundle).not.toMatch(/require\("\.\.?\//);
     // A policy is a pure function of the resource and its config: the pack reads no files (the repository's reader,
-    // infra/model/fleet.ts and files.ts, stays out of the bundle) and parses no YAML.
+    // files/, stays out of the bundle) and parses no YAML.
     expect(bundle.match(/require\("(?:node:)?(?:fs|fs\/promises|child_process|yaml)"\)/g)).toBeNull();
     expect(output.stdout()).toContain(`${out}\nnext: pulumi policy publish `);
   });

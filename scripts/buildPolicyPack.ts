@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { EXIT, parseCommandLine, withExitCodes } from "../cli/cli";
-import { OutputDirectoryError } from "../infra/model/outputDirectory";
+import { OutputDirectoryError } from "../files/outputDirectory";
 import { buildPolicyPack } from "../tooling/policyPack";
 import { REPO_ROOT } from "../repository/root";
 

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
-import { readFleetSources } from "../infra/model";
+import { readFleetSources } from "../files/fleetReader";
 import {
   commitsNeedingPlans,
   decideDeployments,
@@ -24,7 +24,7 @@ import { code, raw, table } from "../cli/markdown";
 import { diffAgainstBase } from "../plan/engine/compare";
 import { allStacks } from "../plan/engine/select";
 import { REPO_ROOT, rootOption } from "../repository/root";
-import type { IsoDate } from "../infra/model";
+import type { IsoDate } from "../infra/model/dates";
 import { planningOptions, withPlanningOptions } from "../plan/planningOptions";
 
 interface Options {

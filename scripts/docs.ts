@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { EXIT, parseCommandLine, withExitCodes } from "../cli/cli";
-import { writeFileAtomic } from "../infra/model/atomicWrite";
+import { writeFileAtomic } from "../files/atomicWrite";
 import { generatedDocs } from "../tooling/docs";
 import { REPO_ROOT, rootOption } from "../repository/root";
 import { POLICIES } from "../policies/policies";

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { Command } from "commander";
 import { classify, driftReport, type StackDrift } from "../deploy/drift";
 import { EXIT, formatOption, parseCommandLine, todayOption, UsageError, withExitCodes } from "../cli/cli";
-import type { IsoDate } from "../infra/model";
+import type { IsoDate } from "../infra/model/dates";
 
 interface Options {
   dir: string;

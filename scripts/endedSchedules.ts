@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { SCHEDULE_TYPES } from "../infra/components/privilegedAccess";
-import { scheduleIsLive } from "../infra/model";
+import { scheduleIsLive } from "../infra/model/access";
 import { EXIT, parseCommandLine, withExitCodes } from "../cli/cli";
 
 interface StateResource {

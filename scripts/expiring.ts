@@ -1,5 +1,6 @@
 import { Command } from "commander";
-import { loadFleet, type IsoDate } from "../infra/model";
+import { loadFleet } from "../files/fleetReader";
+import type { IsoDate } from "../infra/model/dates";
 import { EXIT, formatOption, integerOption, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
 import {
   expiringGrants,

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { captureOutput } from "../test/support/output";
-import { validateFleet } from "../infra/model";
+import { validateFleet } from "../infra/model/fleet";
 import { fleetOf, ownerSource, TODAY } from "../test/support/fleet";
 import { writeRepository } from "../test/support/repository";
 import { parse } from "yaml";

@@ -1,9 +1,11 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { ownerFilePath, readFleetSources, todayUtc, validateFleet } from "../infra/model";
+import { readFleetSources } from "../files/fleetReader";
+import { todayUtc } from "../infra/model/dates";
+import { ownerFilePath, validateFleet } from "../infra/model/fleet";
 import { EXIT, parseCommandLine, withExitCodes } from "../cli/cli";
-import { writeFileAtomic } from "../infra/model/atomicWrite";
+import { writeFileAtomic } from "../files/atomicWrite";
 import {
   checkOrgCode,
   DEFAULT_ORG_REGISTRY,

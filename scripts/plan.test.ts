@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { captureOutput } from "../test/support/output";
-import { readFleetSources } from "../infra/model";
+import { readFleetSources } from "../files/fleetReader";
 import { stacksAffectedBy } from "../plan/engine/select";
 import { changedFilesSince } from "../repository/git";
 import { REPO_ROOT } from "../repository/root";

@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import { parseStackName, readFleetSources, type IsoDate } from "../infra/model";
+import { readFleetSources } from "../files/fleetReader";
+import type { IsoDate } from "../infra/model/dates";
+import { parseStackName } from "../infra/model/stackName";
 import { EXIT, formatOption, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
 import { assertCommit } from "../repository/git";
 import { diffAgainstBase, planWorkingTree, type DiffReport } from "../plan/engine/compare";

@@ -392,6 +392,7 @@ describe("plan --diff", () => {
     for (const entry of [
       "access",
       "cli",
+      "files",
       "infra",
       "onboarding",
       "plan",
@@ -417,8 +418,8 @@ describe("plan --diff", () => {
     write(".gitignore", "node_modules\ndist\n");
     // The base's program tags differently from the working tree's: only the base's own code explains the diff.
     write(
-      "infra/model/identity.ts",
-      readFileSync(path.join(root, "infra/model/identity.ts"), "utf8").replace(
+      "infra/model/stackName.ts",
+      readFileSync(path.join(root, "infra/model/stackName.ts"), "utf8").replace(
         '"managed-by": "pulumi"',
         '"managed-by": "pulumi-old"',
       ),

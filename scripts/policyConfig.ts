@@ -1,5 +1,7 @@
 import { Command } from "commander";
-import { formatProblem, loadFleet, type IsoDate } from "../infra/model";
+import { loadFleet } from "../files/fleetReader";
+import type { IsoDate } from "../infra/model/dates";
+import { formatProblem } from "../infra/model/problem";
 import { EXIT, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
 import { packConfigForFleet } from "../policies/packConfig";
 import { rootOption } from "../repository/root";

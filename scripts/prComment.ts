@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import type { IsoDate } from "../infra/model";
+import type { IsoDate } from "../infra/model/dates";
 import { EXIT, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
 import { baseRefError } from "../repository/git";
 import { failedComment, prComment } from "../review/prComment";

@@ -1,5 +1,6 @@
 import { Command } from "commander";
-import { formatProblem, type IsoDate } from "../infra/model";
+import type { IsoDate } from "../infra/model/dates";
+import { formatProblem } from "../infra/model/problem";
 import { EXIT, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
 import { removeExpiredGrants } from "../access/expiredGrantRemoval";
 import { code } from "../cli/markdown";

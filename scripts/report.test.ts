@@ -13,7 +13,7 @@ import {
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { isOwnerFileName } from "../infra/model";
+import { isOwnerFileName } from "../infra/model/fleet";
 import { captureOutput } from "../test/support/output";
 import { ownerYaml } from "../test/support/fleet";
 import { commitAll, gitIn, writeRepository } from "../test/support/repository";

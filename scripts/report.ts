@@ -1,9 +1,11 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { formatProblem, readFleetSources, type IsoDate } from "../infra/model";
+import { readFleetSources } from "../files/fleetReader";
+import type { IsoDate } from "../infra/model/dates";
+import { formatProblem } from "../infra/model/problem";
 import { EXIT, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
-import { FileWriteError } from "../infra/model/atomicWrite";
-import { OutputDirectoryError } from "../infra/model/outputDirectory";
+import { FileWriteError } from "../files/atomicWrite";
+import { OutputDirectoryError } from "../files/outputDirectory";
 import { rootOption } from "../repository/root";
 import { writeAccessReport, type ReportResult } from "../report/site";
 

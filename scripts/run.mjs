@@ -12,6 +12,7 @@ const SOURCE_DIRECTORIES = [
   "access",
   "cli",
   "contracts",
+  "files",
   "infra",
   "onboarding",
   "plan",

@@ -1,5 +1,9 @@
 import { Command } from "commander";
-import { environmentLayerFileName, ENVIRONMENTS, STACKS_DIR, type FleetSources, type IsoDate } from "../infra/model";
+import type { IsoDate } from "../infra/model/dates";
+import { environmentLayerFileName } from "../infra/model/environment";
+import { STACKS_DIR } from "../infra/model/fleet";
+import type { FleetSources } from "../infra/model/fleetShape";
+import { ENVIRONMENTS } from "../infra/model/schema";
 import { EXIT, formatOption, parseCommandLine, todayOption, withExitCodes } from "../cli/cli";
 import { assertCommit, changedFilesSince, fleetSourcesAt, headCommitOf } from "../repository/git";
 import { rootOption, toRepoPath } from "../repository/root";

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { syntheticOwners, writeFleet } from "../bench/fleet";
-import { loadFleet, parseIsoDate } from "../infra/model";
+import { loadFleet } from "../files/fleetReader";
+import { parseIsoDate } from "../infra/model/dates";
 import { TODAY } from "./support/fleet";
 
 describe("the benchmark fleet generator", () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { buildSync } from "esbuild";
-import { writeFileAtomic } from "../infra/model/atomicWrite";
-import { claimOutputDirectory } from "../infra/model/outputDirectory";
+import { writeFileAtomic } from "../files/atomicWrite";
+import { claimOutputDirectory } from "../files/outputDirectory";
 
 /** Marks a folder as the pack's own; `files` in the manifest keeps it out of the published tarball. */
 export const PACK_MARKER = ".altinn-apps-policy-pack";

@@ -10,7 +10,19 @@ export interface Room {
   readonly holds: string;
   /** The rooms this room's code may import (besides itself). */
   readonly mayImport: readonly string[];
+  /** Its code touches no file system and starts no process (PURE_FORBIDDEN), so any input can be handed to it. */
+  readonly pure?: true;
 }
+
+/** The modules a pure room's code may not import: the file system and child processes. */
+export const PURE_FORBIDDEN: readonly string[] = [
+  "fs",
+  "node:fs",
+  "fs/promises",
+  "node:fs/promises",
+  "child_process",
+  "node:child_process",
+];
 
 export const ROOMS: readonly Room[] = [
   {
@@ -21,14 +33,22 @@ export const ROOMS: readonly Room[] = [
   {
     folder: "infra/model",
     holds:
-      "the owner and layer schemas (zod), the YAML loader with positions, the rules across files: pure data; " +
-      "the one bounded file reader, the one atomic file writer and output-folder claim every tool uses",
+      "the owner and layer schemas (zod), the YAML loader with positions, the rules across files, what may be an " +
+      "input file: pure data and functions, no file system (the fleet comes in as FleetSources)",
     mayImport: [],
+    pure: true,
+  },
+  {
+    folder: "files",
+    holds:
+      "the file system, bounded and atomic: the repository root, the fleet read from disk (stacks/ and the layers), " +
+      "the one bounded reader of input files, the one atomic file writer and output-folder claim every tool uses",
+    mayImport: ["infra/model"],
   },
   {
     folder: "infra",
     holds: "the Pulumi program: naming, roles, components, change rules, the entry (infra/index.ts)",
-    mayImport: ["infra/model"],
+    mayImport: ["files", "infra/model"],
   },
   {
     folder: "policies",
@@ -43,17 +63,17 @@ export const ROOMS: readonly Room[] = [
   {
     folder: "repository",
     holds: "reading the repository: its root, git (refs, worktrees, files at a commit), the validated-fleet memo",
-    mayImport: ["cli", "infra/model"],
+    mayImport: ["cli", "files", "infra/model"],
   },
   {
     folder: "plan/semantics",
     holds: "what a plan means, in one process: evaluation under mocks, the stack plan and its policies, the diff",
-    mayImport: ["infra", "infra/model", "policies", "runtime"],
+    mayImport: ["files", "infra", "infra/model", "policies", "runtime"],
   },
   {
     folder: "plan/engine",
     holds: "how plans are made fast: cache, base worktree, worker pool, selection; compare.ts is its front door",
-    mayImport: ["infra/model", "plan/semantics", "repository", "runtime"],
+    mayImport: ["files", "infra/model", "plan/semantics", "repository", "runtime"],
   },
   {
     folder: "plan",
@@ -63,25 +83,30 @@ export const ROOMS: readonly Room[] = [
   {
     folder: "access",
     holds: "access diff, expiring grants, expired-grant removal",
-    mayImport: ["cli", "infra/model", "repository"],
+    mayImport: ["cli", "files", "infra/model", "repository"],
   },
-  { folder: "report", holds: "the access report: model, git history, HTML pages", mayImport: ["infra", "infra/model"] },
-  { folder: "onboarding", holds: "a new owner's file and the owner JSON Schema", mayImport: ["infra/model"] },
+  {
+    folder: "report",
+    holds: "the access report: model, git history, HTML pages",
+    mayImport: ["files", "infra", "infra/model"],
+  },
+  { folder: "onboarding", holds: "a new owner's file and the owner JSON Schema", mayImport: ["files", "infra/model"] },
   {
     folder: "validation",
     holds: "the validate command's checks over the repository",
-    mayImport: ["infra/model", "repository"],
+    mayImport: ["files", "infra/model", "repository"],
   },
   {
     folder: "review",
     holds: "the pull request comment: validation, access diff and plan diff together",
-    mayImport: ["access", "cli", "infra/model", "plan", "plan/engine", "repository", "validation"],
+    mayImport: ["access", "cli", "files", "infra/model", "plan", "plan/engine", "repository", "validation"],
   },
   {
     folder: "tooling",
     holds: "workflow lint, generated docs, the policy pack build, these rooms",
     mayImport: [
       "cli",
+      "files",
       "infra",
       "infra/model",
       "onboarding",
@@ -96,7 +121,7 @@ export const ROOMS: readonly Room[] = [
     folder: "contracts",
     holds:
       "the provider contracts' generator: readers of the API specs, azure-native's replacement table and the Terraform schema",
-    mayImport: ["infra/model", "plan/engine", "plan/semantics"],
+    mayImport: ["files", "infra/model", "plan/engine", "plan/semantics"],
   },
   {
     folder: "deploy",
@@ -111,6 +136,7 @@ export const ROOMS: readonly Room[] = [
       "cli",
       "contracts",
       "deploy",
+      "files",
       "infra",
       "infra/model",
       "onboarding",
@@ -129,11 +155,15 @@ export const ROOMS: readonly Room[] = [
     holds: "the one-time Pulumi program for the state backend and deploy identities",
     mayImport: ["infra", "infra/model"],
   },
-  { folder: "bench", holds: "the fleet generator and benchmarks", mayImport: ["infra/model", "repository", "test"] },
+  {
+    folder: "bench",
+    holds: "the fleet generator and benchmarks",
+    mayImport: ["files", "infra/model", "repository", "test"],
+  },
   {
     folder: "test",
     holds: "shared test support, fixtures and the harnesses over Pulumi's gRPC protocols",
-    mayImport: ["infra", "infra/model", "plan/semantics", "policies", "repository", "tooling"],
+    mayImport: ["files", "infra", "infra/model", "plan/semantics", "policies", "repository", "tooling"],
   },
 ];
 

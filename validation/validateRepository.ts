@@ -1,14 +1,10 @@
-import {
-  checkKubernetesUpgrades,
-  environmentLayerFileName,
-  ENVIRONMENTS,
-  formatProblem,
-  readFleetSources,
-  sortProblems,
-  type FleetSources,
-  type IsoDate,
-  type Problem,
-} from "../infra/model";
+import { readFleetSources } from "../files/fleetReader";
+import type { IsoDate } from "../infra/model/dates";
+import { environmentLayerFileName } from "../infra/model/environment";
+import type { FleetSources } from "../infra/model/fleetShape";
+import { formatProblem, sortProblems, type Problem } from "../infra/model/problem";
+import { ENVIRONMENTS } from "../infra/model/schema";
+import { checkKubernetesUpgrades } from "../infra/model/versionRules";
 import { validatedFleet } from "../repository/validatedFleet";
 
 export interface ValidateReport {

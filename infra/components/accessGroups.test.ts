@@ -2,7 +2,7 @@ import { Group } from "@pulumi/azuread/group";
 import { PrivilegedAccessGroupAssignmentSchedule } from "@pulumi/azuread/privilegedAccessGroupAssignmentSchedule";
 import { describe, expect, it } from "vitest";
 import { directoryOf } from "../../plan/semantics/azureMocks";
-import { runComponent, typeOf } from "../../test/support/componentRun";
+import { runComponent, typeOf } from "../../test/support/component";
 import { accessGroupNames } from "../naming";
 import { AccessGroups, type AccessGroupsArgs } from "./accessGroups";
 
@@ -45,9 +45,9 @@ const PIM: AccessGroupsArgs = {
 };
 
 async function run(args: AccessGroupsArgs) {
-  const result = await runComponent(directory, () => {
+  const result = await runComponent(() => {
     new AccessGroups("access", args);
-  });
+  }, directory);
   expect(result.error).toBeUndefined();
   const ofType = (type: string) => result.resources.filter((resource) => resource.type === type);
   return { ...result, ofType };

@@ -1,7 +1,7 @@
 import { getUsersOutput } from "@pulumi/azuread/getUsers";
 import { Group } from "@pulumi/azuread/group";
 import * as pulumi from "@pulumi/pulumi";
-import { ROLES, type RoleName } from "../model";
+import { ROLES, type RoleName } from "../model/schema";
 import type { accessGroupNames } from "../naming";
 import { PrivilegedAccess, type PrivilegedAccessArgs } from "./privilegedAccess";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { registeredBy, the } from "../../test/support/component";
+import { runComponent, the, type ComponentResource } from "../../test/support/component";
 import { resourceNames } from "../naming";
 import { ROLE_ASSIGNMENTS } from "../roles";
 import { AppIdentity, type AppIdentitySettings } from "./appIdentity";
@@ -13,6 +13,14 @@ import { RoleAssignments } from "./roleAssignments";
 
 // Each component alone, on a small typed fixture of the settings it receives (infra/stackSettings.ts fills them for a
 // real stack); each case changes one field.
+
+/** What the component registered; an error in its outputs fails the test. */
+async function registeredBy(build: () => void): Promise<readonly ComponentResource[]> {
+  const { resources, error } = await runComponent(build);
+  expect(error).toBeUndefined();
+  return resources;
+}
+
 const names = resourceNames("unit", "tt02");
 const tags = { "altinn:owner": "unit", "altinn:environment": "tt02", "managed-by": "pulumi" };
 const place = { location: "norwayeast", tags, protect: true };

@@ -4,7 +4,7 @@ import { PrivilegedAccessGroupEligibilitySchedule } from "@pulumi/azuread/privil
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { directoryOf } from "../../plan/semantics/azureMocks";
-import { runComponent, typeOf } from "../../test/support/componentRun";
+import { runComponent, typeOf } from "../../test/support/component";
 import { PrivilegedAccess, type PrivilegedAccessArgs } from "./privilegedAccess";
 
 const DEV = "dev.abc@ai-dev.no";
@@ -49,9 +49,9 @@ const ARGS: Omit<PrivilegedAccessArgs, "users"> = {
 };
 
 async function run(args: Omit<PrivilegedAccessArgs, "users"> = ARGS) {
-  const result = await runComponent(directory, () => {
+  const result = await runComponent(() => {
     new PrivilegedAccess("pim", { ...args, users: pulumi.output(GROUP_ID).apply(() => directory) });
-  });
+  }, directory);
   expect(result.error).toBeUndefined();
   const ofType = (resourceClass: object) =>
     result.resources.filter((resource) => resource.type === typeOf(resourceClass));

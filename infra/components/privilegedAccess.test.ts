@@ -8,7 +8,8 @@ import { evaluateStack, type RegisteredResource } from "../../plan/semantics/eva
 import { layersWith, ownerYaml, REPO_SOURCES, TODAY } from "../../test/support/fleet";
 import { writeRepository } from "../../test/support/repository";
 import { nameBasedGuid } from "../guid";
-import { loadFleet, type EnvironmentName } from "../model";
+import { loadFleet } from "../../files/fleetReader";
+import type { EnvironmentName } from "../model/schema";
 
 /** The type token the engine registers a resource class under. */
 const typeOf = (resourceClass: object): string => String(Reflect.get(resourceClass, "__pulumiType"));

@@ -2,7 +2,7 @@ import { GroupRoleManagementPolicy } from "@pulumi/azuread/groupRoleManagementPo
 import { PrivilegedAccessGroupAssignmentSchedule } from "@pulumi/azuread/privilegedAccessGroupAssignmentSchedule";
 import { PrivilegedAccessGroupEligibilitySchedule } from "@pulumi/azuread/privilegedAccessGroupEligibilitySchedule";
 import * as pulumi from "@pulumi/pulumi";
-import type { AccessPolicy, PimSchedule } from "../model";
+import type { AccessPolicy, PimSchedule } from "../model/access";
 
 export interface PrivilegedAccessArgs {
   /** The group's object id (a bare GUID: azuread refuses the `/groups/<id>` form of `id`, provider issue #1731). */

@@ -6,14 +6,14 @@ import {
   addMonths,
   endOfDayInOslo,
   grantKind,
-  parseIsoDate,
   pimSchedules,
   scheduleIsLive,
   startOfDay,
-  validateFleet,
-  type EnvironmentLayer,
-  type FleetSources,
-} from ".";
+} from "./access";
+import { parseIsoDate } from "./dates";
+import type { EnvironmentLayer } from "./environment";
+import { validateFleet } from "./fleet";
+import type { FleetSources } from "./fleetShape";
 
 const date = parseIsoDate;
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { appServiceAccountSchema } from "./appIdentity";
+import { appServiceAccountSchema } from "./appServiceAccount";
 import { maintenanceSettingsSchema } from "./maintenance";
 import { networkSettingsSchema } from "./network";
 import { accessSettingsShape } from "./access";

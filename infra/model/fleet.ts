@@ -1,9 +1,8 @@
-import { existsSync, lstatSync, readdirSync, type Dirent, type Stats } from "node:fs";
 import * as path from "node:path";
 import type { IsoDate } from "./dates";
-import { environmentLayerFileName, environmentLayerFileSchema, type EnvironmentLayer } from "./environment";
+import { environmentLayerFileSchema, type EnvironmentLayer } from "./environment";
 import type { Fleet, FleetResult, FleetSources, SourceFile } from "./fleetShape";
-import { classifyStacksEntry, readBoundedFile, type EntryKind } from "./files";
+import type { EntryKind } from "./inputFiles";
 import { ownerSchema, type Grant, type Owner } from "./owner";
 import { sortProblems, type Problem } from "./problem";
 import {
@@ -15,7 +14,7 @@ import {
   type ParsedOwner,
 } from "./rules";
 import { checkSchema, ENVIRONMENTS, type EnvironmentName } from "./schema";
-import { parseYamlSource } from "./source";
+import { parseYamlSource } from "./yamlSource";
 import { checkProdNotAheadOfTt02 } from "./versionRules";
 
 export const STACKS_DIR = "stacks";
@@ -33,20 +32,6 @@ export function orgOfOwnerFile(file: string): string {
   return path.posix.basename(file, ".yaml");
 }
 
-/** The nearest directory at or above `start` holding Pulumi.yaml: the repository, from source or from dist/. */
-export function findRepositoryRoot(start: string): string {
-  for (let directory = start; ; directory = path.dirname(directory)) {
-    if (existsSync(path.join(directory, "Pulumi.yaml"))) return directory;
-    if (path.dirname(directory) === directory) throw new Error(`no Pulumi.yaml at or above ${start}`);
-  }
-}
-
-function entryKindOf(stats: Stats): EntryKind {
-  if (stats.isSymbolicLink()) return "symlink";
-  if (stats.isDirectory()) return "directory";
-  return stats.isFile() ? "file" : "other";
-}
-
 /**
  * Why `stacks` (of this kind, undefined when absent) cannot hold the owner files: it must be a real directory of the
  * repository, never a symbolic link to a folder elsewhere (its files would be reviewed nowhere).
@@ -57,48 +42,9 @@ export function stacksDirectoryProblem(kind: EntryKind | undefined): string | un
   return "is not a directory: stacks/ must be a real directory in the repository";
 }
 
-function entryKind(entry: Dirent): EntryKind {
-  if (entry.isSymbolicLink()) return "symlink";
-  if (entry.isDirectory()) return "directory";
-  return entry.isFile() ? "file" : "other";
-}
-
 /** The whole file as one problem: it was not read, so nothing inside it can be positioned. */
 export function fileProblem(file: string, message: string): Problem {
   return { file, line: 0, column: 0, path: "", message };
-}
-
-export function readFleetSources(root: string): FleetSources {
-  const read = (file: string): SourceFile => {
-    const result = readBoundedFile(path.join(root, file));
-    return "problem" in result ? { file, text: undefined, problem: result.problem } : { file, text: result.text };
-  };
-  const stacksDir = path.join(root, STACKS_DIR);
-  const stacksProblem = stacksDirectoryProblem(existsSync(stacksDir) ? entryKindOf(lstatSync(stacksDir)) : undefined);
-  const entries =
-    existsSync(stacksDir) && !stacksProblem
-      ? readdirSync(stacksDir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))
-      : [];
-  const owners: SourceFile[] = [];
-  const strays: Problem[] = stacksProblem ? [fileProblem(STACKS_DIR, stacksProblem)] : [];
-  for (const entry of entries) {
-    const file = `${STACKS_DIR}/${entry.name}`;
-    const kind = entryKind(entry);
-    const classified = classifyStacksEntry(
-      entry.name,
-      kind,
-      kind === "file" ? lstatSync(path.join(root, file)).size : 0,
-    );
-    if (classified.kind === "rejected" && isOwnerFileName(entry.name))
-      owners.push({ file, text: undefined, problem: classified.message });
-    else if (classified.kind === "rejected") strays.push(fileProblem(file, classified.message));
-    else if (classified.kind === "owner") owners.push(read(file));
-  }
-  return {
-    layers: { tt02: read(environmentLayerFileName("tt02")), prod: read(environmentLayerFileName("prod")) },
-    owners,
-    strays,
-  };
 }
 
 function unreadFile(source: SourceFile): Problem {
@@ -237,8 +183,4 @@ export function validateFleet(sources: FleetSources, today: IsoDate): FleetResul
     ]),
     prodTerms: sortProblems(terms.flatMap((checked) => checked.errors)),
   };
-}
-
-export function loadFleet(root: string, today: IsoDate): FleetResult {
-  return validateFleet(readFleetSources(root), today);
 }

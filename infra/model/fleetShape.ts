@@ -5,7 +5,7 @@ import type { EnvironmentName } from "./schema";
 
 /**
  * The shapes of a fleet: the files it is read from and its validated form. Apart from fleet.ts (which validates)
- * so the rules over a fleet (versionRules.ts, stack.ts) can name it without importing the validation.
+ * so the rules over a fleet (versionRules.ts, ownerEnvironment.ts) can name it without importing the validation.
  */
 
 /** A file's repository-relative path (forward slashes) and its text; `text` undefined when the file is missing. */

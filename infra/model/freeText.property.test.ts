@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fleetOf, ownerYaml, TODAY } from "../../test/support/fleet";
-import { freeTextProblem, validateFleet } from ".";
+import { validateFleet } from "./fleet";
+import { freeTextProblem } from "./schema";
 
 /** Characters that show as nothing, or change what follows, in a PR diff, an editor or the portal. */
 const INVISIBLE = [

@@ -14,7 +14,10 @@ import {
   TODAY,
 } from "../../test/support/fleet";
 import { commitAll, writeRepository } from "../../test/support/repository";
-import { loadFleet, MAX_FILE_BYTES, validateFleet, type Problem } from ".";
+import { loadFleet } from "../../files/fleetReader";
+import { validateFleet } from "./fleet";
+import { MAX_FILE_BYTES } from "./inputFiles";
+import type { Problem } from "./problem";
 
 const problemsOf = (overrides: Record<string, unknown>): Problem[] =>
   validateFleet(fleetOf(ownerYaml("abc", overrides)), TODAY).problems;

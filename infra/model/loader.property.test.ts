@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { fleetOf, ownerDocument, ownerSource, TODAY } from "../../test/support/fleet";
-import { validateFleet, type Problem } from ".";
+import { validateFleet } from "./fleet";
+import type { Problem } from "./problem";
 
 function expectStructured(problems: Problem[], file: string): void {
   for (const problem of problems) {

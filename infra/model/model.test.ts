@@ -8,14 +8,12 @@ import {
   subscriptionOf,
   TODAY,
 } from "../../test/support/fleet";
-import {
-  isValidOrgNumber,
-  parseIsoDate,
-  resolveOwnerEnvironment,
-  validateFleet,
-  windowUtcOffset,
-  type Problem,
-} from ".";
+import { parseIsoDate } from "./dates";
+import { validateFleet } from "./fleet";
+import { windowUtcOffset } from "./maintenance";
+import { isValidOrgNumber } from "./orgNumber";
+import type { Problem } from "./problem";
+import { resolveOwnerEnvironment } from "./ownerEnvironment";
 
 function problemsOf(...owners: Parameters<typeof fleetOf>): Problem[] {
   return validateFleet(fleetOf(...owners), TODAY).problems;

@@ -7,7 +7,7 @@ import { networkLayoutProblems } from "./network";
 import { TERMS_CONFIRMATIONS, type Owner } from "./owner";
 import type { Problem } from "./problem";
 import type { EnvironmentName } from "./schema";
-import type { YamlSource } from "./source";
+import type { YamlSource } from "./yamlSource";
 import { termsShortcomingsOf } from "./terms";
 
 export interface ParsedOwner {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { closest } from "./closest";
 import type { Problem } from "./problem";
-import type { YamlSource } from "./source";
+import type { YamlSource } from "./yamlSource";
 
 export const ENVIRONMENTS = ["tt02", "prod"] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];

@@ -3,7 +3,7 @@ import type { Fleet, FleetSources } from "./fleetShape";
 import type { Owner } from "./owner";
 import type { FieldPath, Problem } from "./problem";
 import { ENVIRONMENTS, type EnvironmentName } from "./schema";
-import { parseYamlSource } from "./source";
+import { parseYamlSource } from "./yamlSource";
 
 /**
  * Kubernetes version rules across files and across time: AKS upgrades one minor version at a time and never

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { validateFleet } from "../../infra/model";
+import { validateFleet } from "../../infra/model/fleet";
 import { fleetOf, ownerYaml, TODAY } from "../../test/support/fleet";
 import { REPO_ROOT } from "../../repository/root";
 import { MAX_ENTRY_BYTES, PlanCache, stackKey } from "./cache";

@@ -2,17 +2,14 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
-import {
-  environmentLayerFileName,
-  ENVIRONMENTS,
-  ownerFilePath,
-  parseStackName,
-  readBoundedFile,
-  type FleetResult,
-  type FleetSources,
-  type IsoDate,
-} from "../../infra/model";
-import { FileWriteError, writeFileAtomic } from "../../infra/model/atomicWrite";
+import { readBoundedFile } from "../../files/boundedFile";
+import type { IsoDate } from "../../infra/model/dates";
+import { environmentLayerFileName } from "../../infra/model/environment";
+import { ownerFilePath } from "../../infra/model/fleet";
+import type { FleetResult, FleetSources } from "../../infra/model/fleetShape";
+import { parseStackName } from "../../infra/model/stackName";
+import { ENVIRONMENTS } from "../../infra/model/schema";
+import { FileWriteError, writeFileAtomic } from "../../files/atomicWrite";
 import { debugging } from "../../runtime/debugging";
 import type { StackPlan } from "../semantics/stackPlan";
 
@@ -20,7 +17,7 @@ import type { StackPlan } from "../semantics/stackPlan";
 const FORMAT = 4;
 
 /** What the program and the policies are made of: their sources (tests excluded) and the locked dependencies. */
-export const CODE_DIRECTORIES = ["cli", "infra", "plan", "policies", "repository", "runtime"];
+export const CODE_DIRECTORIES = ["cli", "files", "infra", "plan", "policies", "repository", "runtime"];
 const LOCKFILE = "package-lock.json";
 const isCode = (file: string) => /\.(ts|js|cjs|mjs|json|yaml)$/.test(file) && !/\.test\.ts$/.test(file);
 

@@ -1,14 +1,10 @@
-import {
-  checkKubernetesUpgrades,
-  parseStackName,
-  readFleetSources,
-  resolveOwnerEnvironment,
-  type FleetResult,
-  type FleetSources,
-  type IsoDate,
-  type OwnerEnvironment,
-  type Problem,
-} from "../../infra/model";
+import { readFleetSources } from "../../files/fleetReader";
+import type { IsoDate } from "../../infra/model/dates";
+import type { FleetResult, FleetSources } from "../../infra/model/fleetShape";
+import { parseStackName } from "../../infra/model/stackName";
+import type { Problem } from "../../infra/model/problem";
+import { resolveOwnerEnvironment, type OwnerEnvironment } from "../../infra/model/ownerEnvironment";
+import { checkKubernetesUpgrades } from "../../infra/model/versionRules";
 import { changedFilesSince } from "../../repository/git";
 import { validatedFleet } from "../../repository/validatedFleet";
 import { checkoutBase, disposeBase, planWithBaseCode, type BaseEvaluation } from "./base";

@@ -1,7 +1,8 @@
 import { fork } from "node:child_process";
 import { availableParallelism } from "node:os";
 import * as path from "node:path";
-import type { FleetResult, IsoDate } from "../../infra/model";
+import type { IsoDate } from "../../infra/model/dates";
+import type { FleetResult } from "../../infra/model/fleetShape";
 import type { StackPlan } from "../semantics/stackPlan";
 import { planJobs, type PlanJob, type WorkerMessage, type WorkerRequest } from "./worker";
 

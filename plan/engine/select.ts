@@ -1,16 +1,9 @@
 import { parse } from "yaml";
-import {
-  declaredEnvironmentsOf,
-  environmentLayerFileName,
-  ENVIRONMENTS,
-  isOwnerFileName,
-  orgOfOwnerFile,
-  stackName,
-  STACKS_DIR,
-  type EnvironmentName,
-  type FleetSources,
-  type SourceFile,
-} from "../../infra/model";
+import { environmentLayerFileName } from "../../infra/model/environment";
+import { declaredEnvironmentsOf, isOwnerFileName, orgOfOwnerFile, STACKS_DIR } from "../../infra/model/fleet";
+import type { FleetSources, SourceFile } from "../../infra/model/fleetShape";
+import { stackName } from "../../infra/model/stackName";
+import { ENVIRONMENTS, type EnvironmentName } from "../../infra/model/schema";
 import { CODE_DIRECTORIES } from "./cache";
 
 /**

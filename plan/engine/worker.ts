@@ -1,7 +1,8 @@
 // First, before anything loads the Pulumi SDK.
 import "../../runtime/deferClosureSerializer";
 import { fleetDirectory } from "../semantics/azureMocks";
-import type { FleetResult, IsoDate } from "../../infra/model";
+import type { IsoDate } from "../../infra/model/dates";
+import type { FleetResult } from "../../infra/model/fleetShape";
 import { planContext, planStack, type PlanContext, type StackPlan } from "../semantics/stackPlan";
 
 /** One stack of one version of the fleet (`fleet` names an entry of the request's `fleets`: "head", "base"). */

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { nameBasedGuid } from "../../infra/guid";
-import type { Fleet } from "../../infra/model";
+import type { Fleet } from "../../infra/model/fleetShape";
 import type { ContractChecker } from "./contracts/check";
 
 /** The Entra ID users the mocked tenant knows: UPN → object id. */

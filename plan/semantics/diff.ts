@@ -4,7 +4,7 @@ import {
   REPLACEMENT_PROPERTIES,
   type ReplacementProperty,
 } from "../../infra/changeRules";
-import type { OwnerEnvironment } from "../../infra/model";
+import type { OwnerEnvironment } from "../../infra/model/ownerEnvironment";
 import { stackSettings } from "../../infra/stackSettings";
 import type { PolicyViolation } from "../../policies/runner/runner";
 import type { EndedSchedule, PlannedResource, StackPlan } from "./stackPlan";

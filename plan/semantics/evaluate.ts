@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
-import { startOfDay, type FleetResult, type IsoDate, type OwnerEnvironment } from "../../infra/model";
+import { startOfDay } from "../../infra/model/access";
+import type { IsoDate } from "../../infra/model/dates";
+import type { FleetResult } from "../../infra/model/fleetShape";
+import type { OwnerEnvironment } from "../../infra/model/ownerEnvironment";
 import { defineStack, resolveStack } from "../../infra/program";
 import { AzureMocks, type Directory } from "./azureMocks";
 import { debugging } from "../../runtime/debugging";

@@ -3,14 +3,14 @@ import {
   accessPolicy,
   endOfDayInOslo,
   grantKind,
-  parseStackName,
   scheduleIsLive,
   startOfDay,
-  type FleetResult,
   type GrantKind,
-  type IsoDate,
-  type OwnerEnvironment,
-} from "../../infra/model";
+} from "../../infra/model/access";
+import type { IsoDate } from "../../infra/model/dates";
+import type { FleetResult } from "../../infra/model/fleetShape";
+import { parseStackName } from "../../infra/model/stackName";
+import type { OwnerEnvironment } from "../../infra/model/ownerEnvironment";
 import { packConfigForFleet } from "../../policies/packConfig";
 import { runPolicies, type PolicyViolation } from "../../policies/runner/runner";
 import type { PolicyPackConfig } from "@pulumi/policy";

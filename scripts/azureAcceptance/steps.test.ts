@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseIsoDate } from "../../infra/model";
+import { parseIsoDate } from "../../infra/model/dates";
 import { captureOutput } from "../../test/support/output";
 import { main } from "../azureAcceptance";
 import {

@@ -1,5 +1,8 @@
 import { parseDocument } from "yaml";
-import { parseStackName, resourceNames, type EnvironmentName, type IsoDate } from "../../infra/model";
+import type { IsoDate } from "../../infra/model/dates";
+import { parseStackName } from "../../infra/model/stackName";
+import { resourceNames } from "../../infra/model/resourceNames";
+import type { EnvironmentName } from "../../infra/model/schema";
 
 /**
  * The real-Azure acceptance run on a canary tt02 owner (docs/operations/acceptance.md): what a first deploy, a second

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { validateFleet } from "../../infra/model";
+import { validateFleet } from "../../infra/model/fleet";
 import { evaluateStack, PROJECT, type RegisteredResource } from "../../plan/semantics/evaluate";
 import { buildPolicyPack } from "../../tooling/policyPack";
 import { REPO_ROOT } from "../../repository/root";

@@ -1,7 +1,8 @@
 import { cpSync, rmSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { todayUtc, validateFleet } from "../../infra/model";
+import { todayUtc } from "../../infra/model/dates";
+import { validateFleet } from "../../infra/model/fleet";
 import { evaluateStack, type RegisteredResource, type StackEvaluation } from "../../plan/semantics/evaluate";
 import { REPO_ROOT } from "../../repository/root";
 import { REPO_SOURCES, ownerYaml } from "../support/fleet";
@@ -65,7 +66,7 @@ describe("an invalid owner file through Pulumi's runner", () => {
   beforeAll(async () => {
     // A copy of the project with the broken file: the program reads the owner files next to its own sources.
     root = writeRepository(sources.owners);
-    for (const entry of ["infra", "Pulumi.yaml", "package.json", "tsconfig.json"]) {
+    for (const entry of ["files", "infra", "Pulumi.yaml", "package.json", "tsconfig.json"]) {
       cpSync(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true });
     }
     symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(root, "node_modules"), "dir");

@@ -1,6 +1,8 @@
 import { stringify } from "yaml";
 import { nameBasedGuid } from "../../infra/guid";
-import { readFleetSources, type EnvironmentName, type FleetSources, type SourceFile } from "../../infra/model";
+import { readFleetSources } from "../../files/fleetReader";
+import type { FleetSources, SourceFile } from "../../infra/model/fleetShape";
+import type { EnvironmentName } from "../../infra/model/schema";
 import { REPO_ROOT } from "../../repository/root";
 import { SAMPLE_FLEET_DATE } from "../../tooling/sampleFleet";
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { findRepositoryRoot } from "../../../infra/model";
+import { findRepositoryRoot } from "../../../files/fleetReader";
 
 /**
  * Provider contracts: what Azure Resource Manager's published API specs and the Terraform provider behind

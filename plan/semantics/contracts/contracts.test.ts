@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadFleet, validateFleet } from "../../../infra/model";
+import { loadFleet } from "../../../files/fleetReader";
+import { validateFleet } from "../../../infra/model/fleet";
 import { layersWith, REPO_SOURCES, TODAY } from "../../../test/support/fleet";
 import { sampleDirectory } from "../../../test/support/repository";
 import { evaluateStack, type RegisteredResource } from "../evaluate";

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadFleet, validateFleet } from "../../../infra/model";
+import { loadFleet } from "../../../files/fleetReader";
+import { validateFleet } from "../../../infra/model/fleet";
 import { layersWith, REPO_SOURCES, TODAY } from "../../../test/support/fleet";
 import { sampleDirectory } from "../../../test/support/repository";
 import type { EditInputs } from "../evaluate";

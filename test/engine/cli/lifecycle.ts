@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadFleet, parseIsoDate, type IsoDate } from "../../../infra/model";
+import { loadFleet } from "../../../files/fleetReader";
+import { parseIsoDate, type IsoDate } from "../../../infra/model/dates";
 import { fleetDirectory } from "../../../plan/semantics/azureMocks";
 import { diffStack, type StackDiff } from "../../../plan/semantics/diff";
 import { evaluateStack, type RegisteredResource } from "../../../plan/semantics/evaluate";

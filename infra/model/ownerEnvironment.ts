@@ -4,7 +4,7 @@ import { environmentLayerFileName, type ClusterSettings, type EnvironmentLayer }
 import { ownerFilePath } from "./fleet";
 import type { FleetResult } from "./fleetShape";
 import type { NetworkSettings } from "./network";
-import { stackName } from "./identity";
+import { stackName } from "./stackName";
 import type { Grant, Owner } from "./owner";
 import { ValidationError, type Problem } from "./problem";
 import type { EnvironmentName } from "./schema";

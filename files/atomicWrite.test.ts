@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSyn
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runWithFileSizeLimit } from "../../test/support/faults";
+import { runWithFileSizeLimit } from "../test/support/faults";
 import { FileWriteError, writeFileAtomic } from "./atomicWrite";
 
 const folder = () => mkdtempSync(path.join(tmpdir(), "atomic-write-"));
@@ -25,7 +25,7 @@ describe("writeFileAtomic", () => {
     const old = `${"kept: line\n".repeat(20)}`;
     writeFileSync(file, old);
     const child = runWithFileSizeLimit(
-      `try { require("./infra/model/atomicWrite").writeFileAtomic(${JSON.stringify(file)}, "x".repeat(4096)); }` +
+      `try { require("./files/atomicWrite").writeFileAtomic(${JSON.stringify(file)}, "x".repeat(4096)); }` +
         " catch (error) { process.stdout.write(error.name + ': ' + error.message); }",
       2,
     );

@@ -1,11 +1,11 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { ORG_CODE } from "./owner";
 import { ENVIRONMENTS } from "./schema";
 
 /**
- * What may sit in stacks/ and how it is read. An owner file is a regular `.yaml` file directly in stacks/, below a
- * size limit; Pulumi's own `Pulumi.<org>-<env>.yaml` stack files may sit beside it; anything else is an error rather
- * than silently skipped, because a skipped file is a change nobody validated.
+ * What may sit in stacks/ and what an input file may be, decided from facts the reader gathered (name, type, size,
+ * bytes): the reading itself is files/boundedFile.ts. An owner file is a regular `.yaml` file directly in stacks/,
+ * below a size limit; Pulumi's own `Pulumi.<org>-<env>.yaml` stack files may sit beside it; anything else is an error
+ * rather than silently skipped, because a skipped file is a change nobody validated.
  */
 
 /** Far above any real owner (Altinn's largest would be a few hundred users, about 50 KiB). */
@@ -68,41 +68,5 @@ export function decodeText(bytes: Uint8Array): { text: string } | { problem: str
     return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
   } catch {
     return { problem: "is not valid UTF-8 text" };
-  }
-}
-
-/**
- * Read a file without following a symbolic link, without blocking on a FIFO or device, and never more than `limit`
- * bytes: `undefined` text when it does not exist. The one reader of every file this repository takes as input.
- */
-export function readBoundedFile(
-  absolute: string,
-  limit = MAX_FILE_BYTES,
-): { text: string | undefined } | { problem: string } {
-  let descriptor: number;
-  try {
-    descriptor = openSync(absolute, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return { text: undefined };
-    if (code === "ELOOP") return { problem: entryProblem("symlink", 0) ?? "" };
-    return { problem: `cannot be read (${code ?? String(error)})` };
-  }
-  try {
-    const stats = fstatSync(descriptor);
-    const problem = stats.isDirectory()
-      ? "is a directory"
-      : entryProblem(stats.isFile() ? "file" : "other", stats.size, limit);
-    if (problem) return { problem };
-    // One byte more than fstat reported: a file that grew meanwhile is caught, never read past the limit.
-    const buffer = Buffer.allocUnsafe(stats.size + 1);
-    let length = 0;
-    for (let read = -1; read !== 0 && length < buffer.length; length += read) {
-      read = readSync(descriptor, buffer, length, buffer.length - length, null);
-    }
-    if (length === buffer.length) return { problem: "changed while it was read: try again" };
-    return decodeText(buffer.subarray(0, length));
-  } finally {
-    closeSync(descriptor);
   }
 }
