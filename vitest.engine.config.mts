@@ -8,7 +8,9 @@ export default defineConfig({
     pool: "forks",
     globalSetup: ["test/support/scratchTmp.ts"],
     // One file per stack (digdirTt02.test.ts, digdirProd.test.ts): each has its own scratch repository, backend and
-    // fake Azure, so the two run side by side. Most of a CLI run is waiting on the engine's round trips.
+    // fake Azure, so the two run side by side (vitest's default on 2 cores would be one worker). A CLI run keeps
+    // about 0.8 of a core busy on average: the rest is waiting on the engine's round trips.
+    maxWorkers: 2,
     testTimeout: 600_000,
     hookTimeout: 600_000,
   },
