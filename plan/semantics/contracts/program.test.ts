@@ -46,6 +46,24 @@ const VAULT = "azure-native:keyvault:Vault";
 const SCHEDULE = "azuread:index/privilegedAccessGroupAssignmentSchedule:PrivilegedAccessGroupAssignmentSchedule";
 const POLICY = "azuread:index/groupRoleManagementPolicy:GroupRoleManagementPolicy";
 const GROUP = "azuread:index/group:Group";
+const MAINTENANCE = "azure-native:containerservice:MaintenanceConfiguration";
+const WORKSPACE = "azure-native:operationalinsights:Workspace";
+
+/** Edit the maintenance window of a MaintenanceConfiguration (its schedule too, when `schedule` is given). */
+const editWindow = (window: Record<string, unknown>, schedule?: Record<string, unknown>): EditInputs =>
+  editFirst(MAINTENANCE, (props) => ({
+    ...props,
+    maintenanceWindow: editObject(props["maintenanceWindow"], (current) => ({
+      ...current,
+      ...window,
+      ...(schedule && {
+        schedule: editObject(current["schedule"], (currentSchedule) => ({
+          ...currentSchedule,
+          weekly: editObject(currentSchedule["weekly"], (weekly) => ({ ...weekly, ...schedule })),
+        })),
+      }),
+    })),
+  }));
 
 const CASES: readonly Case[] = [
   {
@@ -174,6 +192,31 @@ const CASES: readonly Case[] = [
       "operations",
     ),
     rule: /^minItems 1$/,
+  },
+  {
+    kind: "maximum",
+    stack: "digdir-prod",
+    type: MAINTENANCE,
+    property: "maintenanceWindow.durationHours",
+    edit: editWindow({ durationHours: 25 }),
+    rule: /^maximum 24$/,
+  },
+  {
+    kind: "minimum",
+    stack: "digdir-prod",
+    type: MAINTENANCE,
+    property: "maintenanceWindow.schedule.weekly.intervalWeeks",
+    edit: editWindow({}, { intervalWeeks: 0 }),
+    rule: /^minimum 1$/,
+  },
+  {
+    kind: "maxLength",
+    stack: "digdir-tt02",
+    type: WORKSPACE,
+    property: "workspaceName",
+    // 64 characters the name's pattern accepts: only the length rule of the common parameter refuses it.
+    edit: editFirst(WORKSPACE, (props) => ({ ...props, workspaceName: `log-${"a".repeat(60)}` })),
+    rule: /^maxLength 63$/,
   },
 ];
 
