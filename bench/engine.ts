@@ -1,7 +1,7 @@
 import { cpus, loadavg } from "node:os";
 import { ScratchProject } from "../test/engine/cli/project";
 import { ensurePulumiCli } from "../test/engine/cli/pulumiCli";
-import { measure, median, npmScript, seconds } from "./run";
+import { measure, median, npmScript, seconds } from "./measure";
 
 export const ENGINE_SECTION = "## pulumi preview beside the offline plan";
 const STACK = "digdir-prod";

@@ -12,7 +12,7 @@ import { REPO_ROOT } from "../repository/root";
 import { chromiumExecutable } from "../test/support/chromium";
 import { altinnOwners, generateOwner, syntheticOwners, type FleetSpec } from "./fleet";
 import { writeResults } from "./results";
-import { measure, median, medianOf, npmScript, seconds, type Measurement } from "./run";
+import { measure, median, medianOf, npmScript, seconds, type Measurement } from "./measure";
 
 const SECTION = "## Access report (`npm run report`)";
 const TODAY = "2026-11-23";
