@@ -107,6 +107,8 @@ const PATH_PARAMETER =
 const REPLACED_LOCATION =
   "azure-native replaces the resource on a new location (replacement.go forceNewMap; ARM's TrackedResource marks location create-only)";
 const REFUSED_LOCATION = 'ARM cannot move a resource to another region in place ("InvalidResourceLocation")';
+const GLOBAL_LOCATION =
+  'create-only (x-ms-mutability [read, create] on TrackedResource.location, privatedns 2024-06-01 privatedns.json:1861); the program always sets "global", where Private DNS lives';
 
 const replace = (type: string, property: string, reason: string): ReplacementProperty => ({
   type,
@@ -217,12 +219,14 @@ export const REPLACEMENT_PROPERTIES: readonly ReplacementProperty[] = [
     "privateDnsZoneGroupName",
   ),
   ...childIdentity("azure-native:privatedns:PrivateZone", "resourceGroupName", "privateZoneName"),
+  refused("azure-native:privatedns:PrivateZone", "location", GLOBAL_LOCATION),
   ...childIdentity(
     "azure-native:privatedns:VirtualNetworkLink",
     "resourceGroupName",
     "privateZoneName",
     "virtualNetworkLinkName",
   ),
+  refused("azure-native:privatedns:VirtualNetworkLink", "location", GLOBAL_LOCATION),
   ...armIdentity("azure-native:network:VirtualNetwork", "replaced", "resourceGroupName", "virtualNetworkName"),
   ...childIdentity("azure-native:network:Subnet", "resourceGroupName", "virtualNetworkName", "subnetName"),
   ...armIdentity("azure-native:network:NatGateway", "refused", "resourceGroupName", "natGatewayName"),
