@@ -13,6 +13,7 @@ import {
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { buildSync } from "esbuild";
+import { writeFileAtomic } from "../../../files/atomicWrite";
 import { REPO_ROOT } from "../../../repository/root";
 import type { PulumiCli } from "./pulumiCli";
 
@@ -43,7 +44,8 @@ function fakeProviderPlugin(): string {
   const file = path.join(REPO_ROOT, "node_modules", ".cache", "engine-fakes", `fakeProvider-${digest}.js`);
   if (!existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, output.contents);
+    // Two test processes may build it at once: each writes whole, so a starting plugin never reads half a file.
+    writeFileAtomic(file, output.contents);
   }
   return (compiledFakeProvider = file);
 }
