@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: [
-      "{infra,files,bootstrap,policies,scripts,access,cli,onboarding,plan,report,repository,review,runtime,tooling,validation,deploy,test}/**/*.test.ts",
+      "{infra,files,bootstrap,policies,scripts,access,cli,contracts,onboarding,plan,report,repository,review,runtime,tooling,validation,deploy,test}/**/*.test.ts",
     ],
     // The real CLI's tests need Go and minutes: `npm run test:engine` (vitest.engine.config.mts).
     exclude: ["test/engine/cli/**", "**/node_modules/**"],

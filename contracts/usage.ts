@@ -4,6 +4,7 @@ import type { ContractNode } from "../plan/semantics/contracts/contract";
 
 export {
   CONTRACTS_DIRECTORY,
+  readContracts,
   type ContractNode,
   type ContractRule,
   type ProviderContract,

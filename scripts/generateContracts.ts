@@ -2,14 +2,16 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { EXIT, parseCommandLine, withExitCodes } from "../cli/cli";
+import { EXIT, parseCommandLine, UsageError, withExitCodes } from "../cli/cli";
 import { REPO_ROOT } from "../repository/root";
+import { mergeRegenerated } from "../contracts/merge";
 import { readForceNewTable, type ForceNewEntry } from "../contracts/replacement";
 import { SpecReader } from "../contracts/swagger";
 import { TerraformReader } from "../contracts/terraform";
 import {
   CONTRACTS_DIRECTORY,
   programInputs,
+  readContracts,
   trimToUse,
   undefinedInputs,
   type ContractNode,
@@ -71,9 +73,10 @@ export const REGENERATE =
 interface Options {
   specs: string;
   azureNative: string;
-  azuread: string;
+  azuread?: string;
   out: string;
   source: string[];
+  only: string[];
 }
 
 function installedVersion(pkg: string): string {
@@ -147,6 +150,10 @@ function sortKeys(value: unknown): unknown {
   );
 }
 
+function writeContract(directory: string, file: string, contract: ProviderContract): void {
+  writeFileSync(path.join(directory, file), `${JSON.stringify(sortKeys(contract), null, 2)}\n`);
+}
+
 /** `generateContracts`'s command line: its options and what its exit codes mean (docs/reference/cli.md is generated from it). */
 export function command(): Command {
   return withExitCodes(
@@ -162,7 +169,16 @@ export function command(): Command {
         "--azure-native <dir>",
         "pulumi/pulumi-azure-native at the tag of the installed @pulumi/azure-native",
       )
-      .requiredOption("--azuread <dir>", "hashicorp/terraform-provider-azuread at the commit @pulumi/azuread wraps")
+      .option(
+        "--azuread <dir>",
+        "hashicorp/terraform-provider-azuread at the commit @pulumi/azuread wraps (not with --only)",
+      )
+      .option(
+        "--only <type>",
+        "regenerate this azure-native type only (repeatable), keeping the committed contracts of the others and azuread.json",
+        (value: string, previous: string[]) => [...previous, value],
+        [],
+      )
       .addOption(
         new Option("--out <dir>", "where to write the contracts").default(
           CONTRACTS_DIRECTORY,
@@ -178,7 +194,7 @@ export function command(): Command {
     {
       ok: "the contracts written",
       invalid: "a source could not be read",
-      usage: "a missing checkout option, unknown option",
+      usage: "a missing checkout option, unknown option or --only type",
     },
   );
 }
@@ -187,7 +203,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   const parsed = parseCommandLine<Options>(command(), argv);
   if ("exitCode" in parsed) return parsed.exitCode;
   const { options } = parsed;
-  for (const directory of [options.specs, options.azureNative, options.azuread])
+  const unknownTypes = options.only.filter((type) => !(type in ARM_RESOURCES));
+  if (unknownTypes.length > 0)
+    throw new UsageError(
+      `--only ${unknownTypes.join(", ")}: not an azure-native type the program registers (${Object.keys(ARM_RESOURCES).join(", ")})`,
+    );
+  const partial = options.only.length > 0;
+  if (partial === (options.azuread !== undefined))
+    throw new UsageError(
+      partial ? "--azuread with --only: azuread.json is kept as committed" : "--azuread is required",
+    );
+  for (const directory of [options.specs, options.azureNative, ...(options.azuread ? [options.azuread] : [])])
     if (!existsSync(directory)) throw new Error(`${directory} does not exist`);
   const notes = new Map(
     options.source.map((entry) => {
@@ -215,7 +241,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const forceNew = readForceNewTable(options.azureNative);
   const azureNativeTypes: Record<string, TypeContract> = {};
   const azureNativeMissing: Record<string, string> = {};
-  for (const [type, suffix] of Object.entries(ARM_RESOURCES)) {
+  const wanted = Object.entries(ARM_RESOURCES).filter(([type]) => !partial || options.only.includes(type));
+  for (const [type, suffix] of wanted) {
     const apiVersion = apiVersionOf(type);
     const contract = specs.resourceContract(apiVersion, suffix);
     if (!contract) {
@@ -229,7 +256,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     azureNativeTypes[type] = { ...contract, inputs };
   }
   const missingFiles = [...specs.missing].sort();
-  const azureNative: ProviderContract = {
+  const regenerated: ProviderContract = {
     package: "@pulumi/azure-native",
     version: installedVersion("@pulumi/azure-native"),
     sources: {
@@ -249,6 +276,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       ...undefinedHere(azureNativeTypes),
     ],
   };
+  const [committedAzureNative] = partial ? readContracts(options.out) : [];
+  const azureNative = committedAzureNative
+    ? mergeRegenerated(committedAzureNative, regenerated, options.only)
+    : regenerated;
+  if (!options.azuread) {
+    writeContract(options.out, "azure-native.json", azureNative);
+    process.stdout.write(
+      `azure-native ${azureNative.version}: regenerated ${options.only.join(", ")}; ${Object.keys(azureNative.types).length} types, ${Object.keys(azureNative.notCovered).length} not covered\n`,
+    );
+    return EXIT.ok;
+  }
 
   const terraform = new TerraformReader(options.azuread);
   const azureadTypes: Record<string, TypeContract> = {};
@@ -272,11 +310,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     ],
   };
 
-  for (const [name, contract] of [
-    ["azure-native.json", azureNative],
-    ["azuread.json", azuread],
-  ] as const)
-    writeFileSync(path.join(options.out, name), `${JSON.stringify(sortKeys(contract), null, 2)}\n`);
+  writeContract(options.out, "azure-native.json", azureNative);
+  writeContract(options.out, "azuread.json", azuread);
   process.stdout.write(
     `azure-native ${azureNative.version}: ${Object.keys(azureNativeTypes).length} types, ${Object.keys(azureNativeMissing).length} not covered; azuread ${azuread.version}: ${Object.keys(azureadTypes).length} types\n`,
   );
