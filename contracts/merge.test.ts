@@ -2,9 +2,15 @@ import { describe, expect, it } from "vitest";
 import { readContracts, CONTRACTS_DIRECTORY, type ProviderContract } from "./usage";
 import { mergeRegenerated } from "./merge";
 
-const [committed] = readContracts(CONTRACTS_DIRECTORY) as [ProviderContract];
 const NAT = "azure-native:network:NatGateway";
 const VAULT = "azure-native:keyvault:Vault";
+const [current] = readContracts(CONTRACTS_DIRECTORY) as [ProviderContract];
+/** The committed contracts as they were before NatGateway's spec file was at hand. */
+const committed: ProviderContract = {
+  ...current,
+  types: Object.fromEntries(Object.entries(current.types).filter(([type]) => type !== NAT)),
+  notCovered: { ...current.notCovered, [NAT]: "no spec file of API version 2024-05-01 in the given checkout" },
+};
 
 /** What `generate-contracts --only <NAT>` reads from a checkout that holds natGateway.json. */
 const regenerated: ProviderContract = {

@@ -11,6 +11,26 @@ import { LocatedFile } from "./located";
 
 type Schema = Record<string, unknown>;
 
+/**
+ * The name azure-native's SDK gives a property of the spec: its `x-ms-client-name` (first letter lowered) or its wire
+ * name, in azure-native's lowerCamelCase (`Application_Type` → `applicationType`). A port of pulumi-azure-native
+ * `provider/pkg/gen/properties.go` (genProperties: `sdkName`) and `utilities.go` (`ToLowerCamel`, `toCamelInitCase`).
+ */
+export function sdkPropertyName(name: string, clientName?: string): string {
+  let sdkName = clientName ? `${clientName.charAt(0).toLowerCase()}${clientName.slice(1)}` : name;
+  if (sdkName === "ID" || sdkName === "TTL") sdkName = sdkName.toLowerCase();
+  sdkName = sdkName.replace(/^[^A-Za-z]+/, "");
+  sdkName = `${sdkName.charAt(0).toLowerCase()}${sdkName.slice(1)}`.replace(/^ +| +$/g, "");
+  let camel = "";
+  let capitalizeNext = false;
+  for (const character of sdkName) {
+    if (/[A-Z0-9]/.test(character)) camel += character;
+    else if (/[a-z]/.test(character)) camel += capitalizeNext ? character.toUpperCase() : character;
+    capitalizeNext = /[_ .-]/.test(character);
+  }
+  return camel;
+}
+
 interface Located {
   readonly schema: Schema;
   readonly file: LocatedFile;
@@ -236,7 +256,7 @@ export class SpecReader {
         for (const [liftedName, lifted] of Object.entries(child.properties)) properties[liftedName] = lifted;
         continue;
       }
-      properties[name] = isRequired
+      properties[sdkPropertyName(name, property["x-ms-client-name"] as string | undefined)] = isRequired
         ? { ...child, rules: [{ kind: "required", source: file.cite(schema, "required") }, ...(child.rules ?? [])] }
         : child;
     }

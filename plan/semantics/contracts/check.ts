@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { acceptedValuesOf } from "./acceptedValues";
 import type { ContractNode, ContractRule, ProviderContract, TypeContract } from "./contract";
 
 /** One input a provider would refuse, found on a plan. */
@@ -30,7 +31,7 @@ export function describeRule(rule: ContractRule): string {
     case "type":
       return `type ${rule.type}`;
     case "enum":
-      return `one of ${rule.values.join("|")}${rule.extensible ? " (extensible enum)" : ""}`;
+      return `one of ${rule.values.join("|")}${rule.extensible ? " (extensible enum: a value ARM is shown to accept goes in plan/semantics/contracts/acceptedValues.ts)" : ""}`;
     case "pattern":
       return `pattern ${rule.pattern}`;
     case "minimum":
@@ -155,7 +156,16 @@ interface Found {
   readonly rule: ContractRule;
 }
 
-function walk(node: ContractNode, raw: unknown, property: string, root: unknown, found: Found[]): void {
+/** What one walk over a resource's inputs needs besides the node and value at hand. */
+interface Walk {
+  readonly root: unknown;
+  /** `<at>=<value>` accepted beyond an extensible enum (acceptedValues.ts). */
+  readonly accepted: ReadonlySet<string>;
+  readonly found: Found[];
+}
+
+function walk(node: ContractNode, raw: unknown, property: string, context: Walk): void {
+  const { root, found } = context;
   if (isUnknown(raw)) return;
   const value = plainValue(raw);
   const rules = node.rules ?? [];
@@ -180,6 +190,7 @@ function walk(node: ContractNode, raw: unknown, property: string, root: unknown,
       if (breaksGroup(rule, root)) found.push({ property, at: node.at, rule });
       continue;
     }
+    if (rule.kind === "enum" && rule.extensible && context.accepted.has(`${node.at}=${String(value)}`)) continue;
     if (breaks(rule, value)) {
       found.push({ property, at: node.at, rule });
       // A value of the wrong type says nothing about its other rules.
@@ -189,19 +200,23 @@ function walk(node: ContractNode, raw: unknown, property: string, root: unknown,
   if (node.properties && typeof value === "object" && !Array.isArray(value)) {
     const record = value as Record<string, unknown>;
     for (const [key, child] of Object.entries(node.properties))
-      walk(child, record[key], property ? `${property}.${key}` : key, root, found);
+      walk(child, record[key], property ? `${property}.${key}` : key, context);
   }
   if (node.items && Array.isArray(value))
-    value.forEach((item, index) => node.items && walk(node.items, item, `${property}[${index}]`, root, found));
+    value.forEach((item, index) => node.items && walk(node.items, item, `${property}[${index}]`, context));
   if (node.values && typeof value === "object" && !Array.isArray(value))
     for (const [key, item] of Object.entries(value as Record<string, unknown>))
-      walk(node.values, item, `${property}.${key}`, root, found);
+      walk(node.values, item, `${property}.${key}`, context);
 }
 
 /** Every rule of `contract` the inputs of one resource break. */
-export function checkInputs(contract: TypeContract, inputs: Readonly<Record<string, unknown>>): Found[] {
+export function checkInputs(
+  contract: TypeContract,
+  inputs: Readonly<Record<string, unknown>>,
+  accepted: ReadonlySet<string> = new Set(),
+): Found[] {
   const found: Found[] = [];
-  walk(contract.inputs, inputs, "", inputs, found);
+  walk(contract.inputs, inputs, "", { root: inputs, accepted, found });
   // exactlyOneOf and atLeastOneOf name the same group on each member: report the group once.
   const seen = new Set<string>();
   return found.filter(({ property, rule }) => {
@@ -217,20 +232,27 @@ export function checkInputs(contract: TypeContract, inputs: Readonly<Record<stri
 
 /** Checks registered resources against the providers' contracts: one instance per stack evaluation. */
 export class ContractChecker {
-  private readonly byType: ReadonlyMap<string, TypeContract>;
+  private readonly byType: ReadonlyMap<string, { contract: TypeContract; accepted: ReadonlySet<string> }>;
   readonly violations: ContractViolation[] = [];
 
   constructor(
     private readonly stack: string,
     contracts: readonly ProviderContract[],
   ) {
-    this.byType = new Map(contracts.flatMap((contract) => Object.entries(contract.types)));
+    this.byType = new Map(
+      contracts.flatMap((provider) =>
+        Object.entries(provider.types).map(([type, contract]) => [
+          type,
+          { contract, accepted: acceptedValuesOf(type) },
+        ]),
+      ),
+    );
   }
 
   check(type: string, name: string, inputs: Readonly<Record<string, unknown>>): void {
-    const contract = this.byType.get(type);
-    if (!contract) return;
-    for (const { property, at, rule } of checkInputs(contract, inputs)) {
+    const known = this.byType.get(type);
+    if (!known) return;
+    for (const { property, at, rule } of checkInputs(known.contract, inputs, known.accepted)) {
       const text = describeRule(rule);
       const where = at && at !== property ? ` [${at}]` : "";
       this.violations.push({

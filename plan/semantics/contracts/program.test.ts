@@ -65,6 +65,8 @@ const editWindow = (window: Record<string, unknown>, schedule?: Record<string, u
     })),
   }));
 
+const RULE = "azure-native:monitor:DataCollectionRule";
+
 const CASES: readonly Case[] = [
   {
     kind: "pattern",
@@ -109,6 +111,19 @@ const CASES: readonly Case[] = [
       })),
     })),
     rule: /^one of standard\|premium$/,
+  },
+  {
+    // Extensible (modelAsString), still checked: the program's Container Insights stream passes only because
+    // acceptedValues.ts lists it with Microsoft's own use of it; a typo of it does not.
+    kind: "enum",
+    stack: "digdir-tt02",
+    type: RULE,
+    property: "dataFlows[0].streams[0]",
+    edit: editFirst(RULE, (props) => ({
+      ...props,
+      dataFlows: [{ streams: ["Microsoft-ContainerInsights-Group-Defualt"], destinations: ["ciworkspace"] }],
+    })),
+    rule: /^one of Microsoft-Event\|.*\|Microsoft-WindowsEvent \(extensible enum: /,
   },
   {
     kind: "format",
@@ -243,7 +258,7 @@ describe("the providers' contracts on the real program's plans", () => {
       // `<stack> <type> <name> <property>: <rule> (<spec file>:<line>)`
       expect(violation?.message).toMatch(
         new RegExp(
-          `^${stack} ${type.replace(/[/]/g, "\\/")} \\S+ ${property.replace(/\./g, "\\.")}( \\[\\S+\\])?: .+ \\(\\S+\\.(json|go):\\d+\\)$`,
+          `^${stack} ${type.replace(/[/]/g, "\\/")} \\S+ ${property.replace(/[.[\]]/g, "\\$&")}( \\[\\S+\\])?: .+ \\(\\S+\\.(json|go):\\d+\\)$`,
         ),
       );
       expect(plan.violations).toContainEqual(
