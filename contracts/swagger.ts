@@ -17,7 +17,7 @@ type Schema = Record<string, unknown>;
  * `provider/pkg/gen/properties.go` (genProperties: `sdkName`) and `utilities.go` (`ToLowerCamel`, `toCamelInitCase`).
  */
 export function sdkPropertyName(name: string, clientName?: string): string {
-  let sdkName = clientName ? `${clientName.charAt(0).toLowerCase()}${clientName.slice(1)}` : name;
+  let sdkName = clientName === undefined ? name : `${clientName.charAt(0).toLowerCase()}${clientName.slice(1)}`;
   if (sdkName === "ID" || sdkName === "TTL") sdkName = sdkName.toLowerCase();
   sdkName = sdkName.replace(/^[^A-Za-z]+/, "");
   sdkName = `${sdkName.charAt(0).toLowerCase()}${sdkName.slice(1)}`.replace(/^ +| +$/g, "");
@@ -39,8 +39,11 @@ interface Located {
 export class SpecReader {
   private readonly files = new Map<string, LocatedFile | undefined>();
   private versionDirectories: Map<string, string[]> | undefined;
-  /** `$ref`s into files this checkout does not have (a partial checkout): their rules are missing, and said so. */
-  readonly missing = new Set<string>();
+  /**
+   * The `$ref`s of the contract being read into files this checkout does not have (a partial checkout), each with the
+   * file that refers to it: their rules are missing from that contract, and said so.
+   */
+  private missing = new Map<string, string>();
 
   constructor(private readonly root: string) {}
 
@@ -48,9 +51,13 @@ export class SpecReader {
     if (!this.files.has(relative)) {
       const absolute = path.join(this.root, relative);
       this.files.set(relative, existsSync(absolute) ? new LocatedFile(relative, absolute) : undefined);
-      if (!existsSync(absolute)) this.missing.add(relative);
     }
     return this.files.get(relative);
+  }
+
+  /** The spec files read so far (found, parsed), repository-relative. */
+  filesRead(): string[] {
+    return [...this.files].filter(([, file]) => file !== undefined).map(([relative]) => relative);
   }
 
   /** Every `resource-manager/…/<stable|preview>/<version>/` folder of the checkout, by version. */
@@ -96,10 +103,12 @@ export class SpecReader {
   /** Follow a `$ref` (`#/definitions/X` or `../other.json#/parameters/Y`) from `file`. */
   resolve(file: LocatedFile, ref: string): Located | undefined {
     const [target = "", pointer = ""] = ref.split("#");
-    const targetFile = target
-      ? this.load(path.posix.normalize(path.posix.join(path.posix.dirname(file.file), target)))
-      : file;
-    if (!targetFile) return undefined;
+    const targetPath = path.posix.normalize(path.posix.join(path.posix.dirname(file.file), target));
+    const targetFile = target ? this.load(targetPath) : file;
+    if (!targetFile) {
+      if (!this.missing.has(targetPath)) this.missing.set(targetPath, file.file);
+      return undefined;
+    }
     const schema = pointer
       .split("/")
       .filter(Boolean)
@@ -110,10 +119,17 @@ export class SpecReader {
     return schema && typeof schema === "object" ? { schema: schema as Schema, file: targetFile } : undefined;
   }
 
-  /** The resource's contract: its URL's path parameters and its PUT body, as azure-native's SDK shapes them. */
-  resourceContract(apiVersion: string, pathSuffix: string): TypeContract | undefined {
+  /**
+   * The resource's contract: its URL's path parameters and its PUT body, as azure-native's SDK shapes them; and the
+   * files it refers to that the checkout lacks (missing file → the file that refers to it).
+   */
+  resourceContract(
+    apiVersion: string,
+    pathSuffix: string,
+  ): { contract: TypeContract; missing: ReadonlyMap<string, string> } | undefined {
     const put = this.findPut(apiVersion, pathSuffix);
     if (!put) return undefined;
+    this.missing = new Map();
     const operation = put.item["put"] as Schema;
     const parameters = [
       ...((put.item["parameters"] as Schema[] | undefined) ?? []),
@@ -140,7 +156,7 @@ export class SpecReader {
       properties[name] = { at: `{${name}}`, rules };
     }
     const body = bodyNode?.properties ?? {};
-    return {
+    const contract: TypeContract = {
       source: put.file.file,
       apiVersion,
       inputs: {
@@ -149,6 +165,7 @@ export class SpecReader {
         rules: bodyNode?.rules?.filter((rule) => rule.kind !== "type"),
       },
     };
+    return { contract, missing: this.missing };
   }
 
   /** Rules written on a schema or parameter object itself. */
@@ -251,12 +268,18 @@ export class SpecReader {
       const childAt = at ? `${at}.${name}` : name;
       const child = this.schemaNode(property, file, childAt, seen);
       const isRequired = requiredHere.includes(name);
-      if (property["x-ms-client-flatten"] === true && child.properties) {
+      // azure-native reads the extensions of the resolved property: its own, else those of the schema it refers to.
+      const resolved =
+        typeof property["$ref"] === "string" ? (this.resolve(file, property["$ref"])?.schema ?? property) : property;
+      const extension = (key: string) => property[key] ?? resolved[key];
+      // A dictionary is never flattened: it cannot be merged into its parent type-safely (properties.go).
+      const isDictionary = Boolean(resolved["additionalProperties"]);
+      if (extension("x-ms-client-flatten") === true && !isDictionary && child.properties) {
         // azure-native lifts a flattened object's properties into its parent; ARM still receives them inside it.
         for (const [liftedName, lifted] of Object.entries(child.properties)) properties[liftedName] = lifted;
         continue;
       }
-      properties[sdkPropertyName(name, property["x-ms-client-name"] as string | undefined)] = isRequired
+      properties[sdkPropertyName(name, extension("x-ms-client-name") as string | undefined)] = isRequired
         ? { ...child, rules: [{ kind: "required", source: file.cite(schema, "required") }, ...(child.rules ?? [])] }
         : child;
     }

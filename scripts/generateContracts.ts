@@ -2,9 +2,11 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
+import * as prettier from "prettier";
 import { EXIT, parseCommandLine, UsageError, withExitCodes } from "../cli/cli";
 import { REPO_ROOT } from "../repository/root";
 import { mergeRegenerated } from "../contracts/merge";
+import { apiVersionOf, sdkInputNames } from "../contracts/sdkDeclarations";
 import { readForceNewTable, type ForceNewEntry } from "../contracts/replacement";
 import { SpecReader } from "../contracts/swagger";
 import { TerraformReader } from "../contracts/terraform";
@@ -85,22 +87,6 @@ function installedVersion(pkg: string): string {
   ).version;
 }
 
-/** The ARM API version the installed azure-native module of `type` uses, as its declaration file states it. */
-function apiVersionOf(type: string): string {
-  const [, module = "", resource = ""] = type.split(":");
-  const declaration = path.join(
-    REPO_ROOT,
-    "node_modules",
-    "@pulumi",
-    "azure-native",
-    module,
-    `${resource.charAt(0).toLowerCase()}${resource.slice(1)}.d.ts`,
-  );
-  const match = /Uses Azure REST API version (\S+?)\.?\s/.exec(readFileSync(declaration, "utf8"));
-  if (!match?.[1]) throw new Error(`${declaration}: no API version`);
-  return match[1];
-}
-
 /** The checkout's commit, or what the caller says about it (a folder of files taken from one). */
 function describeSource(directory: string, notes: ReadonlyMap<string, string>, name: string): string {
   const note = notes.get(name);
@@ -130,6 +116,27 @@ function markEverywhere(node: ContractNode, property: string, rule: ContractRule
   };
 }
 
+/**
+ * A top-level input the installed SDK takes but the spec file read marks read-only: the file is of another commit than
+ * the one azure-native generated the SDK from (the SDK drops read-only properties from its inputs). Its read-only rule
+ * would refuse what the provider sends, so it is dropped and listed as unchecked.
+ */
+function dropReadOnlyInputs(
+  inputs: ContractNode,
+  sdkInputs: ReadonlySet<string>,
+): { inputs: ContractNode; skewed: { property: string; source: string }[] } {
+  const skewed: { property: string; source: string }[] = [];
+  const properties = Object.fromEntries(
+    Object.entries(inputs.properties ?? {}).map(([name, node]) => {
+      const readOnly = node.rules?.find((rule) => rule.kind === "readOnly");
+      if (!readOnly || !sdkInputs.has(name)) return [name, node];
+      skewed.push({ property: name, source: readOnly.source });
+      return [name, { ...node, rules: node.rules?.filter((rule) => rule !== readOnly) }];
+    }),
+  );
+  return { inputs: { ...inputs, ...(inputs.properties && { properties }) }, skewed };
+}
+
 /** azure-native's table names modules as its older generator did (`Insights` for Application Insights and Monitor). */
 function inModule(entry: ForceNewEntry, type: string): boolean {
   const [, module = "", resource = ""] = type.split(":");
@@ -150,8 +157,25 @@ function sortKeys(value: unknown): unknown {
   );
 }
 
-function writeContract(directory: string, file: string, contract: ProviderContract): void {
-  writeFileSync(path.join(directory, file), `${JSON.stringify(sortKeys(contract), null, 2)}\n`);
+/** The azure-native contracts a partial regeneration (`--only`) keeps: those in the output folder. */
+function committedContracts(directory: string): ProviderContract {
+  try {
+    const [azureNative] = readContracts(directory);
+    if (azureNative) return azureNative;
+  } catch (error) {
+    throw new Error(`--only keeps the committed contracts of ${directory}, which cannot be read: ${String(error)}`);
+  }
+  throw new Error(`--only keeps the committed contracts of ${directory}: none found`);
+}
+
+/** Written as `npm run lint` (prettier) wants it, so a regeneration's diff is only the data's. */
+async function writeContract(directory: string, file: string, contract: ProviderContract): Promise<void> {
+  const target = path.join(directory, file);
+  const options = (await prettier.resolveConfig(target)) ?? {};
+  writeFileSync(
+    target,
+    await prettier.format(JSON.stringify(sortKeys(contract), null, 2), { ...options, filepath: target }),
+  );
 }
 
 /** `generateContracts`'s command line: its options and what its exit codes mean (docs/reference/cli.md is generated from it). */
@@ -180,10 +204,10 @@ export function command(): Command {
         [],
       )
       .addOption(
-        new Option("--out <dir>", "where to write the contracts").default(
-          CONTRACTS_DIRECTORY,
-          "plan/semantics/contracts",
-        ),
+        new Option(
+          "--out <dir>",
+          "where to write the contracts (with --only: where the committed ones are read)",
+        ).default(CONTRACTS_DIRECTORY, "plan/semantics/contracts"),
       )
       .option(
         "--source <name=text>",
@@ -193,8 +217,9 @@ export function command(): Command {
       ),
     {
       ok: "the contracts written",
-      invalid: "a source could not be read",
-      usage: "a missing checkout option, unknown option or --only type",
+      invalid:
+        "a source could not be read; with --only: no committed contracts, another provider version, or a type that has a contract not found",
+      usage: "a missing checkout option, unknown option, --only type, or --azuread with --only",
     },
   );
 }
@@ -242,20 +267,39 @@ export async function main(argv: readonly string[]): Promise<number> {
   const azureNativeTypes: Record<string, TypeContract> = {};
   const azureNativeMissing: Record<string, string> = {};
   const wanted = Object.entries(ARM_RESOURCES).filter(([type]) => !partial || options.only.includes(type));
+  const notChecked: ProviderContract["unchecked"][number][] = [];
   for (const [type, suffix] of wanted) {
     const apiVersion = apiVersionOf(type);
-    const contract = specs.resourceContract(apiVersion, suffix);
-    if (!contract) {
+    const read = specs.resourceContract(apiVersion, suffix);
+    if (!read) {
       azureNativeMissing[type] =
         `no spec file of API version ${apiVersion} with a PUT on …${suffix} in the given checkout`;
       continue;
     }
-    let inputs = trimmed(type, contract).inputs;
+    const { contract, missing } = read;
+    const { inputs: withReadOnlyInputs, skewed } = dropReadOnlyInputs(
+      trimmed(type, contract).inputs,
+      sdkInputNames(type),
+    );
+    let inputs = withReadOnlyInputs;
     for (const entry of forceNew.filter((candidate) => inModule(candidate, type)))
       inputs = markEverywhere(inputs, entry.property, { kind: "forceNew", source: `${entry.source}` });
     azureNativeTypes[type] = { ...contract, inputs };
+    for (const { property, source } of skewed)
+      notChecked.push({
+        type,
+        property,
+        source,
+        what: "read-only in the spec file read, an input of the installed SDK: that file is not the commit the SDK was generated from; the read-only rule is not checked",
+      });
+    for (const [file, referrer] of [...missing].sort())
+      notChecked.push({
+        type,
+        property: "*",
+        source: file,
+        what: `referenced by ${referrer}, absent from the checkout: the rules it holds are not in this contract`,
+      });
   }
-  const missingFiles = [...specs.missing].sort();
   const regenerated: ProviderContract = {
     package: "@pulumi/azure-native",
     version: installedVersion("@pulumi/azure-native"),
@@ -266,22 +310,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     regenerate: REGENERATE,
     types: azureNativeTypes,
     notCovered: azureNativeMissing,
-    unchecked: [
-      ...missingFiles.map((file) => ({
-        type: "*",
-        property: "*",
-        source: file,
-        what: "referenced by a spec file, absent from the checkout: the rules it holds (common types) are not in this contract",
-      })),
-      ...undefinedHere(azureNativeTypes),
-    ],
+    unchecked: [...notChecked, ...undefinedHere(azureNativeTypes)],
   };
-  const [committedAzureNative] = partial ? readContracts(options.out) : [];
-  const azureNative = committedAzureNative
-    ? mergeRegenerated(committedAzureNative, regenerated, options.only)
+  const azureNative = partial
+    ? mergeRegenerated(committedContracts(options.out), regenerated, options.only, new Set(specs.filesRead()))
     : regenerated;
   if (!options.azuread) {
-    writeContract(options.out, "azure-native.json", azureNative);
+    await writeContract(options.out, "azure-native.json", azureNative);
     process.stdout.write(
       `azure-native ${azureNative.version}: regenerated ${options.only.join(", ")}; ${Object.keys(azureNative.types).length} types, ${Object.keys(azureNative.notCovered).length} not covered\n`,
     );
@@ -310,8 +345,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     ],
   };
 
-  writeContract(options.out, "azure-native.json", azureNative);
-  writeContract(options.out, "azuread.json", azuread);
+  await writeContract(options.out, "azure-native.json", azureNative);
+  await writeContract(options.out, "azuread.json", azuread);
   process.stdout.write(
     `azure-native ${azureNative.version}: ${Object.keys(azureNativeTypes).length} types, ${Object.keys(azureNativeMissing).length} not covered; azuread ${azuread.version}: ${Object.keys(azureadTypes).length} types\n`,
   );
