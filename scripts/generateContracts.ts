@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import * as prettier from "prettier";
@@ -91,11 +91,16 @@ function installedVersion(pkg: string): string {
 function describeSource(directory: string, notes: ReadonlyMap<string, string>, name: string): string {
   const note = notes.get(name);
   if (note) return note;
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-C", directory, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   try {
-    return `commit ${execFileSync("git", ["-C", directory, "rev-parse", "HEAD"], { encoding: "utf8" }).trim()}`;
+    // A folder inside some other repository is not a checkout of the source.
+    if (realpathSync(git("rev-parse", "--show-toplevel")) === realpathSync(directory))
+      return `commit ${git("rev-parse", "HEAD")}`;
   } catch {
-    return `${directory} (not a git checkout)`;
+    // not in a git repository at all
   }
+  return `${directory} (not a git checkout)`;
 }
 
 /** Adds `rule` to every node under `node` reached by the SDK property name `property`. */
