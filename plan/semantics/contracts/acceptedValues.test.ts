@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { contractNodes } from "../../../test/support/contractNodes";
 import { ACCEPTED_VALUES } from "./acceptedValues";
 import { providerContracts, type ContractNode, type ContractRule } from "./contract";
-
-/** Every node of a contract, with the rules ARM applies there. */
-function* nodes(node: ContractNode): Generator<ContractNode> {
-  yield node;
-  for (const child of Object.values(node.properties ?? {})) yield* nodes(child);
-  if (node.items) yield* nodes(node.items);
-  if (node.values) yield* nodes(node.values);
-}
 
 describe("values accepted beyond an extensible enum", () => {
   const types = Object.assign({}, ...providerContracts().map((provider) => provider.types)) as Record<
@@ -21,7 +14,7 @@ describe("values accepted beyond an extensible enum", () => {
     (_, entry) => {
       const contract = types[entry.type];
       expect(contract, `${entry.type} has no contract`).toBeDefined();
-      const node = contract && [...nodes(contract.inputs)].find((candidate) => candidate.at === entry.at);
+      const node = contract && [...contractNodes(contract.inputs)].find((candidate) => candidate.at === entry.at);
       const enumRule = node?.rules?.find(
         (rule): rule is Extract<ContractRule, { kind: "enum" }> => rule.kind === "enum",
       );

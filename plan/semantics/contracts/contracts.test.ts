@@ -8,7 +8,8 @@ import { sampleDirectory } from "../../../test/support/repository";
 import { evaluateStack, type RegisteredResource } from "../evaluate";
 import { undefinedInputs } from "../../../contracts/usage";
 import { REPO_ROOT } from "../../../repository/root";
-import { providerContracts, type ContractNode } from "./contract";
+import { providerContracts } from "./contract";
+import { contractNodes } from "../../../test/support/contractNodes";
 
 const lockedVersion = (pkg: string): string | undefined =>
   (
@@ -16,13 +17,6 @@ const lockedVersion = (pkg: string): string | undefined =>
       packages: Record<string, { version?: string }>;
     }
   ).packages[`node_modules/${pkg}`]?.version;
-
-function* nodes(node: ContractNode): Generator<ContractNode> {
-  yield node;
-  for (const child of Object.values(node.properties ?? {})) yield* nodes(child);
-  if (node.items) yield* nodes(node.items);
-  if (node.values) yield* nodes(node.values);
-}
 
 describe("the committed provider contracts", () => {
   it("were generated for the provider versions the lockfile installs", () => {
@@ -36,7 +30,7 @@ describe("the committed provider contracts", () => {
   it("cite a file and line of the provider's sources for every rule", () => {
     for (const contract of providerContracts())
       for (const [type, typeContract] of Object.entries(contract.types))
-        for (const node of nodes(typeContract.inputs))
+        for (const node of contractNodes(typeContract.inputs))
           for (const rule of node.rules ?? [])
             expect(rule.source, `${type} ${node.at}`).toMatch(/^[\w./-]+\.(json|go):\d+$/);
   });
