@@ -120,7 +120,8 @@ export const ROOMS: readonly Room[] = [
   {
     folder: "contracts",
     holds:
-      "the provider contracts' generator: readers of the API specs, azure-native's replacement table and the Terraform schema",
+      "the provider contracts' generator: readers of the API specs, azure-native's replacement table, the SDK's " +
+      "declarations and the Terraform schema; the merge of a partial regeneration",
     mayImport: ["files", "infra/model", "plan/engine", "plan/semantics"],
   },
   {
