@@ -84,6 +84,16 @@ describe("a partial regeneration (--only)", () => {
       what: `${LEGACY_MISSING.what} (of the types read from an earlier checkout; read later for ${NAT})`,
     });
     expect(mergeRegenerated(committed, regenerated, [NAT], new Set()).unchecked).toContainEqual(LEGACY_MISSING);
+    // A later run that reads the file again says so once, in its own words.
+    const vaultOnly = {
+      ...regenerated,
+      types: { [VAULT]: regenerated.types[NAT] ?? { source: "", inputs: { at: "" } } },
+    };
+    const again = mergeRegenerated(merged, { ...vaultOnly, unchecked: [] }, [VAULT], READ);
+    expect(again.unchecked).toContainEqual({
+      ...LEGACY_MISSING,
+      what: `${LEGACY_MISSING.what} (of the types read from an earlier checkout; read later for ${VAULT})`,
+    });
   });
 
   it("says which types were read from which files, replacing what an earlier run said of the same types", () => {

@@ -62,8 +62,9 @@ export function mergeRegenerated(
  */
 function scoped(entry: Unchecked, only: readonly string[], filesRead: ReadonlySet<string>): Unchecked {
   if (entry.type !== "*" || !filesRead.has(entry.source)) return entry;
-  return {
-    ...entry,
-    what: `${entry.what} (of the types read from an earlier checkout; read later for ${only.join(", ")})`,
-  };
+  // Said once: a later run's words replace an earlier run's.
+  const what = entry.what.replace(LATER_READ, "");
+  return { ...entry, what: `${what} (of the types read from an earlier checkout; read later for ${only.join(", ")})` };
 }
+
+const LATER_READ = / \(of the types read from an earlier checkout; read later for [^)]*\)$/;
