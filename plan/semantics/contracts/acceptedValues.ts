@@ -33,6 +33,6 @@ export const ACCEPTED_VALUES: readonly AcceptedValue[] = [
 ];
 
 /** The values accepted beyond the spec for one type, as `<at>=<value>`. */
-export function acceptedValuesOf(type: string, accepted: readonly AcceptedValue[] = ACCEPTED_VALUES): Set<string> {
-  return new Set(accepted.filter((entry) => entry.type === type).map((entry) => `${entry.at}=${entry.value}`));
+export function acceptedValuesOf(type: string): Set<string> {
+  return new Set(ACCEPTED_VALUES.filter((entry) => entry.type === type).map((entry) => `${entry.at}=${entry.value}`));
 }
