@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { findRepositoryRoot } from "../files/fleetReader";
+import { firstToLower } from "./swagger";
 
 /**
  * What the installed @pulumi/azure-native says of a resource type in its declaration file
@@ -14,7 +15,7 @@ function declarationOf(type: string): { file: string; text: string } {
     "@pulumi",
     "azure-native",
     module,
-    `${resource.charAt(0).toLowerCase()}${resource.slice(1)}.d.ts`,
+    `${firstToLower(resource)}.d.ts`,
   );
   return { file, text: readFileSync(file, "utf8") };
 }

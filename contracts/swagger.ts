@@ -11,16 +11,21 @@ import { LocatedFile } from "./located";
 
 type Schema = Record<string, unknown>;
 
+/** `HelloWorld` → `helloWorld` (pulumi-azure-native utilities.go `firstToLower`). */
+export function firstToLower(text: string): string {
+  return `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
+}
+
 /**
  * The name azure-native's SDK gives a property of the spec: its `x-ms-client-name` (first letter lowered) or its wire
  * name, in azure-native's lowerCamelCase (`Application_Type` → `applicationType`). A port of pulumi-azure-native
  * `provider/pkg/gen/properties.go` (genProperties: `sdkName`) and `utilities.go` (`ToLowerCamel`, `toCamelInitCase`).
  */
 export function sdkPropertyName(name: string, clientName?: string): string {
-  let sdkName = clientName === undefined ? name : `${clientName.charAt(0).toLowerCase()}${clientName.slice(1)}`;
+  let sdkName = clientName === undefined ? name : firstToLower(clientName);
   if (sdkName === "ID" || sdkName === "TTL") sdkName = sdkName.toLowerCase();
   sdkName = sdkName.replace(/^[^A-Za-z]+/, "");
-  sdkName = `${sdkName.charAt(0).toLowerCase()}${sdkName.slice(1)}`.replace(/^ +| +$/g, "");
+  sdkName = firstToLower(sdkName).replace(/^ +| +$/g, "");
   let camel = "";
   let capitalizeNext = false;
   for (const character of sdkName) {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { ContractNode, ContractRule, TypeContract } from "../plan/semantics/contracts/contract";
+import { firstToLower } from "./swagger";
 
 /**
  * Reads a resource's schema from hashicorp/terraform-provider-azuread's Go source: the `map[string]*pluginsdk.Schema`
@@ -283,7 +284,7 @@ export class TerraformReader {
       const entry = value(kind);
       if (entry)
         rules.push({
-          kind: (kind.charAt(0).toLowerCase() + kind.slice(1)) as "requiredWith",
+          kind: firstToLower(kind) as "requiredWith",
           paths: stringList(entry.value),
           source: cite(kind),
         });
